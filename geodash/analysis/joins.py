@@ -1,0 +1,103 @@
+"""Joins of the data model: sites to areas, zones over areas, indicators beside areas."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+
+def locate_sites(sites: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:
+    """Find the area each site lies in (point in polygon, through a spatial index).
+
+    A site on the border of two areas goes to the area with the smaller key,
+    so the answer does not depend on the order of the files.
+
+    Parameters
+    ----------
+    sites
+        Points, in the same CRS as ``areas``.
+    areas
+        Polygons with a ``key`` column.
+
+    Returns
+    -------
+    pandas.Series
+        The area key per site (index of ``sites``), ``None`` where a site lies
+        outside every area.
+    """
+    if sites.crs != areas.crs:
+        raise ValueError(f"sites ({sites.crs}) and areas ({areas.crs}) must share a CRS")
+    result = pd.Series(None, index=sites.index, dtype=object)
+    if sites.empty or areas.empty:
+        return result
+    site_pos, area_pos = areas.sindex.query(sites.geometry.values, predicate="intersects")
+    if len(site_pos) == 0:
+        return result
+    keys = areas["key"].to_numpy()[area_pos]
+    pairs = pd.DataFrame({"site": site_pos, "key": keys}).sort_values(["site", "key"])
+    first = pairs.drop_duplicates("site")
+    result.iloc[first["site"].to_numpy()] = first["key"].to_numpy()
+    return result
+
+
+def zone_shares(areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Share of each area's surface that lies inside each zone.
+
+    Both frames must be in the same metric CRS. Pairs that only touch are
+    left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, zone_id, share`` with ``0 < share <= 1``.
+    """
+    if areas.crs != zones.crs:
+        raise ValueError(f"areas ({areas.crs}) and zones ({zones.crs}) must share a CRS")
+    if not areas.crs or not areas.crs.is_projected:
+        raise ValueError("zone shares must be computed in a projected (metric) CRS")
+    columns = ["area_key", "zone_id", "share"]
+    if areas.empty or zones.empty:
+        return pd.DataFrame(columns=columns).astype({"share": float})
+    area_pos, zone_pos = zones.sindex.query(areas.geometry.values, predicate="intersects")
+    area_geoms = areas.geometry.values[area_pos]
+    inter = shapely.area(shapely.intersection(area_geoms, zones.geometry.values[zone_pos]))
+    share = inter / shapely.area(area_geoms)
+    frame = pd.DataFrame({
+        "area_key": areas["key"].to_numpy()[area_pos],
+        "zone_id": zones["zone_id"].to_numpy()[zone_pos],
+        "share": np.clip(share, 0.0, 1.0),
+    })
+    frame = frame[frame["share"] > 1e-9]
+    return frame.sort_values(["area_key", "zone_id"]).reset_index(drop=True)
+
+
+def indicators_wide(indicators: pd.DataFrame, year: int, ids: list[str] | None = None) -> pd.DataFrame:
+    """One row per area, one column per indicator, for one year.
+
+    Parameters
+    ----------
+    indicators
+        Long table ``area_key, indicator, year, value``.
+    year
+        The year to take.
+    ids
+        Indicators to include (and their column order); default all of that year.
+    """
+    part = indicators[indicators["year"] == year]
+    wide = part.pivot(index="area_key", columns="indicator", values="value")
+    if ids is not None:
+        wide = wide.reindex(columns=ids)
+    wide.columns.name = None
+    return wide
+
+
+def site_counts(sites: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
+    """Number of sites per area and category (areas as index, one column per category)."""
+    located = sites.dropna(subset=["area_key"])
+    counts = pd.crosstab(located["area_key"], located["category"])
+    counts = counts.reindex(columns=categories, fill_value=0)
+    counts.columns.name = None
+    counts.index.name = "area_key"
+    return counts

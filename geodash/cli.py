@@ -1,0 +1,152 @@
+"""The command line: ``geodash validate|info|export|serve|init``.
+
+Exit status 0 on success, 1 when the data is invalid, 2 on a usage error.
+Errors a user can cause print one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geodash.errors import GeodashError, ParameterError
+from geodash.export import FORMATS, LAYERS, build_layer, write_layer
+from geodash.workspace import default_workspace, init_workspace, load_workspace
+
+
+def _print_report(dataset, out) -> None:
+    findings = dataset.report.findings
+    if not findings:
+        print("Nothing was repaired or left out.", file=out)
+        return
+    for finding in findings:
+        print(finding.line(), file=out)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Load a workspace and report what was read, repaired and left out."""
+    dataset = load_workspace(args.workspace)
+    print(f"Workspace {dataset.workspace}: valid.")
+    for layer in dataset.layers:
+        print(f"  {layer.kind:<10} {layer.data_file:<40} {layer.count:>7} rows/features read")
+    report = dataset.report
+    print(f"{len(report.of('repaired'))} repaired, {len(report.of('left_out'))} left out, "
+          f"{len(report.of('notice'))} notice(s).")
+    _print_report(dataset, sys.stdout)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print the layers, counts and indicators with their years."""
+    ds = load_workspace(args.workspace)
+    print(f"{ds.settings.name} ({ds.workspace})")
+    print(f"Areas:      {len(ds.areas)}  (population {ds.areas['population'].sum():,.0f})")
+    print(f"Sites:      {len(ds.sites)} in {len(ds.categories)} categories")
+    for code in ds.categories:
+        n = int((ds.sites["category"] == code).sum())
+        print(f"  {code:<12} {n:>5}  {ds.category_label(code, 'en')}")
+    print(f"Zones:      {len(ds.zones)}")
+    for _, zone in ds.zones.iterrows():
+        since = f" since {int(zone['since'])}" if zone["since"] == zone["since"] else ""
+        print(f"  {zone['name']} ({zone['programme']}{since})")
+    print(f"Indicators: {len(ds.indicator_meta)}")
+    for ind_id, meta in ds.indicator_meta.items():
+        years = ds.indicator_years(ind_id)
+        span = f"{years[0]}–{years[-1]} ({len(years)} years)" if years else "no values"
+        print(f"  {ind_id:<22} {span:<22} {meta.unit:<8} {meta.label.get('en')}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write one joined layer to a file."""
+    dataset = load_workspace(args.workspace)
+    frame = build_layer(dataset, args.layer, args.year)
+    output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
+    write_layer(frame, output, args.format, german=args.german)
+    print(f"Wrote {len(frame)} {args.layer} to {output}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the dashboard."""
+    from geodash.web import create_app
+
+    dataset = load_workspace(args.workspace)
+    app = create_app(dataset)
+    print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/", flush=True)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a new workspace from the commented template."""
+    target = init_workspace(args.directory)
+    print(f"New workspace in {target}. Edit {target / 'layers'}/*.toml, then run "
+          f"`geodash validate {target}`.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="geodash",
+        description="Neighbourhood dashboard for Soziale Stadt planning. "
+        "Without WORKSPACE, commands use the Ludwigshafen demo.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def workspace_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("workspace", nargs="?", type=Path, default=None,
+                       help=f"workspace folder (default: the demo at {default_workspace()})")
+
+    p = sub.add_parser("validate", help="check a workspace and report repairs and omissions")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("info", help="list layers, counts and indicators with their years")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV or Parquet")
+    p.add_argument("layer", choices=sorted(LAYERS))
+    workspace_arg(p)
+    p.add_argument("-o", "--output", type=Path, help="output file (default: LAYER.SUFFIX)")
+    p.add_argument("-f", "--format", choices=sorted(FORMATS), default="geojson")
+    p.add_argument("--year", type=int, help="indicator year (default: the latest)")
+    p.add_argument("--german", action="store_true",
+                   help="CSV with ';' and decimal comma for German Excel")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="serve the dashboard")
+    workspace_arg(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("init", help="start a new workspace with commented example specs")
+    p.add_argument("directory", type=Path)
+    p.set_defaults(func=cmd_init)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ParameterError as exc:
+        print(f"geodash: usage error: {exc.message}", file=sys.stderr)
+        return 2
+    except GeodashError as exc:
+        print(f"geodash: error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The Dataset: the one in-memory model of a workspace, built once, validated whole, never mutated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geodash.analysis.joins import locate_sites, zone_shares
+from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
+from geodash.errors import DataError
+from geodash.load import WGS84, load_areas, load_indicators, load_sites, load_zones
+from geodash.report import ReportBuilder, ValidationReport
+
+# A site further than this from every area is not "just outside the city":
+# its coordinates are wrong (swapped, wrong CRS, a typo).
+FAR_OUTSIDE_M = 25_000
+
+SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "address", "contact",
+                "area_key", "geometry"]
+ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What one layer is, where it came from, and how much of it was read."""
+
+    kind: str
+    spec_file: str
+    data_file: str
+    title: Text
+    source: str
+    notes: Text | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Areas, indicators, sites and zones of one workspace, validated and joined.
+
+    Geometry is kept in WGS84 (for serving and exporting); metric copies in
+    ``settings.metric_crs`` are available for areas and distances.
+
+    Attributes
+    ----------
+    areas
+        ``key, name, parent, population, geometry``; sorted by key.
+    indicators
+        Long table ``area_key, indicator, year, value``.
+    indicator_meta
+        Indicator specs by id, in spec order.
+    sites
+        ``site_id, name, category, programme, start, end, address, contact,
+        area_key, geometry``; ``area_key`` is ``None`` outside every area.
+    zones
+        ``zone_id, name, programme, since, until, geometry``.
+    zone_shares
+        ``area_key, zone_id, share`` of each area's surface inside each zone.
+    categories
+        Site category code to its label and colour, in display order.
+    report
+        What was repaired, left out or noticed during the load.
+    """
+
+    workspace: Path
+    settings: Settings
+    areas: gpd.GeoDataFrame
+    indicators: pd.DataFrame
+    indicator_meta: dict[str, IndicatorSpec]
+    sites: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    zone_shares: pd.DataFrame
+    categories: dict[str, Category]
+    report: ValidationReport
+    layers: tuple[LayerInfo, ...] = field(default=())
+
+    @cached_property
+    def areas_metric(self) -> gpd.GeoDataFrame:
+        """The areas in the workspace's metric CRS."""
+        return self.areas.to_crs(self.settings.metric_crs)
+
+    @cached_property
+    def sites_metric(self) -> gpd.GeoDataFrame:
+        """The sites in the workspace's metric CRS."""
+        return self.sites.to_crs(self.settings.metric_crs)
+
+    @cached_property
+    def years(self) -> list[int]:
+        """Every year that has at least one indicator value, ascending."""
+        return sorted(int(y) for y in self.indicators["year"].unique())
+
+    def indicator_years(self, indicator: str) -> list[int]:
+        """The years with values for one indicator, ascending."""
+        part = self.indicators[self.indicators["indicator"] == indicator]
+        return sorted(int(y) for y in part["year"].unique())
+
+    @cached_property
+    def default_indicator(self) -> str | None:
+        """The indicator the map opens with."""
+        if self.settings.default_indicator:
+            return self.settings.default_indicator
+        return next(iter(self.indicator_meta), None)
+
+    def area_name(self, key: str) -> str:
+        """The name of the area with ``key``."""
+        return str(self.areas.loc[self.areas["key"] == key, "name"].iloc[0])
+
+    def category_label(self, code: str, lang: str = "de") -> str:
+        """The label of a site category, or its code if the spec gives none."""
+        category = self.categories.get(code)
+        return category.label.get(lang) if category else code
+
+
+def _collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, Category]:
+    declared: dict[str, Category] = {}
+    for _, spec in catalog.sites:
+        for code, category in spec.categories.items():
+            declared.setdefault(code, category)
+    for code in sorted(set(sites["category"]) - set(declared)):
+        declared[code] = Category(label=Text(de=code))
+    present = set(sites["category"])
+    return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
+
+
+def build_dataset(catalog: Catalog) -> Dataset:
+    """Read, validate and join every layer of a catalog into a :class:`Dataset`.
+
+    Nothing is returned unless the whole workspace is valid: the first error
+    a user can fix is raised as :class:`~geodash.errors.DataError`.
+    """
+    report = ReportBuilder()
+    settings = catalog.settings
+    layers: list[LayerInfo] = []
+
+    def info(kind: str, spec_path: Path, spec, count: int) -> None:
+        layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
+
+    areas_path, areas_spec = catalog.areas
+    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
+    info("areas", areas_path, areas_spec, len(areas))
+    if areas["population"].isna().any():
+        missing = areas.loc[areas["population"].isna(), "name"].tolist()
+        report.add("notice", "areas", areas_spec.file, "",
+                   f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
+    keys = set(areas["key"])
+
+    tables = []
+    for spec_path, spec in catalog.indicators:
+        table = load_indicators(spec, catalog.path(spec), settings, keys, report)
+        info("indicators", spec_path, spec, len(table))
+        tables.append(table)
+    indicators = (pd.concat(tables, ignore_index=True) if tables
+                  else pd.DataFrame({"area_key": [], "indicator": [], "year": [], "value": []}))
+    indicators = indicators.astype({"area_key": object, "indicator": object, "year": int, "value": float})
+    indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
+    meta = catalog.indicator_specs
+    for ind_id in meta:
+        if not (indicators["indicator"] == ind_id).any():
+            report.add("notice", "indicators", "", f"indicator {ind_id}", "has no values at all")
+    without = sorted(keys - set(indicators["area_key"]))
+    if without and len(indicators):
+        names = areas.set_index("key").loc[without, "name"].tolist()
+        report.add("notice", "indicators", "", "",
+                   f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
+
+    metric_areas = areas.to_crs(settings.metric_crs)
+    site_frames = []
+    for spec_path, spec in catalog.sites:
+        part = load_sites(spec, catalog.path(spec), report)
+        part["area_key"] = locate_sites(part, areas)
+        outside = part["area_key"].isna()
+        if outside.any():
+            metric = part[outside].to_crs(settings.metric_crs)
+            dist = metric.geometry.distance(metric_areas.union_all())
+            far = dist > FAR_OUTSIDE_M
+            if far.any():
+                row = part[outside][far.to_numpy()].iloc[0]
+                raise DataError(
+                    f"has the site {row['name']!r} at {row.geometry.x:.5f}, {row.geometry.y:.5f}, "
+                    f"{dist[far].iloc[0] / 1000:.0f} km from the nearest area.",
+                    file=catalog.path(spec), where=f"site {row['site_id']}",
+                    fix="check the coordinates: are longitude and latitude swapped, or is the CRS wrong?")
+            report.add("notice", "sites", spec.file, ", ".join(part.loc[outside, "site_id"].head(10)),
+                       f"{int(outside.sum())} site(s) outside every area kept, without an area: "
+                       + ", ".join(part.loc[outside, "name"].head(10)))
+        info("sites", spec_path, spec, len(part))
+        site_frames.append(part)
+    sites = (gpd.GeoDataFrame(pd.concat(site_frames, ignore_index=True), crs=WGS84) if site_frames
+             else gpd.GeoDataFrame({c: [] for c in SITE_COLUMNS[:-1]}, geometry=[], crs=WGS84))
+    if sites["site_id"].duplicated().any():
+        dup = sites.loc[sites["site_id"].duplicated(), "site_id"].iloc[0]
+        raise DataError(f"the site id {dup!r} occurs in more than one sites layer.",
+                        file=catalog.workspace / "layers", fix="give sites unique ids across layers.")
+    sites = sites[SITE_COLUMNS]
+
+    zone_frames = []
+    for spec_path, spec in catalog.zones:
+        part = load_zones(spec, catalog.path(spec), report)
+        info("zones", spec_path, spec, len(part))
+        zone_frames.append(part)
+    zones = (gpd.GeoDataFrame(pd.concat(zone_frames, ignore_index=True), crs=WGS84) if zone_frames
+             else gpd.GeoDataFrame({c: [] for c in ZONE_COLUMNS[:-1]}, geometry=[], crs=WGS84))
+    zones = zones[ZONE_COLUMNS]
+    shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
+
+    dataset = Dataset(
+        workspace=catalog.workspace,
+        settings=settings,
+        areas=areas,
+        indicators=indicators,
+        indicator_meta=meta,
+        sites=sites,
+        zones=zones,
+        zone_shares=shares,
+        categories=_collect_categories(catalog, sites),
+        report=report.freeze(),
+        layers=tuple(layers),
+    )
+    # The metric copy was needed anyway: keep it instead of projecting twice.
+    dataset.__dict__["areas_metric"] = metric_areas
+    return dataset

@@ -1,0 +1,139 @@
+"""Writers for the export formats: GeoJSON (RFC 7946), GeoPackage, CSV for Excel, GeoParquet.
+
+Every writer writes to a temporary file beside the target and renames it, so
+a failed export never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from geodash.errors import ParameterError
+
+WGS84 = "EPSG:4326"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that Excel would run as a formula with an apostrophe.
+
+    Only text is touched: the number -3 stays a number, the text "-3" or
+    "=HYPERLINK(…)" becomes "'-3" / "'=HYPERLINK(…)".
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return out
+
+
+def _to_plain_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop geometry for a spreadsheet; points keep lon/lat columns."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return pd.DataFrame(frame)
+    geo = frame.to_crs(WGS84)
+    table = pd.DataFrame(geo.drop(columns=geo.geometry.name))
+    if len(geo) and (geo.geom_type == "Point").all():
+        table["lon"] = geo.geometry.x.round(6)
+        table["lat"] = geo.geometry.y.round(6)
+    return table
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
+    """CSV that Excel opens: UTF-8 with BOM; ``german`` for ``;`` and decimal comma."""
+    table = neutralise_formulas(_to_plain_table(frame))
+    table.to_csv(path, index=False, encoding="utf-8-sig", sep=";" if german else ",",
+                 decimal="," if german else ".", lineterminator="\r\n")
+
+
+def _rfc7946(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geo = frame.to_crs(WGS84)
+    # Orient exterior rings counter-clockwise and round to 6 decimals (about 0.1 m).
+    geoms = shapely.set_precision(geo.geometry.values, 1e-6)
+    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
+    return geo.set_geometry(gpd.GeoSeries(geoms, crs=WGS84))
+
+
+def write_geojson(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
+    """GeoJSON per RFC 7946: WGS84 lon/lat, no ``crs`` member, CCW exteriors, 6 decimals."""
+    pyogrio.write_dataframe(
+        _rfc7946(_require_geo(frame)), path, driver="GeoJSON",
+        layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "6", "WRITE_NAME": "NO"},
+    )
+
+
+def write_gpkg(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
+    """GeoPackage with one layer named after the file."""
+    pyogrio.write_dataframe(_require_geo(frame), path, driver="GPKG", layer=path.stem)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
+    """GeoParquet (or plain Parquet for a table)."""
+    frame.to_parquet(path, index=False)
+
+
+def _require_geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ParameterError(
+            "this layer is a table without geometry.", fix="export it as csv or parquet."
+        )
+    return frame
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: file suffix, media type and writer."""
+
+    suffix: str
+    media_type: str
+    write: Callable[..., None]
+
+
+FORMATS: dict[str, Format] = {
+    "geojson": Format(".geojson", "application/geo+json", write_geojson),
+    "gpkg": Format(".gpkg", "application/geopackage+sqlite3", write_gpkg),
+    "csv": Format(".csv", "text/csv", write_csv),
+    "parquet": Format(".parquet", "application/vnd.apache.parquet", write_parquet),
+}
+
+
+def get_format(name: str) -> Format:
+    """Look up an export format by name."""
+    key = name.lower().strip(".")
+    if key not in FORMATS:
+        raise ParameterError(
+            f"`format` was {name!r} but is expected to be one of {sorted(FORMATS)}."
+        )
+    return FORMATS[key]
+
+
+def write_layer(frame: pd.DataFrame, path: str | Path, fmt: str, *, german: bool = False) -> Path:
+    """Write a layer to ``path`` atomically in format ``fmt``."""
+    spec = get_format(fmt)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".geodash-") as tmp:
+        partial = Path(tmp) / path.name
+        spec.write(frame, partial, german=german)
+        os.replace(partial, path)
+    return path
+
+
+def layer_bytes(frame: pd.DataFrame, fmt: str, *, name: str = "layer", german: bool = False) -> bytes:
+    """The bytes of a layer in format ``fmt``, for a download."""
+    spec = get_format(fmt)
+    with tempfile.TemporaryDirectory(prefix="geodash-") as tmp:
+        path = Path(tmp) / f"{name}{spec.suffix}"
+        spec.write(frame, path, german=german)
+        return path.read_bytes()

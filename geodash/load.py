@@ -1,0 +1,446 @@
+"""Turn one layer spec and its file into a clean, validated frame of the data model.
+
+Each ``load_*`` function reads through :mod:`geodash.sources`, renames the
+spec's columns to the model's names, checks every row and raises a
+:class:`~geodash.errors.DataError` naming the file, the row or feature and the
+fix. What can be repaired without guessing (invalid rings, missing-value
+markers) is repaired and recorded in the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodash.catalog import (
+    AreasSpec,
+    IndicatorsSpec,
+    KeyFormat,
+    Settings,
+    SitesSpec,
+    ZonesSpec,
+)
+from geodash.errors import DataError
+from geodash.report import ReportBuilder
+from geodash.sources import (
+    VECTOR_SUFFIXES,
+    Table,
+    guess_decimal,
+    parse_numbers,
+    read_table,
+    read_vector,
+)
+
+WGS84 = "EPSG:4326"
+
+
+def normalise_keys(values: pd.Series, fmt: KeyFormat) -> pd.Series:
+    """Turn area keys into comparable text, keeping leading zeros.
+
+    Integers that came as floats ("7.0" from a spreadsheet) lose the ".0";
+    ``fmt.pad`` zero-pads purely numeric keys to a width.
+
+    Examples
+    --------
+    >>> normalise_keys(pd.Series([" 1", "01", 7.0]), KeyFormat(pad=2)).tolist()
+    ['01', '01', '07']
+    """
+
+    def one(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        if fmt.strip:
+            text = text.strip()
+        if text == "":
+            return None
+        if fmt.upper:
+            text = text.upper()
+        if fmt.pad and text.isdigit():
+            text = text.zfill(fmt.pad)
+        return text
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def _require_columns(columns: dict[str, str | None], available: list[str], file: Path, spec_name: str) -> None:
+    missing = {role: col for role, col in columns.items() if col is not None and col not in available}
+    if missing:
+        role, col = next(iter(missing.items()))
+        shown = ", ".join(repr(c) for c in available if c != "geometry")
+        raise DataError(
+            f"has no column {col!r} (named as columns.{role} in {spec_name}).",
+            file=file,
+            fix=f"use one of the file's columns: {shown}.",
+        )
+
+
+def _feature(position: int) -> str:
+    return f"feature {position + 1}"
+
+
+def _valid_polygons(
+    frame: gpd.GeoDataFrame, file: Path, layer: str, labels: pd.Series, report: ReportBuilder
+) -> gpd.GeoSeries:
+    """Check polygons: none empty or of another type; invalid ones repaired and reported."""
+    geoms = frame.geometry
+    for pos, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            raise DataError(
+                "has no geometry (empty).",
+                file=file,
+                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                fix="draw the polygon or remove the feature.",
+            )
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise DataError(
+                f"is a {geom.geom_type}, but this layer needs polygons.",
+                file=file,
+                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                fix="export the layer with polygon geometry.",
+            )
+    invalid = ~shapely.is_valid(geoms.values)
+    if not invalid.any():
+        return geoms
+    repaired = geoms.copy()
+    for pos in np.flatnonzero(invalid):
+        reason = shapely.is_valid_reason(geoms.iloc[pos])
+        fixed = shapely.make_valid(geoms.iloc[pos])
+        polys = shapely.get_parts(fixed)
+        polys = [p for p in polys if p.geom_type in ("Polygon", "MultiPolygon")]
+        fixed = shapely.union_all(polys) if polys else None
+        if fixed is None or fixed.is_empty:
+            raise DataError(
+                f"has an invalid polygon that cannot be repaired ({reason}).",
+                file=file,
+                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                fix="redraw the polygon in a GIS.",
+            )
+        repaired.iloc[pos] = fixed
+        report.add("repaired", layer, file.name, f"{_feature(pos)} ({labels.iloc[pos]})",
+                   f"invalid geometry ({reason}) repaired with make_valid")
+    return repaired
+
+
+def _check_coordinates(frame: gpd.GeoDataFrame, file: Path) -> None:
+    """Catch the usual CRS mistakes: projected metres declared as degrees, lat/lon swapped."""
+    if frame.empty or not frame.crs.is_geographic:
+        return
+    minx, miny, maxx, maxy = frame.total_bounds
+    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+        raise DataError(
+            f"declares geographic coordinates ({frame.crs.to_string()}) but holds values like "
+            f"{maxx:.0f}, {maxy:.0f}, which are metres, not degrees.",
+            file=file,
+            fix='set the real CRS in the file, or crs = "EPSG:25832" (or whichever) in the spec.',
+        )
+
+
+def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read the areas layer: ``key, name, parent, population, geometry`` in WGS84."""
+    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    cols = spec.columns
+    _require_columns(cols.model_dump(), list(frame.columns), path, "the areas spec")
+    _check_coordinates(frame, path)
+    if frame.empty:
+        raise DataError("has no features.", file=path, fix="check that the right file or layer is named.")
+    keys = normalise_keys(frame[cols.key], spec.key_format)
+    names = frame[cols.name].astype("string").str.strip()
+    for pos in np.flatnonzero(keys.isna().to_numpy()):
+        raise DataError(
+            f"has no key (column {cols.key!r} is empty).",
+            file=path,
+            where=f"{_feature(pos)} ({names.iloc[pos]})",
+            fix="give every area a unique key.",
+        )
+    dupes = keys[keys.duplicated(keep=False)]
+    if not dupes.empty:
+        first = dupes.iloc[0]
+        where = ", ".join(_feature(p) for p in np.flatnonzero((keys == first).to_numpy()))
+        raise DataError(
+            f"has the key {first!r} more than once ({len(dupes.unique())} duplicated key(s) in all).",
+            file=path,
+            where=where,
+            fix="give every area a unique key, or merge the duplicates.",
+        )
+    for pos in np.flatnonzero(names.isna().to_numpy() | (names == "").to_numpy()):
+        raise DataError("has no name.", file=path, where=f"{_feature(pos)} (key {keys.iloc[pos]})",
+                        fix=f"fill column {cols.name!r}.")
+    labels = names.fillna("").astype(str)
+    geometry = _valid_polygons(frame, path, "areas", labels, report)
+    population = pd.Series(np.nan, index=frame.index)
+    if cols.population:
+        raw = frame[cols.population]
+        if pd.api.types.is_numeric_dtype(raw):
+            population = raw.astype(float)
+        else:
+            texts = raw.astype("string").fillna("")
+            population, _, bad = parse_numbers(texts, guess_decimal(texts, None))
+            if bad.any():
+                pos = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(
+                    f"has the population {texts.iloc[pos]!r}, which is not a number.",
+                    file=path, where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                    fix="write the population as a whole number.")
+        negative = population < 0
+        if negative.any():
+            pos = int(np.flatnonzero(negative.to_numpy())[0])
+            raise DataError("has a negative population.", file=path,
+                            where=f"{_feature(pos)} ({labels.iloc[pos]})", fix="correct the value.")
+    parent = (
+        frame[cols.parent].astype("string").str.strip().astype(object)
+        if cols.parent else pd.Series(None, index=frame.index, dtype=object)
+    )
+    areas = gpd.GeoDataFrame(
+        {
+            "key": keys.astype(str).to_numpy(),
+            "name": labels.to_numpy(),
+            "parent": parent.to_numpy(),
+            "population": population.to_numpy(dtype=float),
+        },
+        geometry=gpd.GeoSeries(geometry.values, crs=frame.crs),
+    ).to_crs(WGS84)
+    return areas.sort_values("key", kind="stable").reset_index(drop=True)
+
+
+def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
+    opts = spec.table
+    return read_table(path, encoding=opts.encoding, separator=opts.separator,
+                      sheet=opts.sheet, skip_rows=opts.skip_rows)
+
+
+def _years(texts: pd.Series, table: Table, settings: Settings, column: str) -> pd.Series:
+    numbers, missing, bad = parse_numbers(texts, ".")
+    wrong = bad | missing | (numbers % 1 != 0)
+    out_of_range = (numbers < settings.min_year) | (numbers > settings.max_year)
+    for mask, problem in ((wrong, "is not a year"), (out_of_range, "is out of range")):
+        if mask.any():
+            pos = int(np.flatnonzero(mask.to_numpy())[0])
+            raise DataError(
+                f"has the year {texts.iloc[pos]!r} in column {column!r}, which {problem} "
+                f"(allowed: {settings.min_year}–{settings.max_year}).",
+                file=table.path, where=f"row {table.row_number(pos)}",
+                fix="write a four-digit year, or widen min_year/max_year in layers/workspace.toml.")
+    return numbers.astype(int)
+
+
+def load_indicators(
+    spec: IndicatorsSpec, path: Path, settings: Settings, area_keys: set[str], report: ReportBuilder
+) -> pd.DataFrame:
+    """Read one indicator table into long form: ``area_key, indicator, year, value``."""
+    table = _table(spec, path)
+    frame = table.frame
+    cols = spec.columns
+    needed = {"key": cols.key, "year": cols.year, "indicator": cols.indicator, "value": cols.value}
+    if spec.format == "wide":
+        needed.update({f"indicators[{ind.id}].column": ind.code for ind in spec.indicators})
+    _require_columns(needed, list(frame.columns), path, "the indicators spec")
+    keys = normalise_keys(frame[cols.key], spec.key_format)
+    for pos in np.flatnonzero(keys.isna().to_numpy()):
+        raise DataError(f"has no area key in column {cols.key!r}.", file=path,
+                        where=f"row {table.row_number(pos)}", fix="fill the key or delete the row.")
+    years = (_years(frame[cols.year], table, settings, cols.year) if cols.year
+             else pd.Series(spec.year, index=frame.index))
+    rows = pd.Series(table.rows, index=frame.index)
+    if spec.format == "wide":
+        parts = [
+            pd.DataFrame({"area_key": keys, "indicator": ind.id, "year": years,
+                          "text": frame[ind.code], "column": ind.code, "row": rows})
+            for ind in spec.indicators
+        ]
+        long = pd.concat(parts, ignore_index=True)
+    else:
+        codes = frame[cols.indicator].astype(str)
+        by_code = {ind.code: ind.id for ind in spec.indicators}
+        known = codes.isin(by_code)
+        if (~known).any():
+            unknown = sorted(codes[~known].unique())
+            report.add("left_out", "indicators", path.name, f"column {cols.indicator!r}",
+                       f"{int((~known).sum())} row(s) with indicator code(s) not in the spec left out: "
+                       + ", ".join(unknown[:10]))
+        long = pd.DataFrame({"area_key": keys, "indicator": codes.map(by_code), "year": years,
+                             "text": frame[cols.value], "column": cols.value, "row": rows})[known.to_numpy()]
+    values = []
+    for ind in spec.indicators:
+        part = long[long["indicator"] == ind.id]
+        decimal = spec.table.decimal
+        if decimal == "auto":
+            decimal = guess_decimal(part["text"], table.separator)
+        numbers, missing, bad = parse_numbers(part["text"], decimal)
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                f"has {part['text'].iloc[pos]!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), "
+                "which is not a number.",
+                file=path, where=f"row {part['row'].iloc[pos]}",
+                fix="write a number (decimal comma or point), or leave the cell empty / '.' for missing.")
+        for bound, mask, word in (
+            (ind.minimum, numbers < (ind.minimum if ind.minimum is not None else -np.inf), "below"),
+            (ind.maximum, numbers > (ind.maximum if ind.maximum is not None else np.inf), "above"),
+        ):
+            if bound is not None and mask.any():
+                pos = int(np.flatnonzero(mask.to_numpy())[0])
+                raise DataError(
+                    f"has {part['text'].iloc[pos]!r} for {ind.id!r}, {word} the possible {bound:g} {ind.unit}.",
+                    file=path, where=f"row {part['row'].iloc[pos]}",
+                    fix="correct the value (a share cannot exceed 100 %), or set minimum/maximum "
+                    f"for {ind.id!r} in the spec.")
+        if missing.any():
+            report.add("notice", "indicators", path.name, f"indicator {ind.id}",
+                       f"{int(missing.sum())} value(s) marked as missing (empty, '.', '-', 'x' …)")
+        values.append(part.assign(value=numbers.to_numpy())[~missing.to_numpy()])
+    long = pd.concat(values, ignore_index=True)
+    unmatched = ~long["area_key"].isin(area_keys)
+    if len(long) and unmatched.all():
+        sample = sorted(long["area_key"].unique())[:3]
+        width = {len(k) for k in area_keys if k.isdigit()}
+        hint = (f' The areas\' keys have {max(width)} digits: add key_format = {{ pad = {max(width)} }} '
+                "to the spec." if width and all(k.isdigit() for k in sample) else "")
+        raise DataError(
+            f"matches no area: keys like {', '.join(map(repr, sample))} are not among the area keys "
+            f"(e.g. {', '.join(map(repr, sorted(area_keys)[:3]))}).{hint}",
+            file=path, where=f"column {cols.key!r}",
+            fix="use the same keys as the areas layer, or name the right key column in the spec.")
+    if unmatched.any():
+        bad_keys = sorted(long.loc[unmatched, "area_key"].unique())
+        report.add("left_out", "indicators", path.name,
+                   "rows " + ", ".join(str(r) for r in sorted(long.loc[unmatched, "row"].unique())[:10]),
+                   f"{int(unmatched.sum())} value(s) whose area key matches no area left out: "
+                   + ", ".join(repr(k) for k in bad_keys[:10]))
+        long = long[~unmatched]
+    dup = long.duplicated(["area_key", "indicator", "year"], keep=False)
+    if dup.any():
+        first = long[dup].iloc[0]
+        raise DataError(
+            f"has more than one value for area {first['area_key']!r}, indicator {first['indicator']!r}, "
+            f"year {first['year']}.",
+            file=path, where="rows " + ", ".join(str(r) for r in long[dup]["row"].head(4)),
+            fix="keep one row per area, indicator and year.")
+    return long[["area_key", "indicator", "year", "value"]].reset_index(drop=True)
+
+
+def _sites_from_table(spec: SitesSpec, path: Path) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    table = _table(spec, path)
+    frame = table.frame
+    _require_columns(spec.columns.model_dump(), list(frame.columns), path, "the sites spec")
+    if spec.geometry == "geometry":
+        raise DataError("is a table, so it has no point geometry.", file=path,
+                        fix='set geometry = "lonlat" or "xy" and name columns.x and columns.y.')
+    coords = {}
+    for axis in ("x", "y"):
+        texts = frame[getattr(spec.columns, axis)]
+        decimal = spec.table.decimal if spec.table.decimal != "auto" else (
+            "," if texts.str.contains(",", regex=False).any() else ".")
+        numbers, missing, bad = parse_numbers(texts, decimal)
+        wrong = bad | missing
+        if wrong.any():
+            pos = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise DataError(
+                f"has the coordinate {texts.iloc[pos]!r} in column {getattr(spec.columns, axis)!r}, "
+                "which is not a number.",
+                file=path, where=f"row {table.row_number(pos)}", fix="fill in both coordinates of the site.")
+        coords[axis] = numbers.to_numpy()
+    crs = WGS84 if spec.geometry == "lonlat" else spec.crs
+    if spec.geometry == "lonlat":
+        lon, lat = coords["x"], coords["y"]
+        outside = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+        if outside.any():
+            pos = int(np.flatnonzero(outside)[0])
+            raise DataError(
+                f"has lon/lat {lon[pos]}, {lat[pos]}, which are not degrees.",
+                file=path, where=f"row {table.row_number(pos)}",
+                fix='if these are projected coordinates, set geometry = "xy" and crs = "EPSG:…".')
+    geometry = gpd.points_from_xy(coords["x"], coords["y"], crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=geometry), pd.Series(table.rows)
+
+
+def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read a sites layer: ``site_id, name, category, programme, start, end, address, contact``."""
+    if path.suffix.lower() in VECTOR_SUFFIXES:
+        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+        _require_columns(spec.columns.model_dump(exclude={"x", "y"}), list(frame.columns), path,
+                         "the sites spec")
+        _check_coordinates(frame, path)
+        places = pd.Series([_feature(i) for i in range(len(frame))])
+        for pos, geom in enumerate(frame.geometry):
+            if geom is None or geom.is_empty or geom.geom_type != "Point":
+                kind = "no geometry" if geom is None or geom.is_empty else f"a {geom.geom_type}"
+                raise DataError(f"has {kind}, but sites need points.", file=path,
+                                where=places.iloc[pos], fix="give every site one point.")
+    else:
+        frame, rows = _sites_from_table(spec, path)
+        places = rows.map(lambda r: f"row {r}")
+    cols = spec.columns
+    out = {}
+    for role in ("name", "category"):
+        texts = frame[getattr(cols, role)].astype("string").str.strip()
+        empty = texts.isna() | (texts == "")
+        if empty.any():
+            pos = int(np.flatnonzero(empty.to_numpy())[0])
+            raise DataError(f"has no {role} (column {getattr(cols, role)!r}).", file=path,
+                            where=places.iloc[pos], fix=f"fill in the {role} of every site.")
+        out[role] = texts.astype(str).to_numpy()
+    for role in ("programme", "address", "contact"):
+        col = getattr(cols, role)
+        out[role] = (frame[col].astype("string").str.strip().fillna("").astype(str).to_numpy()
+                     if col else np.full(len(frame), "", dtype=object))
+    for role in ("start", "end"):
+        col = getattr(cols, role)
+        if col is None:
+            out[role] = np.full(len(frame), np.nan)
+            continue
+        texts = frame[col].astype("string").fillna("").astype(str).str.strip()
+        numbers, _missing, bad = parse_numbers(texts.str.slice(0, 4).where(texts.str.len() >= 4, texts), ".")
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"has {texts.iloc[pos]!r} as {role} year, which is not a year.", file=path,
+                            where=places.iloc[pos], fix="write a four-digit year or leave it empty.")
+        out[role] = numbers.to_numpy()
+    ids = (frame[cols.id].astype("string").fillna("").astype(str).to_numpy() if cols.id
+           else np.array([f"{path.stem}-{i + 1}" for i in range(len(frame))]))
+    sites = gpd.GeoDataFrame({"site_id": ids, **out}, geometry=frame.geometry.values, crs=frame.crs)
+    dup = pd.Series(ids).duplicated(keep=False)
+    if dup.any():
+        raise DataError(f"has the site id {ids[int(np.flatnonzero(dup)[0])]!r} more than once.",
+                        file=path, where=", ".join(places[dup.to_numpy()].head(4)),
+                        fix="give every site a unique id.")
+    return sites.to_crs(WGS84)
+
+
+def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read a programme-area layer: ``zone_id, name, programme, since, until``."""
+    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    cols = spec.columns
+    _require_columns(cols.model_dump(), list(frame.columns), path, "the zones spec")
+    _check_coordinates(frame, path)
+    names = frame[cols.name].astype("string").str.strip().fillna("").astype(str)
+    for pos in np.flatnonzero((names == "").to_numpy()):
+        raise DataError("has no name.", file=path, where=_feature(pos), fix=f"fill column {cols.name!r}.")
+    geometry = _valid_polygons(frame, path, "zones", names, report)
+    programme = (frame[cols.programme].astype("string").fillna("").astype(str) if cols.programme
+                 else pd.Series(spec.programme or "", index=frame.index))
+    years = {}
+    for role in ("since", "until"):
+        col = getattr(cols, role)
+        if col is None:
+            years[role] = np.full(len(frame), np.nan)
+            continue
+        texts = frame[col].astype("string").fillna("").astype(str)
+        numbers, _missing, bad = parse_numbers(texts, ".")
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"has {texts.iloc[pos]!r} as {role} year, which is not a year.", file=path,
+                            where=f"{_feature(pos)} ({names.iloc[pos]})", fix="write a four-digit year.")
+        years[role] = numbers.to_numpy()
+    zones = gpd.GeoDataFrame(
+        {"zone_id": [f"{path.stem}-{i + 1}" for i in range(len(frame))], "name": names.to_numpy(),
+         "programme": programme.to_numpy(), **years},
+        geometry=gpd.GeoSeries(geometry.values, crs=frame.crs),
+    )
+    return zones.to_crs(WGS84)

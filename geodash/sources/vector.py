@@ -1,0 +1,101 @@
+"""Read vector files (GeoJSON, GeoPackage, Shapefile, zipped Shapefile, GeoParquet)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pyproj
+
+from geodash.errors import DataError
+
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet", ".geoparquet")
+
+
+def _zip_target(path: Path, layer: str | None) -> str:
+    """Return the GDAL path of the one Shapefile (or other vector file) inside a zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except zipfile.BadZipFile as exc:
+        raise DataError(
+            "is not a readable zip archive.", file=path, fix="re-create the zip file."
+        ) from exc
+    candidates = [n for n in names if n.lower().endswith((".shp", ".geojson", ".gpkg"))]
+    if layer:
+        candidates = [n for n in candidates if Path(n).stem == layer] or candidates
+    if len(candidates) != 1:
+        found = ", ".join(candidates) or "none"
+        raise DataError(
+            f"should hold exactly one .shp, .geojson or .gpkg file, found {found}.",
+            file=path,
+            fix="zip one layer per file, or name it with `layer = \"NAME\"` in the spec.",
+        )
+    return f"/vsizip/{path}/{candidates[0]}"
+
+
+def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Read a vector file into a GeoDataFrame with a known CRS.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON, GeoPackage, Shapefile (also zipped) or GeoParquet file.
+    layer
+        The layer of a GeoPackage with several layers.
+    crs
+        The CRS assumed when the file declares none. A file that declares a CRS
+        keeps its own.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read, has no geometry column, or declares no
+        CRS and ``crs`` is not given.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".parquet", ".geoparquet"):
+            frame = gpd.read_parquet(path)
+        else:
+            target = _zip_target(path, layer) if suffix == ".zip" else str(path)
+            gpkg_layer = layer if suffix == ".gpkg" else None
+            if suffix == ".gpkg" and gpkg_layer is None:
+                layers = pyogrio.list_layers(target)
+                if len(layers) > 1:
+                    names = ", ".join(str(n) for n in layers[:, 0])
+                    raise DataError(
+                        f"has several layers ({names}) and the spec names none.",
+                        file=path,
+                        fix='add layer = "NAME" to the spec.',
+                    )
+            frame = pyogrio.read_dataframe(target, layer=gpkg_layer)
+    except DataError:
+        raise
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise DataError(
+            f"cannot be read as a vector file ({exc}).",
+            file=path,
+            fix="check that the file is complete and in a supported format "
+            "(GeoJSON, GeoPackage, Shapefile, zipped Shapefile, GeoParquet).",
+        ) from exc
+    except (ValueError, OSError) as exc:
+        raise DataError(
+            f"cannot be read ({exc}).",
+            file=path,
+            fix="check that the file is complete and not damaged.",
+        ) from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
+        raise DataError("has no geometry column.", file=path, fix="export it with geometry.")
+    if frame.crs is None:
+        if crs is None:
+            raise DataError(
+                "declares no coordinate reference system (CRS).",
+                file=path,
+                fix='add crs = "EPSG:…" to the layer spec, naming the CRS of the coordinates.',
+            )
+        frame = frame.set_crs(pyproj.CRS.from_user_input(crs))
+    return frame
