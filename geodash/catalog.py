@@ -252,6 +252,35 @@ class ZonesSpec(_LayerSpec):
     programme: str | None = None
 
 
+class IndexSettings(_Spec):
+    """How the social index is computed (defaults: Berlin's MSS; see the README)."""
+
+    method: str = "mss"
+    period: int | None = Field(default=None, ge=1, le=20)
+    status_thresholds: tuple[float, float, float] = (-1.0, 1.0, 1.5)
+    dynamics_thresholds: tuple[float, float] = (-1.0, 1.0)
+    weighted: bool = False
+    reference: list[str] | None = None
+    min_population: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> IndexSettings:
+        for name in ("status_thresholds", "dynamics_thresholds"):
+            values = list(getattr(self, name))
+            if values != sorted(values):
+                raise ValueError(f"{name} must be ascending")
+        return self
+
+
+class CoverageSettings(_Spec):
+    """How coverage and the need–offer gap are computed."""
+
+    distances: list[float] = Field(default_factory=lambda: [500.0, 1000.0], min_length=1)
+    need_quantile: float = Field(default=0.5, gt=0, lt=1)
+    offer_quantile: float = Field(default=0.5, gt=0, lt=1)
+    grid_spacing: float = Field(default=50.0, gt=0, description="metres between sample points")
+
+
 class Settings(_Spec):
     """Workspace-wide settings, from ``layers/workspace.toml`` (optional)."""
 
@@ -264,6 +293,8 @@ class Settings(_Spec):
     min_cases: int = Field(default=0, ge=0)
     default_indicator: str | None = None
     notes: Text | None = None
+    index: IndexSettings = IndexSettings()
+    coverage: CoverageSettings = CoverageSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
     _valid_crs = field_validator("metric_crs")(_check_crs)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
-from geodash.errors import DataError
+from geodash.analysis.social_index import INDEX_METHODS
+from geodash.errors import DataError, SpecError
 from geodash.load import WGS84, load_areas, load_indicators, load_sites, load_zones
 from geodash.report import ReportBuilder, ValidationReport
 
@@ -125,6 +126,15 @@ def _collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, 
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
 
 
+def _check_index_settings(catalog: Catalog) -> None:
+    settings_file = catalog.workspace / "layers" / "workspace.toml"
+    method = catalog.settings.index.method
+    if method not in INDEX_METHODS:
+        raise SpecError(f"`index.method` was {method!r} but is expected to be one of "
+                        f"{sorted(INDEX_METHODS)}.", file=settings_file, where="key index.method",
+                        fix="choose a registered method.")
+
+
 def build_dataset(catalog: Catalog) -> Dataset:
     """Read, validate and join every layer of a catalog into a :class:`Dataset`.
 
@@ -138,6 +148,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     def info(kind: str, spec_path: Path, spec, count: int) -> None:
         layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
 
+    _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
     areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
     info("areas", areas_path, areas_spec, len(areas))
@@ -146,6 +157,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
         report.add("notice", "areas", areas_spec.file, "",
                    f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     keys = set(areas["key"])
+    reference = settings.index.reference or []
+    if set(reference) - keys:
+        raise SpecError(f"index.reference names area key(s) that do not exist: "
+                        f"{', '.join(sorted(set(reference) - keys))}.",
+                        file=catalog.workspace / "layers" / "workspace.toml",
+                        where="key index.reference", fix="use keys of the areas layer.")
 
     tables = []
     for spec_path, spec in catalog.indicators:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from geodash.analysis.coverage import accessibility, coverage_table, need_offer_gap
 from geodash.analysis.joins import indicators_wide, site_counts
+from geodash.analysis.social_index import IndexOptions, social_index
+from geodash.catalog import IndicatorSpec
 
 
 def latest_year(indicators: pd.DataFrame) -> int | None:
@@ -58,4 +64,69 @@ def sites_layer(sites: gpd.GeoDataFrame, areas: pd.DataFrame) -> gpd.GeoDataFram
     names = areas.set_index("key")["name"]
     out = sites.copy()
     out.insert(out.columns.get_loc("area_key") + 1, "area_name", out["area_key"].map(names))
+    return out
+
+
+def need_and_coverage(
+    areas_metric: gpd.GeoDataFrame,
+    indicators: pd.DataFrame,
+    meta: Mapping[str, IndicatorSpec],
+    sites_metric: gpd.GeoDataFrame,
+    categories: list[str],
+    *,
+    year: int,
+    index_method: str = "mss",
+    index_options: IndexOptions | None = None,
+    distances: Sequence[float] = (500.0, 1000.0),
+    need_quantile: float = 0.5,
+    offer_quantile: float = 0.5,
+    points: gpd.GeoDataFrame | None = None,
+    spacing: float = 50.0,
+) -> pd.DataFrame:
+    """Status and dynamics index, coverage per category and the need–offer gap, per area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by area key: ``status_index, status_class, dynamics_index,
+        dynamics_class, summary``; ``per1000_<category>`` and
+        ``per1000_total``; ``share<d>_<category>`` (residents within ``d``
+        metres of a site of the category) and ``share<d>_any``;
+        ``gap`` (high need and few offers).
+    """
+    population = areas_metric.set_index("key")["population"]
+    out = pd.DataFrame(index=pd.Index(areas_metric["key"], name="area_key"))
+    index_cols = ["status_index", "status_class", "dynamics_index", "dynamics_class", "summary"]
+    if any(m.in_index for m in meta.values()) and year is not None:
+        index = social_index(indicators, meta, population, year, method=index_method,
+                             options=index_options)
+        out = out.join(index[index_cols])
+    else:
+        for col in index_cols:
+            out[col] = np.nan
+    cov = coverage_table(areas_metric, sites_metric, categories)
+    per1000 = cov.pivot(index="area_key", columns="category", values="per_1000").reindex(
+        columns=categories)
+    per1000.columns = [f"per1000_{c}" for c in per1000.columns]
+    counts = cov.groupby("area_key")["count"].sum()
+    pop = population.reindex(out.index).astype(float)
+    out = out.join(per1000)
+    out["per1000_total"] = counts.reindex(out.index) / pop.where(pop > 0) * 1000
+    if len(sites_metric) and categories:
+        access = accessibility(areas_metric, sites_metric, categories, distances, points=points,
+                               spacing=spacing)
+        for d in distances:
+            wide = access.pivot(index="area_key", columns="category", values=f"share_{int(d)}")
+            for cat in categories:
+                out[f"share{int(d)}_{cat}"] = wide.get(cat, pd.Series(dtype=float)).reindex(out.index)
+            every = accessibility(areas_metric, sites_metric.assign(category="any"), ["any"], [d],
+                                  points=points, spacing=spacing)
+            out[f"share{int(d)}_any"] = every.set_index("area_key")[f"share_{int(d)}"].reindex(out.index)
+    need = out["status_index"].astype(float)
+    if need.notna().any():
+        gap = need_offer_gap(need, out["per1000_total"], need_quantile=need_quantile,
+                             offer_quantile=offer_quantile).set_index("area_key")["gap"]
+        out["gap"] = gap.reindex(out.index).fillna(False).astype(bool)
+    else:
+        out["gap"] = False
     return out

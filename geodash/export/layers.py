@@ -7,17 +7,46 @@ from collections.abc import Callable
 import geopandas as gpd
 import pandas as pd
 
-from geodash.analysis.districts import districts_layer, latest_year, sites_layer
+from geodash.analysis.coverage import catchments
+from geodash.analysis.districts import (
+    districts_layer,
+    latest_year,
+    need_and_coverage,
+    sites_layer,
+)
+from geodash.analysis.social_index import IndexOptions
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
 
 
-def _districts(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
-    return districts_layer(
-        dataset.areas, dataset.indicators, dataset.sites, dataset.zone_shares, dataset.zones,
-        year=year if year is not None else latest_year(dataset.indicators),
-        indicator_ids=list(dataset.indicator_meta), categories=list(dataset.categories),
+def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
+    """Social index, coverage and gap per area for one year (see ``need_and_coverage``)."""
+    settings = dataset.settings
+    return need_and_coverage(
+        dataset.areas_metric, dataset.indicators, dataset.indicator_meta, dataset.sites_metric,
+        list(dataset.categories), year=year, index_method=settings.index.method,
+        index_options=IndexOptions.from_settings(settings.index),
+        distances=settings.coverage.distances, need_quantile=settings.coverage.need_quantile,
+        offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
     )
+
+
+def _districts(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
+    year = year if year is not None else latest_year(dataset.indicators)
+    layer = districts_layer(
+        dataset.areas, dataset.indicators, dataset.sites, dataset.zone_shares, dataset.zones,
+        year=year, indicator_ids=list(dataset.indicator_meta), categories=list(dataset.categories),
+    )
+    extra = district_analysis(dataset, year).reset_index(drop=True)
+    geometry = layer.geometry
+    joined = pd.concat([layer.drop(columns=geometry.name), extra], axis=1)
+    return gpd.GeoDataFrame(joined, geometry=geometry.values, crs=layer.crs)
+
+
+def _catchments(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
+    layer = catchments(dataset.sites_metric, dataset.settings.coverage.distances,
+                       list(dataset.categories))
+    return layer.to_crs("EPSG:4326")
 
 
 def _sites(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
@@ -45,11 +74,12 @@ LAYERS: dict[str, Callable[[Dataset, int | None], pd.DataFrame]] = {
     "sites": _sites,
     "zones": _zones,
     "indicators": _indicators,
+    "catchments": _catchments,
 }
 
 
 def build_layer(dataset: Dataset, name: str, year: int | None = None) -> pd.DataFrame:
-    """Build an exportable layer by name (``districts``, ``sites``, ``zones``, ``indicators``)."""
+    """Build an exportable layer by name (see :data:`LAYERS`)."""
     if name not in LAYERS:
         raise ParameterError(f"`layer` was {name!r} but is expected to be one of {sorted(LAYERS)}.")
     if year is not None and year not in dataset.years:

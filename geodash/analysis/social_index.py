@@ -1,0 +1,310 @@
+"""Social index of status and dynamics, after Berlin's Monitoring Soziale Stadtentwicklung (MSS).
+
+The method, as the MSS reports describe it and as Hamburg's Sozialmonitoring
+uses it with its own indicators:
+
+1. Status: each index indicator of one year is z-standardised across areas
+   (its sign set by polarity, so that a positive z always means more need);
+   the status index is the weighted mean of those z-scores, standardised once
+   more; areas are classed by its standard deviations from the mean:
+   ``hoch`` (below −1), ``mittel`` (−1 to +1), ``niedrig`` (above +1 up to
+   +1.5) and ``sehr niedrig`` (above +1.5). Note the direction: a *high*
+   index means *low* social status.
+2. Dynamics: the same for each indicator's change over a period (MSS: two
+   years, Hamburg: three), classed ``positiv`` (below −1), ``stabil`` (−1 to
+   +1) and ``negativ`` (above +1).
+3. The summary crosses both, e.g. ``"niedrig/negativ"`` (12 groups).
+
+A value exactly at a threshold belongs to the class nearer the middle
+(``1.0`` is ``mittel``, ``1.5`` is ``niedrig``, ``−1.0`` is ``mittel``).
+
+Methods are kept in a registry with one signature, so a workspace can pick
+one by name in ``layers/workspace.toml`` or a city can add its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from geodash.analysis.indicators import POLARITY_SIGN
+from geodash.analysis.joins import indicators_wide
+from geodash.catalog import IndexSettings, IndicatorSpec
+from geodash.errors import ParameterError
+
+STATUS_CLASSES = ("hoch", "mittel", "niedrig", "sehr niedrig")
+DYNAMICS_CLASSES = ("positiv", "stabil", "negativ")
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """How the index is computed; defaults follow the MSS.
+
+    Attributes
+    ----------
+    indicators
+        Indicator ids that enter the index (default: those with ``in_index``).
+    weights
+        Weight per indicator id (default: the spec's ``weight``, 1.0).
+    period
+        Years between the two values of the dynamics (MSS: 2, Hamburg: 3).
+    status_thresholds
+        Standardised status index bounds between hoch|mittel|niedrig|sehr niedrig.
+    dynamics_thresholds
+        Standardised dynamics index bounds between positiv|stabil|negativ.
+    weighted
+        Weight the mean and standard deviation by population.
+    reference
+        Area keys whose mean and standard deviation define the z-scores
+        (default: every area with enough population).
+    min_population
+        Areas with fewer residents are left out (MSS: 300).
+    """
+
+    indicators: tuple[str, ...] | None = None
+    weights: Mapping[str, float] | None = None
+    period: int = 2
+    status_thresholds: tuple[float, float, float] = (-1.0, 1.0, 1.5)
+    dynamics_thresholds: tuple[float, float] = (-1.0, 1.0)
+    weighted: bool = False
+    reference: tuple[str, ...] | None = None
+    min_population: float = 0.0
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: IndexSettings) -> IndexOptions:
+        """Options from a workspace's ``[index]`` settings."""
+        options = cls(
+            status_thresholds=tuple(settings.status_thresholds),
+            dynamics_thresholds=tuple(settings.dynamics_thresholds),
+            weighted=settings.weighted,
+            reference=tuple(settings.reference) if settings.reference else None,
+            min_population=settings.min_population,
+        )
+        return replace(options, period=settings.period) if settings.period else options
+
+
+def zscores(
+    values: pd.Series,
+    *,
+    sign: float = 1.0,
+    weights: pd.Series | None = None,
+    reference: pd.Series | None = None,
+) -> pd.Series:
+    """z-standardise values with the (weighted) mean and population SD of a reference set.
+
+    Parameters
+    ----------
+    values
+        Values by area key (NaN for missing).
+    sign
+        −1 to turn the scale round (for indicators where more means less need).
+    weights
+        Weights by area key (e.g. population); areas without weight are left
+        out of the mean and SD.
+    reference
+        Boolean by area key: which areas define the mean and SD.
+
+    Examples
+    --------
+    >>> zscores(pd.Series({"a": 1.0, "b": 2.0, "c": 3.0})).round(4).tolist()
+    [-1.2247, 0.0, 1.2247]
+    """
+    x = values.astype(float)
+    use = x.notna()
+    if reference is not None:
+        use &= reference.reindex(x.index, fill_value=False).astype(bool)
+    w = None
+    if weights is not None:
+        w_all = weights.reindex(x.index).astype(float)
+        use &= w_all.notna() & (w_all > 0)
+        w = w_all[use]
+    if use.sum() == 0:
+        return pd.Series(np.nan, index=x.index)
+    mean = float(np.average(x[use], weights=w))
+    std = float(np.sqrt(np.average((x[use] - mean) ** 2, weights=w)))
+    if std == 0:
+        return pd.Series(np.where(x.notna(), 0.0, np.nan), index=x.index)
+    return sign * (x - mean) / std
+
+
+def combine(z: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """Weighted mean of z-score columns, over the columns an area has values for."""
+    w = pd.Series({c: float(weights.get(c, 1.0)) for c in z.columns})
+    have = z.notna()
+    total = have.mul(w, axis=1).sum(axis=1)
+    return z.fillna(0).mul(w, axis=1).sum(axis=1) / total.replace(0, np.nan)
+
+
+def classify_by_thresholds(values: pd.Series, thresholds: Sequence[float], labels: Sequence[str]) -> pd.Series:
+    """Class labels by thresholds; a value at a threshold goes to the class nearer the middle.
+
+    The middle class is the one between the threshold below 0 and the one
+    above it; below the middle bounds are exclusive on the left, above the
+    middle on the right.
+
+    Examples
+    --------
+    >>> classify_by_thresholds(pd.Series([-1.0, 1.0, 1.2, 1.5, 1.6]), (-1, 1, 1.5),
+    ...                        STATUS_CLASSES).tolist()
+    ['mittel', 'mittel', 'niedrig', 'niedrig', 'sehr niedrig']
+    """
+    bounds = np.asarray(thresholds, dtype=float)
+    x = values.astype(float).to_numpy()
+    # Negative thresholds: a value equal to them belongs to the class above
+    # (towards the middle); positive ones: to the class below.
+    idx = np.where(
+        x < 0,
+        np.searchsorted(bounds, x, side="right"),
+        np.searchsorted(bounds, x, side="left"),
+    )
+    out = np.array([labels[i] if not np.isnan(v) else None for i, v in zip(idx, x, strict=True)],
+                   dtype=object)
+    return pd.Series(out, index=values.index)
+
+
+def _signed_z(wide: pd.DataFrame, meta: Mapping[str, IndicatorSpec], weights, reference) -> pd.DataFrame:
+    return pd.DataFrame({
+        col: zscores(wide[col], sign=POLARITY_SIGN.get(meta[col].polarity, 1.0),
+                     weights=weights, reference=reference)
+        for col in wide.columns
+    }, index=wide.index)
+
+
+def zscore_index(
+    indicators: pd.DataFrame,
+    meta: Mapping[str, IndicatorSpec],
+    population: pd.Series,
+    year: int,
+    options: IndexOptions,
+) -> pd.DataFrame:
+    """Status and dynamics index of the MSS kind for one year (see the module text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by area key: ``status_raw`` (mean z), ``status_index``
+        (standardised), ``status_class``, ``dynamics_raw``,
+        ``dynamics_index``, ``dynamics_class``, ``summary`` and one
+        ``z_<indicator>`` column per index indicator. Areas left out (too few
+        residents, no values) have NaN and no class.
+    """
+    ids = list(options.indicators) if options.indicators else [i for i, m in meta.items() if m.in_index]
+    unknown = [i for i in ids if i not in meta]
+    if unknown:
+        raise ParameterError(f"the index names unknown indicator(s): {', '.join(unknown)}.",
+                             fix=f"use indicators of the workspace: {', '.join(meta)}.")
+    if not ids:
+        raise ParameterError("no indicator is marked for the index.",
+                             fix="set in_index = true on the indicators that measure need.")
+    weights_by_ind = {i: (options.weights or {}).get(i, meta[i].weight) for i in ids}
+    keys = population.index
+    pop = population.astype(float)
+    eligible = pd.Series(True, index=keys)
+    if options.min_population > 0:
+        eligible &= pop.fillna(0) >= options.min_population
+    reference = eligible.copy()
+    if options.reference:
+        reference &= pd.Series(keys.isin(list(options.reference)), index=keys)
+    area_weights = pop if options.weighted else None
+
+    now = indicators_wide(indicators, year, ids).reindex(keys)
+    now = now.where(eligible, axis=0)
+    z_status = _signed_z(now, meta, area_weights, reference)
+    status_raw = combine(z_status, weights_by_ind)
+    status_index = zscores(status_raw, weights=area_weights, reference=reference)
+
+    before_year = year - options.period
+    before = indicators_wide(indicators, before_year, ids).reindex(keys).where(eligible, axis=0)
+    delta = now - before
+    z_dyn = _signed_z(delta, meta, area_weights, reference)
+    dynamics_raw = combine(z_dyn, weights_by_ind) if delta.notna().any().any() else pd.Series(
+        np.nan, index=keys)
+    dynamics_index = zscores(dynamics_raw, weights=area_weights, reference=reference)
+
+    out = pd.DataFrame({
+        "status_raw": status_raw,
+        "status_index": status_index,
+        "status_class": classify_by_thresholds(status_index, options.status_thresholds, STATUS_CLASSES),
+        "dynamics_raw": dynamics_raw,
+        "dynamics_index": dynamics_index,
+        "dynamics_class": classify_by_thresholds(dynamics_index, options.dynamics_thresholds,
+                                                 DYNAMICS_CLASSES),
+    }, index=keys)
+    out["summary"] = [
+        f"{s}/{d}" if s and d else (s or None)
+        for s, d in zip(out["status_class"], out["dynamics_class"], strict=True)
+    ]
+    for col in z_status.columns:
+        out[f"z_{col}"] = z_status[col]
+    out.index.name = "area_key"
+    return out
+
+
+IndexMethod = Callable[[pd.DataFrame, Mapping[str, IndicatorSpec], pd.Series, int, IndexOptions],
+                       pd.DataFrame]
+
+
+def _hamburg(indicators, meta, population, year, options: IndexOptions) -> pd.DataFrame:
+    # Hamburg's Sozialmonitoring: same z-score index, dynamics over three years.
+    return zscore_index(indicators, meta, population, year, replace(options, period=3))
+
+
+INDEX_METHODS: dict[str, tuple[IndexMethod, str]] = {
+    "mss": (zscore_index, "Berlin, Monitoring Soziale Stadtentwicklung: z-scores, dynamics over 2 years"),
+    "hamburg": (_hamburg, "Hamburg, Sozialmonitoring RISE: z-scores, dynamics over 3 years"),
+}
+
+
+def social_index(
+    indicators: pd.DataFrame,
+    meta: Mapping[str, IndicatorSpec],
+    population: pd.Series,
+    year: int,
+    *,
+    method: str = "mss",
+    options: IndexOptions | None = None,
+) -> pd.DataFrame:
+    """Compute a social index with a method from :data:`INDEX_METHODS`.
+
+    Parameters
+    ----------
+    indicators
+        Long table ``area_key, indicator, year, value``.
+    meta
+        Indicator specs (polarity, in_index, weight).
+    population
+        Residents by area key; its index lists every area.
+    year
+        The status year; dynamics compare it with ``year - period``.
+    method
+        ``"mss"`` or ``"hamburg"``, or a name a city registered.
+    options
+        See :class:`IndexOptions`.
+    """
+    if method not in INDEX_METHODS:
+        raise ParameterError(f"`method` was {method!r} but is expected to be one of {sorted(INDEX_METHODS)}.")
+    func, _ = INDEX_METHODS[method]
+    return func(indicators, meta, population, year, options or IndexOptions())
+
+
+def index_over_years(
+    indicators: pd.DataFrame,
+    meta: Mapping[str, IndicatorSpec],
+    population: pd.Series,
+    years: Sequence[int],
+    *,
+    method: str = "mss",
+    options: IndexOptions | None = None,
+) -> pd.DataFrame:
+    """The status index of every year: ``area_key, year, status_index, status_class``."""
+    frames = []
+    for year in years:
+        result = social_index(indicators, meta, population, year, method=method, options=options)
+        frames.append(result[["status_index", "status_class"]].assign(year=year).reset_index())
+    if not frames:
+        return pd.DataFrame(columns=["area_key", "year", "status_index", "status_class"])
+    return pd.concat(frames, ignore_index=True)[["area_key", "year", "status_index", "status_class"]]
