@@ -29,7 +29,8 @@ def locate_sites(sites: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:
     """
     if sites.crs != areas.crs:
         raise ValueError(f"sites ({sites.crs}) and areas ({areas.crs}) must share a CRS")
-    result = pd.Series(None, index=sites.index, dtype=object)
+    # A list of None: pd.Series(None, dtype=object) would hold NaN, not None.
+    result = pd.Series([None] * len(sites), index=sites.index, dtype=object)
     if sites.empty or areas.empty:
         return result
     site_pos, area_pos = areas.sindex.query(sites.geometry.values, predicate="intersects")
