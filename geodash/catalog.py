@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -24,7 +24,7 @@ from pydantic import (
 
 from geodash.errors import SpecError
 
-LAYER_KINDS = ("areas", "indicators", "sites", "zones")
+LAYER_KINDS = ("areas", "indicators", "sites", "zones", "population")
 
 
 class _Spec(BaseModel):
@@ -128,6 +128,7 @@ class IndicatorSpec(_Spec):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
     column: str | None = None
+    cases: str | None = None
     label: Text
     unit: str = ""
     polarity: Literal["need", "resource", "neutral"]
@@ -169,6 +170,7 @@ class IndicatorColumns(_Spec):
     year: str | None = None
     indicator: str | None = None
     value: str | None = None
+    cases: str | None = None
 
 
 class IndicatorsSpec(_LayerSpec):
@@ -281,6 +283,30 @@ class CoverageSettings(_Spec):
     grid_spacing: float = Field(default=50.0, gt=0, description="metres between sample points")
 
 
+class PopulationColumns(_Spec):
+    """Column names of a population grid."""
+
+    count: str
+    x: str | None = None
+    y: str | None = None
+
+
+class PopulationSpec(_LayerSpec):
+    """Where residents live: grid cells as points with counts (e.g. the Zensus 2022 100 m grid)."""
+
+    kind: Literal["population"]
+    geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
+    columns: PopulationColumns
+
+    @model_validator(mode="after")
+    def _coordinates(self) -> PopulationSpec:
+        if self.geometry in ("lonlat", "xy") and (self.columns.x is None or self.columns.y is None):
+            raise ValueError(f'geometry = "{self.geometry}" needs columns.x and columns.y')
+        if self.geometry == "xy" and self.crs is None:
+            raise ValueError('geometry = "xy" needs crs = "EPSG:…" naming the coordinates\' CRS')
+        return self
+
+
 class Settings(_Spec):
     """Workspace-wide settings, from ``layers/workspace.toml`` (optional)."""
 
@@ -308,13 +334,14 @@ class Settings(_Spec):
         return value
 
 
-LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec
+LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec
 
 SPEC_CLASSES: dict[str, type[_Spec]] = {
     "areas": AreasSpec,
     "indicators": IndicatorsSpec,
     "sites": SitesSpec,
     "zones": ZonesSpec,
+    "population": PopulationSpec,
     "workspace": Settings,
 }
 
@@ -329,6 +356,7 @@ class Catalog:
     indicators: tuple[tuple[Path, IndicatorsSpec], ...] = ()
     sites: tuple[tuple[Path, SitesSpec], ...] = ()
     zones: tuple[tuple[Path, ZonesSpec], ...] = ()
+    population: tuple[Path, PopulationSpec] | None = None
     spec_files: tuple[Path, ...] = field(default=())
 
     def path(self, spec: _LayerSpec) -> Path:
@@ -371,7 +399,7 @@ def parse_spec(path: Path) -> _Spec:
             f"is not valid TOML ({exc}).", file=path, fix="correct the TOML syntax at that line."
         ) from exc
     kind = raw.get("kind")
-    if kind not in SPEC_CLASSES:
+    if not isinstance(kind, str) or kind not in SPEC_CLASSES:
         allowed = ", ".join(f'"{k}"' for k in SPEC_CLASSES)
         raise SpecError(
             f"`kind` was {kind!r} but is expected to be one of {allowed}.",
@@ -382,7 +410,9 @@ def parse_spec(path: Path) -> _Spec:
     try:
         return SPEC_CLASSES[kind].model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        # A misspelt key also makes the key it was meant to be "missing": name the misspelling.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
         key = _format_loc(first["loc"])
         msg = first["msg"]
         if first["type"] == "extra_forbidden":
@@ -393,9 +423,7 @@ def parse_spec(path: Path) -> _Spec:
             fix = "add it to the spec."
         else:
             fix = "correct the value."
-        more = f" ({len(exc.errors()) - 1} more problem(s) in this file)" if len(
-            exc.errors()
-        ) > 1 else ""
+        more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
         raise SpecError(f"{msg}{more}.", file=path, where=f"key {key}", fix=fix) from None
 
 
@@ -459,7 +487,13 @@ def load_catalog(workspace: str | Path) -> Catalog:
             where="key default_indicator",
             fix=f"use one of: {', '.join(seen) or '(no indicators defined)'}.",
         )
-    for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones]:
+    grids = [(p, s) for p, s in specs if isinstance(s, PopulationSpec)]
+    if len(grids) > 1:
+        raise SpecError("more than one population grid (kind = \"population\").", file=layer_dir,
+                        fix="keep one population grid per workspace.")
+    if grids:
+        catalog = replace(catalog, population=grids[0])
+    for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones, *grids]:
         data = catalog.path(spec)
         if not data.exists():
             raise SpecError(

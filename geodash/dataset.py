@@ -9,11 +9,19 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
 from geodash.analysis.social_index import INDEX_METHODS
 from geodash.errors import DataError, SpecError
-from geodash.load import WGS84, load_areas, load_indicators, load_sites, load_zones
+from geodash.load import (
+    WGS84,
+    load_areas,
+    load_indicators,
+    load_population,
+    load_sites,
+    load_zones,
+)
 from geodash.report import ReportBuilder, ValidationReport
 
 # A site further than this from every area is not "just outside the city":
@@ -50,7 +58,8 @@ class Dataset:
     areas
         ``key, name, parent, population, geometry``; sorted by key.
     indicators
-        Long table ``area_key, indicator, year, value``.
+        Long table ``area_key, indicator, year, value, suppressed``; a suppressed
+        value (fewer cases than ``settings.min_cases``) is NaN with ``suppressed`` True.
     indicator_meta
         Indicator specs by id, in spec order.
     sites
@@ -77,6 +86,7 @@ class Dataset:
     categories: dict[str, Category]
     report: ValidationReport
     layers: tuple[LayerInfo, ...] = field(default=())
+    population_grid: gpd.GeoDataFrame | None = None
 
     @cached_property
     def areas_metric(self) -> gpd.GeoDataFrame:
@@ -87,6 +97,13 @@ class Dataset:
     def sites_metric(self) -> gpd.GeoDataFrame:
         """The sites in the workspace's metric CRS."""
         return self.sites.to_crs(self.settings.metric_crs)
+
+    @cached_property
+    def population_points(self) -> gpd.GeoDataFrame | None:
+        """Grid residents assigned to areas (metric CRS), or ``None`` without a grid."""
+        if self.population_grid is None:
+            return None
+        return grid_points(self.population_grid, self.areas_metric)
 
     @cached_property
     def years(self) -> list[int]:
@@ -115,7 +132,7 @@ class Dataset:
         return category.label.get(lang) if category else code
 
 
-def _collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, Category]:
+def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, Category]:
     declared: dict[str, Category] = {}
     for _, spec in catalog.sites:
         for code, category in spec.categories.items():
@@ -170,8 +187,10 @@ def build_dataset(catalog: Catalog) -> Dataset:
         info("indicators", spec_path, spec, len(table))
         tables.append(table)
     indicators = (pd.concat(tables, ignore_index=True) if tables
-                  else pd.DataFrame({"area_key": [], "indicator": [], "year": [], "value": []}))
-    indicators = indicators.astype({"area_key": object, "indicator": object, "year": int, "value": float})
+                  else pd.DataFrame({"area_key": [], "indicator": [], "year": [], "value": [],
+                                     "suppressed": []}))
+    indicators = indicators.astype({"area_key": object, "indicator": object, "year": int, "value": float,
+                                    "suppressed": bool})
     indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
     meta = catalog.indicator_specs
     for ind_id in meta:
@@ -223,6 +242,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
     zones = zones[ZONE_COLUMNS]
     shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
 
+    grid = None
+    if catalog.population:
+        grid_path, grid_spec = catalog.population
+        grid = load_population(grid_spec, catalog.path(grid_spec), report)
+        info("population", grid_path, grid_spec, len(grid))
+
     dataset = Dataset(
         workspace=catalog.workspace,
         settings=settings,
@@ -232,9 +257,10 @@ def build_dataset(catalog: Catalog) -> Dataset:
         sites=sites,
         zones=zones,
         zone_shares=shares,
-        categories=_collect_categories(catalog, sites),
+        categories=collect_categories(catalog, sites),
         report=report.freeze(),
         layers=tuple(layers),
+        population_grid=grid,
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas

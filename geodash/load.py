@@ -18,8 +18,10 @@ import shapely
 
 from geodash.catalog import (
     AreasSpec,
+    IndicatorSpec,
     IndicatorsSpec,
     KeyFormat,
+    PopulationSpec,
     Settings,
     SitesSpec,
     ZonesSpec,
@@ -251,7 +253,8 @@ def load_indicators(
     if spec.format == "wide":
         parts = [
             pd.DataFrame({"area_key": keys, "indicator": ind.id, "year": years,
-                          "text": frame[ind.code], "column": ind.code, "row": rows})
+                          "text": frame[ind.code], "column": ind.code, "row": rows,
+                          "cases": frame[ind.cases] if ind.cases else ""})
             for ind in spec.indicators
         ]
         long = pd.concat(parts, ignore_index=True)
@@ -265,7 +268,8 @@ def load_indicators(
                        f"{int((~known).sum())} row(s) with indicator code(s) not in the spec left out: "
                        + ", ".join(unknown[:10]))
         long = pd.DataFrame({"area_key": keys, "indicator": codes.map(by_code), "year": years,
-                             "text": frame[cols.value], "column": cols.value, "row": rows})[known.to_numpy()]
+                             "text": frame[cols.value], "column": cols.value, "row": rows,
+                             "cases": frame[cols.cases] if cols.cases else ""})[known.to_numpy()]
     values = []
     for ind in spec.indicators:
         part = long[long["indicator"] == ind.id]
@@ -294,7 +298,13 @@ def load_indicators(
         if missing.any():
             report.add("notice", "indicators", path.name, f"indicator {ind.id}",
                        f"{int(missing.sum())} value(s) marked as missing (empty, '.', '-', 'x' …)")
-        values.append(part.assign(value=numbers.to_numpy())[~missing.to_numpy()])
+        suppressed = _suppressed(part, numbers, ind, settings.min_cases, path)
+        if suppressed.any():
+            report.add("notice", "indicators", path.name, f"indicator {ind.id}",
+                       f"{int(suppressed.sum())} value(s) suppressed: fewer than {settings.min_cases} "
+                       "cases (statistical confidentiality)")
+        kept = part.assign(value=numbers.where(~suppressed).to_numpy(), suppressed=suppressed.to_numpy())
+        values.append(kept[(~missing | suppressed).to_numpy()])
     long = pd.concat(values, ignore_index=True)
     unmatched = ~long["area_key"].isin(area_keys)
     if len(long) and unmatched.all():
@@ -322,10 +332,33 @@ def load_indicators(
             f"year {first['year']}.",
             file=path, where="rows " + ", ".join(str(r) for r in long[dup]["row"].head(4)),
             fix="keep one row per area, indicator and year.")
-    return long[["area_key", "indicator", "year", "value"]].reset_index(drop=True)
+    return long[["area_key", "indicator", "year", "value", "suppressed"]].reset_index(drop=True)
 
 
-def _sites_from_table(spec: SitesSpec, path: Path) -> tuple[gpd.GeoDataFrame, pd.Series]:
+# Units whose values are themselves counts of people: a small count is a small case number.
+COUNT_UNITS = frozenset({"Anzahl", "Personen", "count", "persons"})
+
+
+def _suppressed(part: pd.DataFrame, numbers: pd.Series, ind: IndicatorSpec, min_cases: int,
+                path: Path) -> pd.Series:
+    """Which values rest on fewer than ``min_cases`` cases and must not be shown."""
+    if min_cases <= 0:
+        return pd.Series(False, index=part.index)
+    texts = part["cases"].astype(str)
+    if (texts != "").any():
+        cases, missing, bad = parse_numbers(texts, ".")
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"has the case count {texts.iloc[pos]!r} for {ind.id!r}, which is not a number.",
+                            file=path, where=f"row {part['row'].iloc[pos]}",
+                            fix="write the number of cases the value rests on, or leave it empty.")
+        return (cases < min_cases).fillna(False)
+    if ind.unit in COUNT_UNITS:
+        return (numbers < min_cases).fillna(False) & (numbers > 0)
+    return pd.Series(False, index=part.index)
+
+
+def _sites_from_table(spec: SitesSpec | PopulationSpec, path: Path) -> tuple[gpd.GeoDataFrame, pd.Series]:
     table = _table(spec, path)
     frame = table.frame
     _require_columns(spec.columns.model_dump(), list(frame.columns), path, "the sites spec")
@@ -444,3 +477,32 @@ def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
         geometry=gpd.GeoSeries(geometry.values, crs=frame.crs),
     )
     return zones.to_crs(WGS84)
+
+
+def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read a population grid: points with a resident count, ``count, geometry`` in WGS84."""
+    if path.suffix.lower() in VECTOR_SUFFIXES:
+        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+        _require_columns({"count": spec.columns.count}, list(frame.columns), path, "the population spec")
+        _check_coordinates(frame, path)
+        if len(frame) and not (frame.geom_type == "Point").all():
+            # Grid cells given as squares count at their centre.
+            frame = frame.set_geometry(frame.geometry.representative_point())
+        places = pd.Series([_feature(i) for i in range(len(frame))])
+    else:
+        frame, rows = _sites_from_table(spec, path)
+        places = rows.map(lambda r: f"row {r}")
+    raw = frame[spec.columns.count]
+    texts = raw.astype("string").fillna("").astype(str)
+    counts, missing, bad = parse_numbers(texts, "," if texts.str.contains(",").any() else ".")
+    wrong = bad | (counts < 0)
+    if wrong.any():
+        pos = int(np.flatnonzero(wrong.to_numpy())[0])
+        raise DataError(f"has the count {texts.iloc[pos]!r}, which is not a non-negative number.",
+                        file=path, where=places.iloc[pos], fix="write the number of residents.")
+    if missing.any():
+        report.add("notice", "population", path.name, "",
+                   f"{int(missing.sum())} grid cell(s) without a count (secret or empty) taken as 0")
+    grid = gpd.GeoDataFrame({"count": counts.fillna(0).to_numpy()}, geometry=frame.geometry.values,
+                            crs=frame.crs)
+    return grid.to_crs(WGS84)

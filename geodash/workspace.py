@@ -24,9 +24,31 @@ def default_workspace() -> Path:
     return Path(str(resources.files("geodash") / "_demo"))
 
 
-def load_workspace(workspace: str | Path | None = None) -> Dataset:
-    """Read, validate and join a workspace (default: the demo) into a Dataset."""
-    return build_dataset(load_catalog(workspace or default_workspace()))
+def load_workspace(workspace: str | Path | None = None, *, cache: bool | Path = True) -> Dataset:
+    """Read, validate and join a workspace (default: the demo) into a Dataset.
+
+    Parameters
+    ----------
+    workspace
+        The workspace folder; default the Ludwigshafen demo.
+    cache
+        ``True`` to use the dataset cache in :func:`~geodash.cache.default_cache_dir`,
+        a folder to use that one, ``False`` to always read the sources. The
+        cache is keyed by the hashes of every spec and data file, so a
+        changed file is always read anew.
+    """
+    catalog = load_catalog(workspace or default_workspace())
+    if cache is False:
+        return build_dataset(catalog)
+    from geodash.cache import cache_key, default_cache_dir, read_cached, write_cache
+
+    cache_dir = default_cache_dir() if cache is True else Path(cache)
+    key = cache_key(catalog)
+    dataset = read_cached(catalog, key, cache_dir)
+    if dataset is None:
+        dataset = build_dataset(catalog)
+        write_cache(dataset, key, cache_dir)
+    return dataset
 
 
 def init_workspace(target: str | Path) -> Path:

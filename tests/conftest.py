@@ -163,3 +163,58 @@ def grid_dataset(tmp_path_factory):
     """The 2×2 grid workspace, loaded once for read-only tests."""
     root = make_grid_workspace(tmp_path_factory.mktemp("ws") / "grid")
     return build_dataset(load_catalog(root))
+
+
+# --- Fixtures for the foundation tests (catalog, sources, load, analysis, export, cli) ---
+
+
+@pytest.fixture(scope="session")
+def grid_origin() -> tuple[int, int]:
+    """The south-west corner (x, y) of the grid, in EPSG:25832 metres."""
+    return X0, Y0
+
+
+@pytest.fixture
+def grid_areas():
+    """The 2×2 grid as an areas frame in EPSG:25832 (key, name, parent, population, geometry)."""
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    return gpd.GeoDataFrame(
+        {
+            "key": list(GRID),
+            "name": [name for name, _, _, _ in GRID.values()],
+            "parent": [parent for _, parent, _, _ in GRID.values()],
+            "population": [float(pop) for _, _, pop, _ in GRID.values()],
+        },
+        geometry=[Polygon(square(ix, iy)) for _, _, _, (ix, iy) in GRID.values()],
+        crs="EPSG:25832",
+    )
+
+
+@pytest.fixture
+def write_workspace(tmp_path: Path):
+    """Write a workspace from ``{relative path: text or bytes}`` under ``tmp_path``; return its root."""
+
+    def write(files: dict[str, str | bytes], name: str = "ws") -> Path:
+        root = tmp_path / name
+        (root / "layers").mkdir(parents=True, exist_ok=True)
+        for relative, content in files.items():
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return root
+
+    return write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_dataset_cache(tmp_path_factory):
+    """Keep the dataset cache of every test run in its own folder, never in ~/.cache."""
+    import os
+
+    os.environ["GEODASH_CACHE"] = str(tmp_path_factory.mktemp("geodash-cache"))
+    yield

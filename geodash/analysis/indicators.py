@@ -43,7 +43,8 @@ def city_reference(
     pandas.DataFrame
         ``indicator, year, value, method`` (method: weighted_mean, sum, median).
     """
-    frame = indicators.assign(pop=indicators["area_key"].map(population))
+    # Missing and suppressed values (NaN) stay out of every city value.
+    frame = indicators.dropna(subset=["value"]).assign(pop=indicators["area_key"].map(population))
     rows = []
     for (ind, year), part in frame.groupby(["indicator", "year"], sort=True):
         unit = meta[ind].unit if ind in meta else ""

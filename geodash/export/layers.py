@@ -28,6 +28,7 @@ def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
         index_options=IndexOptions.from_settings(settings.index),
         distances=settings.coverage.distances, need_quantile=settings.coverage.need_quantile,
         offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
+        points=dataset.population_points,
     )
 
 

@@ -81,6 +81,66 @@ def _sniff_separator(text: str, path: Path) -> str:
         return best
 
 
+def _records(
+    body: str, sep: str, path: Path, skip_rows: int
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """Split CSV text into header and records, with the file row where each record starts.
+
+    Blank rows (also rows of only separators) are skipped but keep counting, so
+    that every row number is the one the user sees in an editor.
+    """
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, skipinitialspace=True)
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    rows: list[int] = []
+    next_line = 1
+    try:
+        for record in reader:
+            row, next_line = skip_rows + next_line, reader.line_num + 1
+            record = [cell.strip() for cell in record]
+            if not any(record):
+                continue
+            if header is None:
+                header = record
+                continue
+            if len(record) > len(header):
+                if any(record[len(header):]):
+                    raise DataError(
+                        f"has {len(record)} fields in this row but {len(header)} in the header.",
+                        file=path,
+                        where=f"row {row}",
+                        fix=f"check that the separator {sep!r} is not used inside a value "
+                        "without quotes.",
+                    )
+                # Trailing separators (``1;2;3;``) hold nothing: drop them.
+                record = record[: len(header)]
+            records.append(record + [""] * (len(header) - len(record)))
+            rows.append(row)
+    except csv.Error as exc:
+        raise DataError(
+            f"cannot be read as CSV ({exc}).",
+            file=path,
+            where=f"row {skip_rows + reader.line_num}",
+            fix="export the table again as CSV.",
+        ) from exc
+    if header is None:
+        raise DataError("is empty.", file=path, fix="export the table again with its rows.")
+    return header, records, rows
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """Header cells as column names: blanks named by position, repeats numbered as pandas does."""
+    names: list[str] = []
+    for pos, name in enumerate(header):
+        name = name or f"Unnamed: {pos}"
+        base, n = name, 0
+        while name in names:
+            n += 1
+            name = f"{base}.{n}"
+        names.append(name)
+    return names
+
+
 def read_csv(
     path: str | Path,
     *,
@@ -93,8 +153,8 @@ def read_csv(
     Raises
     ------
     DataError
-        When the file is empty, cannot be decoded, or its rows have more
-        fields than the header.
+        When the file is empty or has no data rows, cannot be decoded, or a
+        row has more (non-empty) fields than the header.
     """
     path = Path(path)
     raw = path.read_bytes()
@@ -104,30 +164,12 @@ def read_csv(
         raise DataError("is empty.", file=path, fix="export the table again with its rows.")
     body = "\n".join(lines[skip_rows:])
     sep = _sniff_separator(body, path) if separator == "auto" else separator
-    try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        where = f"row {int(match.group(1)) + skip_rows}" if match else None
-        raise DataError(
-            f"has a row with more fields than the header ({exc}).",
-            file=path,
-            where=where,
-            fix=f"check that the separator {sep!r} is not used inside a value without quotes.",
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise DataError("is empty.", file=path, fix="export the table again.") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip())
-    first = skip_rows + 2
-    return Table(frame=frame, path=path, separator=sep, rows=tuple(range(first, first + len(frame))))
+    header, records, rows = _records(body, sep, path, skip_rows)
+    if not records:
+        raise DataError("has a header but no data rows.", file=path,
+                        fix="export the table again with its rows, or check table.skip_rows.")
+    frame = pd.DataFrame(records, columns=_column_names(header), dtype=str)
+    return Table(frame=frame, path=path, separator=sep, rows=tuple(rows))
 
 
 def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: int = 0) -> Table:
@@ -158,16 +200,24 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: in
     if frame.empty:
         raise DataError("has no data rows.", file=path, fix="check the sheet and table.skip_rows.")
 
-    def as_text(value: object) -> str:
+    def as_text(value: object, decimal: str) -> str:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return ""
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
+        if isinstance(value, float):
+            return str(value).replace(".", decimal)
         return str(value).strip()
+
+    def column_as_text(column: pd.Series) -> pd.Series:
+        # German workbooks mix real numbers (3.5) with numbers typed as text ("12,5") in one
+        # column: write the real ones with the text's decimal comma so the column parses alike.
+        comma = column.map(lambda v: isinstance(v, str) and "," in v).any()
+        return column.map(lambda v: as_text(v, "," if comma else "."))
 
     # Excel numbers the header row skip_rows + 1; blank rows dropped above keep their numbers.
     rows = tuple(int(i) + skip_rows + 2 for i in frame.index)
-    frame = frame.map(as_text).reset_index(drop=True)
+    frame = frame.apply(column_as_text).astype(str).reset_index(drop=True)
     return Table(frame=frame, path=path, separator=None, rows=rows)
 
 

@@ -36,6 +36,14 @@ def _zip_target(path: Path, layer: str | None) -> str:
     return f"/vsizip/{path}/{candidates[0]}"
 
 
+def _in_degrees(frame: gpd.GeoDataFrame) -> bool:
+    """Whether every coordinate could be a longitude/latitude."""
+    if frame.empty or frame.geometry.isna().all():
+        return True
+    minx, miny, maxx, maxy = frame.total_bounds
+    return max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90
+
+
 def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
     """Read a vector file into a GeoDataFrame with a known CRS.
 
@@ -47,7 +55,8 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
         The layer of a GeoPackage with several layers.
     crs
         The CRS assumed when the file declares none. A file that declares a CRS
-        keeps its own.
+        keeps its own, except a geographic one whose coordinates cannot be
+        degrees (a GeoJSON of projected metres without a ``crs`` member).
 
     Raises
     ------
@@ -90,6 +99,10 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
         ) from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
         raise DataError("has no geometry column.", file=path, fix="export it with geometry.")
+    if crs is not None and frame.crs and frame.crs.is_geographic and not _in_degrees(frame):
+        # A GeoJSON without a "crs" member is WGS84 by definition, yet older exports hold
+        # projected metres without saying so: then the spec's CRS is the declaration.
+        frame = frame.set_crs(pyproj.CRS.from_user_input(crs), allow_override=True)
     if frame.crs is None:
         if crs is None:
             raise DataError(
