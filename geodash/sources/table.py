@@ -52,10 +52,17 @@ def _decode(raw: bytes, encoding: str, path: Path) -> str:
                 file=path,
                 fix="set table.encoding in the spec to the file's encoding, or 'auto'.",
             ) from exc
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+    try:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            return raw[3:].decode("utf-8", errors="strict")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"starts with a Unicode byte-order mark but is not valid Unicode text (byte {exc.start}).",
+            file=path,
+            fix="save the table again as 'CSV UTF-8' or as cp1252 without a byte-order mark.",
+        ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import pyproj
+import shapely
 
 from geodash.errors import DataError
 
@@ -42,6 +45,28 @@ def _in_degrees(frame: gpd.GeoDataFrame) -> bool:
         return True
     minx, miny, maxx, maxy = frame.total_bounds
     return max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90
+
+
+# GDAL warns, and carries on, when it meets broken geometry: an unclosed ring
+# is closed, a coordinate with one dimension is dropped. Those are silent
+# repairs of a damaged file, so they become errors.
+_DAMAGE_WARNINGS = re.compile(r"ring|coord|invalid|corrupt|truncat|geometry", re.IGNORECASE)
+
+
+def _read_strictly(path: Path, target: str, layer: str | None) -> gpd.GeoDataFrame:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        frame = pyogrio.read_dataframe(target, layer=layer)
+    for warning in caught:
+        text = str(warning.message)
+        if issubclass(warning.category, RuntimeWarning) and _DAMAGE_WARNINGS.search(text):
+            raise DataError(
+                f"holds damaged geometry (GDAL: {text.split('. To avoid')[0]}).",
+                file=path,
+                fix="export the layer again from the GIS, or repair it (QGIS: Fix Geometries).",
+            )
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return frame
 
 
 def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
@@ -81,7 +106,7 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
                         file=path,
                         fix='add layer = "NAME" to the spec.',
                     )
-            frame = pyogrio.read_dataframe(target, layer=gpkg_layer)
+            frame = _read_strictly(path, target, gpkg_layer)
     except DataError:
         raise
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -90,6 +115,12 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
             file=path,
             fix="check that the file is complete and in a supported format "
             "(GeoJSON, GeoPackage, Shapefile, zipped Shapefile, GeoParquet).",
+        ) from exc
+    except shapely.errors.ShapelyError as exc:
+        raise DataError(
+            f"holds a geometry that cannot be built ({exc}).",
+            file=path,
+            fix="repair the geometry in a GIS (e.g. QGIS: Vector > Geometry Tools > Fix Geometries).",
         ) from exc
     except (ValueError, OSError) as exc:
         raise DataError(
