@@ -80,6 +80,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """List or restore previous versions of an uploaded data file."""
+    from geodash.uploads import history_versions, restore_version
+
+    workspace = args.workspace or default_workspace()
+    if args.list:
+        versions = history_versions(workspace, args.file)
+        for version in versions:
+            print(version.relative_to(workspace))
+        if not versions:
+            print(f"No previous versions of {args.file}.")
+        return 0
+    version = Path(workspace) / args.version if args.version else None
+    chosen = restore_version(workspace, args.file, version)
+    print(f"Restored {args.file} from {chosen.name}; the replaced version is kept in the history.")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Start a new workspace from the commented template."""
     target = init_workspace(args.directory)
@@ -125,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("restore", help="list or restore previous versions of an uploaded file")
+    p.add_argument("file", help="data file as named in its layer spec, e.g. geodata/indikatoren.csv")
+    workspace_arg(p)
+    p.add_argument("--list", action="store_true", help="list the kept versions, newest first")
+    p.add_argument("--version", help="the version to restore (path from --list); default the newest")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("init", help="start a new workspace with commented example specs")
     p.add_argument("directory", type=Path)
