@@ -6,6 +6,7 @@ is reported with the TOML file and the key, not as a failure deep in a reader.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -123,6 +124,15 @@ class AreasSpec(_LayerSpec):
     columns: AreaColumns
 
 
+# Columns of the exported districts layer (analysis.districts) that an indicator id would
+# collide with: the join would fail or export two columns of one name.
+RESERVED_INDICATOR_IDS = frozenset({
+    "key", "name", "parent", "population", "year", "geometry", "zones", "zone_share",
+    "status_index", "status_class", "dynamics_index", "dynamics_class", "summary", "gap",
+})
+RESERVED_INDICATOR_PREFIXES = re.compile(r"^(sites_|per1000_|share\d+_)")
+
+
 class IndicatorSpec(_Spec):
     """One indicator: what it measures, its unit and which way is need."""
 
@@ -142,6 +152,13 @@ class IndicatorSpec(_Spec):
     maximum: float | None = None
 
     _normalise = field_validator("label", "theme", "description", mode="before")(_text)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_INDICATOR_IDS or RESERVED_INDICATOR_PREFIXES.match(value):
+            raise ValueError(f"{value!r} names a column of the districts layer; choose another id")
+        return value
 
     @property
     def code(self) -> str:

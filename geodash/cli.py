@@ -169,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeodashError as exc:
         print(f"geodash: error: {exc.message}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A file the user named cannot be read or written (permissions, full disk, …).
+        print(f"geodash: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -219,7 +219,9 @@ def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
 
 def _years(texts: pd.Series, table: Table, settings: Settings, column: str) -> pd.Series:
     numbers, missing, bad = parse_numbers(texts, ".")
-    wrong = bad | missing | (numbers % 1 != 0)
+    # Digits only: parse_numbers would read "2022,5" as 20225 (a thousands comma).
+    digits = texts.fillna("").astype(str).str.strip().str.fullmatch(r"\d+")
+    wrong = bad | missing | (numbers % 1 != 0) | ~digits
     out_of_range = (numbers < settings.min_year) | (numbers > settings.max_year)
     for mask, problem in ((wrong, "is not a year"), (out_of_range, "is out of range")):
         if mask.any():
@@ -327,10 +329,12 @@ def load_indicators(
     dup = long.duplicated(["area_key", "indicator", "year"], keep=False)
     if dup.any():
         first = long[dup].iloc[0]
+        same = long[(long["area_key"] == first["area_key"]) & (long["indicator"] == first["indicator"])
+                    & (long["year"] == first["year"])]
         raise DataError(
             f"has more than one value for area {first['area_key']!r}, indicator {first['indicator']!r}, "
             f"year {first['year']}.",
-            file=path, where="rows " + ", ".join(str(r) for r in long[dup]["row"].head(4)),
+            file=path, where="rows " + ", ".join(str(r) for r in same["row"].head(4)),
             fix="keep one row per area, indicator and year.")
     return long[["area_key", "indicator", "year", "value", "suppressed"]].reset_index(drop=True)
 

@@ -203,18 +203,25 @@ def _stage(workspace, layer_file, data, *, max_bytes, staging) -> UploadPreview:
         check_zip(data, max_bytes=max_bytes)
     if content == "gpkg":
         check_gpkg(data)
-    folder = staging or Path(tempfile.mkdtemp(prefix="geodash-upload-"))
-    staged = folder / f"upload{SUFFIX[content]}"
-    staged.write_bytes(data)
-    new_spec = _respec(spec, staged, content)
-    candidate = _with_layer(catalog, spec_path, new_spec)
-    dataset = build_dataset(candidate)
-    rows = next((layer.count for layer in dataset.layers if layer.spec_file == spec_path.name), 0)
     target = catalog.path(spec)
     if SUFFIX[content] != target.suffix.lower():
         # The spec names the file; a different format would need a new spec.
         raise DataError(f"is {content.upper()}, but {layer_file} names {spec.file!r}.", file="upload",
                         fix=f"upload a {target.suffix} file, or change the spec's file first.")
+    folder = staging or Path(tempfile.mkdtemp(prefix="geodash-upload-"))
+    staged = folder / f"upload{SUFFIX[content]}"
+    try:
+        staged.write_bytes(data)
+        candidate = _with_layer(catalog, spec_path, _respec(spec, staged, content))
+        dataset = build_dataset(candidate)
+    except BaseException:
+        # A refused upload leaves nothing behind, not even in the staging folder.
+        if staging is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            staged.unlink(missing_ok=True)
+        raise
+    rows = next((layer.count for layer in dataset.layers if layer.spec_file == spec_path.name), 0)
     return UploadPreview(layer_file, spec.kind, content, staged, target, dataset, rows)
 
 

@@ -192,25 +192,6 @@ def grid_areas():
     )
 
 
-@pytest.fixture
-def write_workspace(tmp_path: Path):
-    """Write a workspace from ``{relative path: text or bytes}`` under ``tmp_path``; return its root."""
-
-    def write(files: dict[str, str | bytes], name: str = "ws") -> Path:
-        root = tmp_path / name
-        (root / "layers").mkdir(parents=True, exist_ok=True)
-        for relative, content in files.items():
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        return root
-
-    return write
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _private_dataset_cache(tmp_path_factory):
     """Keep the dataset cache of every test run in its own folder, never in ~/.cache."""

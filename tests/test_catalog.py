@@ -196,6 +196,24 @@ def test_wrong_value_type_is_named(grid_workspace):
     assert error.fix == "correct the value."
 
 
+@pytest.mark.parametrize("reserved", ["population", "year", "name", "sites_qm", "per1000_total",
+                                      "share500_any"])
+def test_indicator_id_naming_a_districts_column_is_refused(grid_workspace, reserved):
+    edit(grid_workspace / "layers" / "indicators.toml", 'id = "kinder"', f'id = "{reserved}"')
+
+    error = spec_error(grid_workspace)
+
+    assert error.where == "key indicators[2].id"
+    assert "names a column of the districts layer" in error.problem
+
+
+@pytest.mark.parametrize("allowed", ["share_auslaender", "sites", "Population", "jahr"])
+def test_indicator_ids_near_reserved_names_are_allowed(grid_workspace, allowed):
+    edit(grid_workspace / "layers" / "indicators.toml", 'id = "kinder"', f'id = "{allowed}"')
+
+    assert allowed in load_catalog(grid_workspace).indicator_specs
+
+
 def test_minimum_above_maximum_is_refused(grid_workspace):
     edit(grid_workspace / "layers" / "indicators.toml", 'unit = "Anzahl"',
          'unit = "Anzahl"\nminimum = 10\nmaximum = 5')

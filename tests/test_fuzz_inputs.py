@@ -3,14 +3,13 @@
 import shutil
 
 import pytest
+from conftest import INDICATORS_CSV, SITES_CSV, make_grid_workspace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.workspace import load_workspace
-
-from conftest import INDICATORS_CSV, SITES_CSV, make_grid_workspace
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

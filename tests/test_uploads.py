@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from conftest import INDICATORS_CSV
 
 from geodash.cli import main
 from geodash.errors import DataError, ParameterError
@@ -17,8 +18,6 @@ from geodash.uploads import (
     stage_upload,
 )
 from geodash.workspace import load_workspace
-
-from conftest import INDICATORS_CSV
 
 NEW_CSV = INDICATORS_CSV.replace("22,5", "30,0").encode("cp1252")
 
@@ -134,6 +133,7 @@ def test_a_crash_between_steps_leaves_the_data_file_exactly_as_it_was(grid_works
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == original
     assert not list((grid_workspace / "data").glob(".ind.csv.*.part"))
     load_workspace(grid_workspace, cache=False)  # still a valid workspace
+    discard_upload(preview)
 
 
 def test_a_crash_after_the_rename_leaves_the_new_file_complete(grid_workspace):
@@ -146,6 +146,7 @@ def test_a_crash_after_the_rename_leaves_the_new_file_complete(grid_workspace):
     with pytest.raises(Crash):
         accept_upload(preview, grid_workspace, after_step=crash)
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
+    discard_upload(preview)
 
 
 def test_restore_brings_back_the_previous_version_and_keeps_the_replaced_one(grid_workspace):

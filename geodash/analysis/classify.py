@@ -44,7 +44,10 @@ class Classes:
 
 
 def _quantiles(y: np.ndarray, k: int) -> np.ndarray:
-    return mapclassify.Quantiles(y, k=k).bins
+    with warnings.catch_warnings():
+        # Ties can merge quantiles; mapclassify warns, classify() drops the repeated breaks.
+        warnings.simplefilter("ignore", UserWarning)
+        return mapclassify.Quantiles(y, k=k).bins
 
 
 def _equal_interval(y: np.ndarray, k: int) -> np.ndarray:

@@ -122,6 +122,9 @@ def write_layer(frame: pd.DataFrame, path: str | Path, fmt: str, *, german: bool
     """Write a layer to ``path`` atomically in format ``fmt``."""
     spec = get_format(fmt)
     path = Path(path)
+    if path.is_dir():
+        raise ParameterError("is a folder, not a file name.", file=path,
+                             fix=f"name the file to write, e.g. {path / ('layer' + spec.suffix)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".geodash-") as tmp:
         partial = Path(tmp) / path.name

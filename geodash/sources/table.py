@@ -70,22 +70,37 @@ def _decode(raw: bytes, encoding: str, path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+# Separators in order of preference when several read the table equally well:
+# German offices write ";", so a decimal comma never wins over it.
+SEPARATORS = (";", "\t", ",", "|")
+
+
 def _sniff_separator(text: str, path: Path) -> str:
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
-    except csv.Error:
-        header = text.splitlines()[0] if text else ""
-        counts = {sep: header.count(sep) for sep in ";,\t|"}
-        best = max(counts, key=lambda s: counts[s])
-        if counts[best] == 0:
-            raise DataError(
-                "has only one column; the separator could not be recognised.",
-                file=path,
-                where="row 1",
-                fix="separate columns with ';' or ',' or set table.separator in the spec.",
-            ) from None
-        return best
+    """Pick the separator under which most rows fit the header, then most columns, then ";".
+
+    A row fits when it has no filled cell beyond the header's columns. Unlike
+    ``csv.Sniffer``, a header such as ``Quote (%, 31.12.)`` above rows with a
+    decimal comma does not make ``,`` the separator.
+    """
+    sample = "\n".join(line for line in text.splitlines()[:50] if line.strip())
+    scores = {}
+    for sep in SEPARATORS:
+        try:
+            header, *rows = csv.reader(io.StringIO(sample), delimiter=sep)
+        except (csv.Error, ValueError):
+            continue
+        if len(header) < 2:
+            continue
+        fits = sum(not any(cell.strip() for cell in row[len(header):]) for row in rows)
+        scores[sep] = (fits, len(header), -SEPARATORS.index(sep))
+    if not scores:
+        raise DataError(
+            "has only one column; the separator could not be recognised.",
+            file=path,
+            where="row 1",
+            fix="separate columns with ';' or ',' or set table.separator in the spec.",
+        )
+    return max(scores, key=scores.__getitem__)
 
 
 def _records(
@@ -259,11 +274,16 @@ def read_table(
 def guess_decimal(values: pd.Series, separator: str | None) -> str:
     """Guess the decimal mark of a column of number texts.
 
-    A comma anywhere means a decimal comma (German). Without commas, dots
-    that only ever group thousands ("1.234") in a ``;``-separated file are read
-    as German thousands separators; otherwise the dot is the decimal mark.
+    A number holding both marks settles it: the later one is the decimal mark
+    ("1.234,5" German, "1,234.5" English). Otherwise a comma anywhere means a
+    decimal comma (German). Without commas, dots that only ever group
+    thousands ("1.234") in a ``;``-separated file are read as German thousands
+    separators; otherwise the dot is the decimal mark.
     """
     texts = values[~values.isin(MISSING_MARKERS)]
+    both = texts[texts.str.contains(",", regex=False) & texts.str.contains(".", regex=False)]
+    if len(both) and (both.str.rfind(".") > both.str.rfind(",")).all():
+        return "."
     if texts.str.contains(",", regex=False).any():
         return ","
     dotted = texts[texts.str.contains(".", regex=False)]

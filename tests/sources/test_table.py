@@ -86,6 +86,21 @@ def test_encoding_and_separator_can_be_named(tmp_path, encoding, separator):
     assert table.frame["Name"].tolist() == EXPECTED["Name"].tolist()
 
 
+@pytest.mark.parametrize(
+    ("text", "sep"),
+    [
+        pytest.param("Nr;Anteil (in %, gerundet)\n01;12,5\n02;3,5\n", ";", id="comma-in-header"),
+        pytest.param("Nr;Name;Quote (%, 31.12.)\n1;Mitte;12,5\n2;Süd;3,1\n", ";",
+                     id="comma-in-header-more-columns"),
+        pytest.param('key,name,value\n01,"Mitte; Nord",12.5\n', ",", id="semicolon-in-quotes"),
+        pytest.param("Nr;Jahr;X\n1;2022;5;\n", ";", id="trailing-separator"),
+        pytest.param("Nr|X\n1|2,5\n", "|", id="pipe"),
+    ],
+)
+def test_separator_is_recognised_when_cells_hold_other_separators(tmp_path, text, sep):
+    assert read_table(write(tmp_path / "t.csv", text)).separator == sep
+
+
 def test_wrong_named_encoding_is_a_data_error(tmp_path):
     path = write(tmp_path / "tabelle.csv", german_csv(), "cp1252")
 
@@ -144,6 +159,8 @@ def test_short_rows_are_filled_with_empty_cells(tmp_path):
         pytest.param(["1.234", "12.000"], ";", [1234.0, 12000.0], id="thousands-dot-in-semicolon-file"),
         pytest.param(["1.234", "2.5"], ";", [1.234, 2.5], id="a-real-decimal-point-wins"),
         pytest.param(["1.234"], ",", [1.234], id="dot-is-decimal-in-comma-file"),
+        pytest.param(["1,234.5", "12.5"], ",", [1234.5, 12.5], id="english-thousands-comma"),
+        pytest.param(["1.234,5", "12,5"], ",", [1234.5, 12.5], id="german-in-comma-file"),
         pytest.param(["12.5", "-3"], None, [12.5, -3.0], id="xlsx-decimal-point"),
         pytest.param(["1 234,5", "1\u00a0000"], ";", [1234.5, 1000.0], id="space-thousands"),
         pytest.param(["12,5 %", "+7"], ";", [12.5, 7.0], id="percent-sign-and-plus"),

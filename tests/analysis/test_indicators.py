@@ -1,0 +1,231 @@
+"""City reference values, ranks, z-scores, change over time and the need score, by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from geodash.analysis.indicators import change, city_reference, rank_areas, standardise
+from geodash.analysis.need import need_score
+from geodash.catalog import IndicatorSpec
+
+ROOT5 = math.sqrt(5)
+
+
+def spec(ind_id: str, polarity: str = "need", unit: str = "", **options) -> IndicatorSpec:
+    return IndicatorSpec(id=ind_id, label=ind_id, polarity=polarity, unit=unit, **options)
+
+
+def long_table(values: dict[str, list[float]], year: int = 2022, keys=("01", "02", "03", "04")):
+    return pd.DataFrame(
+        [(key, ind, year, value) for ind, column in values.items()
+         for key, value in zip(keys, column, strict=True) if not pd.isna(value)],
+        columns=["area_key", "indicator", "year", "value"])
+
+
+@pytest.fixture
+def grid_population(grid_dataset) -> pd.Series:
+    return grid_dataset.areas.set_index("key")["population"]
+
+
+# --- city_reference ---
+
+
+def test_city_reference_of_the_grid_by_hand(grid_dataset, grid_population):
+    reference = city_reference(grid_dataset.indicators, grid_population, grid_dataset.indicator_meta)
+
+    expected = pd.DataFrame({
+        "indicator": ["alq", "alq", "kinder", "kinder"],
+        "year": [2022, 2023, 2022, 2023],
+        # alq 2022: (5·1000 + 10·2000 + 15·3000 + 20·4000) / 10000 = 15.0
+        # alq 2023: (4·1000 + 8·2000 + 16·3000 + 22.5·4000) / 10000 = 15.8
+        # kinder is a count (Anzahl): summed; 2023 lacks Nordost.
+        "value": [15.0, 15.8, 3950.0, 3700.0],
+        "method": ["weighted_mean", "weighted_mean", "sum", "sum"],
+    })
+    assert_frame_equal(reference, expected)
+
+
+def test_weighted_mean_leaves_out_areas_without_population(grid_population):
+    population = grid_population.copy()
+    population["02"] = np.nan
+
+    reference = city_reference(long_table({"alq": [5, 10, 15, 20]}), population,
+                               {"alq": spec("alq", unit="%")})
+
+    # (5·1000 + 15·3000 + 20·4000) / 8000
+    assert reference["value"].tolist() == [16.25]
+
+
+@pytest.mark.parametrize("unit", ["%", "‰", "je 1.000 EW", "per 1,000"])
+def test_rates_and_shares_take_the_population_weighted_mean(grid_population, unit):
+    reference = city_reference(long_table({"x": [5, 10, 15, 20]}), grid_population,
+                               {"x": spec("x", unit=unit)})
+
+    assert reference[["value", "method"]].iloc[0].tolist() == [15.0, "weighted_mean"]
+
+
+@pytest.mark.parametrize("unit", ["", "Jahre", "EUR"])
+def test_other_units_take_the_median(grid_population, unit):
+    reference = city_reference(long_table({"x": [5, 10, 15, 40]}), grid_population,
+                               {"x": spec("x", unit=unit)})
+
+    assert reference[["value", "method"]].iloc[0].tolist() == [12.5, "median"]
+
+
+def test_rate_without_any_population_falls_back_to_the_median():
+    population = pd.Series(np.nan, index=["01", "02", "03", "04"])
+
+    reference = city_reference(long_table({"x": [5, 10, 15, 40]}), population,
+                               {"x": spec("x", unit="%")})
+
+    assert reference[["value", "method"]].iloc[0].tolist() == [12.5, "median"]
+
+
+# --- rank_areas ---
+
+
+VALUES = pd.Series({"a": 5.0, "b": 9.0, "c": 9.0, "d": np.nan, "e": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("polarity", "ranks"),
+    [
+        ("need", [3, 1, 1, pd.NA, 4]),
+        ("neutral", [3, 1, 1, pd.NA, 4]),
+        ("resource", [2, 3, 3, pd.NA, 1]),
+    ],
+)
+def test_rank_one_is_the_most_need_and_ties_share_the_best_rank(polarity, ranks):
+    assert_series_equal(rank_areas(VALUES, polarity), pd.Series(ranks, index=VALUES.index,
+                                                                dtype="Int64"))
+
+
+# --- standardise ---
+
+
+def test_z_scores_of_the_grid_by_hand(grid_dataset):
+    wide = pd.DataFrame({"alq": [5.0, 10.0, 15.0, 20.0]}, index=["01", "02", "03", "04"])
+
+    z = standardise(wide, grid_dataset.indicator_meta)
+
+    # Mean 12.5, population standard deviation √31.25 = 2.5·√5.
+    assert z["alq"].tolist() == pytest.approx([-3 / ROOT5, -1 / ROOT5, 1 / ROOT5, 3 / ROOT5])
+
+
+def test_population_weighted_z_scores_by_hand(grid_dataset, grid_population):
+    wide = pd.DataFrame({"alq": [5.0, 10.0, 15.0, 20.0]}, index=["01", "02", "03", "04"])
+
+    z = standardise(wide, grid_dataset.indicator_meta, weights=grid_population)
+
+    # Weighted mean 15, weighted variance (1000·100 + 2000·25 + 0 + 4000·25) / 10000 = 25.
+    assert z["alq"].tolist() == pytest.approx([-2.0, -1.0, 0.0, 1.0])
+
+
+def test_resource_indicators_flip_the_sign_so_positive_always_means_need():
+    wide = pd.DataFrame({"bad": [0.0, 2.0], "good": [0.0, 2.0]}, index=["01", "02"])
+    meta = {"bad": spec("bad", "need"), "good": spec("good", "resource")}
+
+    z = standardise(wide, meta)
+
+    assert z.to_dict("list") == {"bad": [-1.0, 1.0], "good": [1.0, -1.0]}
+
+
+def test_missing_values_stay_missing_and_do_not_count():
+    wide = pd.DataFrame({"x": [5.0, np.nan, 15.0]}, index=["01", "02", "03"])
+
+    z = standardise(wide, {"x": spec("x")})
+
+    assert z["x"].tolist()[0::2] == [-1.0, 1.0]
+    assert np.isnan(z.loc["02", "x"])
+
+
+def test_column_without_spread_is_all_zero():
+    wide = pd.DataFrame({"x": [7.0, 7.0, 7.0]}, index=["01", "02", "03"])
+
+    assert standardise(wide, {"x": spec("x")})["x"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_area_without_weight_is_scored_against_the_weighted_others():
+    wide = pd.DataFrame({"x": [0.0, 10.0, 100.0]}, index=["01", "02", "03"])
+    weights = pd.Series({"01": 1.0, "02": 1.0, "03": np.nan})
+
+    z = standardise(wide, {"x": spec("x")}, weights=weights)
+
+    assert z["x"].tolist() == pytest.approx([-1.0, 1.0, 19.0])
+
+
+def test_standardise_does_not_change_its_input():
+    wide = pd.DataFrame({"x": [1.0, 3.0]}, index=["01", "02"])
+    before = wide.copy()
+
+    standardise(wide, {"x": spec("x")})
+
+    assert_frame_equal(wide, before)
+
+
+# --- change ---
+
+
+def test_change_between_two_years_of_the_grid(grid_dataset):
+    result = change(grid_dataset.indicators[["area_key", "indicator", "year", "value"]], 2022, 2023)
+    by_key = result.set_index(["area_key", "indicator"])
+
+    assert len(result) == 7  # kinder of Nordost is missing in 2023
+    assert by_key.loc[("01", "alq"), ["start", "end", "absolute", "relative"]].tolist() == \
+        pytest.approx([5.0, 4.0, -1.0, -0.2])
+    assert by_key.loc[("04", "alq"), "absolute"] == pytest.approx(2.5)
+    assert ("02", "kinder") not in by_key.index
+
+
+def test_relative_change_from_zero_is_missing():
+    table = pd.concat([long_table({"x": [0.0, 4.0]}, 2022, keys=("01", "02")),
+                       long_table({"x": [3.0, 5.0]}, 2023, keys=("01", "02"))])
+
+    result = change(table, 2022, 2023).set_index("area_key")
+
+    assert np.isnan(result.loc["01", "relative"])
+    assert result.loc["02", "relative"] == pytest.approx(0.25)
+
+
+# --- need_score ---
+
+
+def test_need_score_of_the_grid_is_the_weighted_z_score_of_the_index_indicator(
+        grid_dataset, grid_population):
+    # Only alq is in the index; kinder (neutral, not in_index) is left out.
+    score = need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 2022, grid_population)
+
+    assert score.name == "need"
+    assert score.to_dict() == pytest.approx({"01": -2.0, "02": -1.0, "03": 0.0, "04": 1.0})
+
+
+def test_need_score_without_population_weights_each_area_once(grid_dataset):
+    score = need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 2022)
+
+    assert score.tolist() == pytest.approx([-3 / ROOT5, -1 / ROOT5, 1 / ROOT5, 3 / ROOT5])
+
+
+def test_need_score_weights_indicators_and_uses_what_each_area_has():
+    # a (need, weight 1): 01 → −1, 02 → +1.   b (resource, weight 3): 02 → +1, 03 → −1.
+    table = long_table({"a": [0.0, 2.0, np.nan], "b": [np.nan, 10.0, 30.0],
+                        "c": [100.0, 0.0, 50.0]}, keys=("01", "02", "03"))
+    meta = {"a": spec("a", "need", in_index=True),
+            "b": spec("b", "resource", in_index=True, weight=3),
+            "c": spec("c", "need", in_index=False)}
+
+    score = need_score(table, meta, 2022)
+
+    # 01: −1 / 1;  02: (1·1 + 3·1) / 4;  03: 3·(−1) / 3.
+    assert score.to_dict() == pytest.approx({"01": -1.0, "02": 1.0, "03": -1.0})
+
+
+def test_need_score_without_index_indicators_or_values_is_empty(grid_dataset):
+    meta = {"x": spec("x", in_index=False)}
+
+    assert need_score(long_table({"x": [1.0, 2.0, 3.0, 4.0]}), meta, 2022).empty
+    assert need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 1999).empty
