@@ -106,6 +106,16 @@ class Dataset:
         return grid_points(self.population_grid, self.areas_metric)
 
     @cached_property
+    def access(self) -> pd.DataFrame:
+        """Accessibility of sites per area and category (computed once; it has no year)."""
+        from geodash.analysis.districts import access_by_category
+
+        coverage = self.settings.coverage
+        return access_by_category(self.areas_metric, self.sites_metric, list(self.categories),
+                                  coverage.distances, points=self.population_points,
+                                  spacing=coverage.grid_spacing)
+
+    @cached_property
     def years(self) -> list[int]:
         """Every year that has at least one indicator value, ascending."""
         return sorted(int(y) for y in self.indicators["year"].unique())

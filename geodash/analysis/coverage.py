@@ -47,7 +47,9 @@ def need_offer_gap(
 
     An area is flagged when its need is above the ``need_quantile`` of all
     areas and its offers per 1,000 residents are at or below the
-    ``offer_quantile`` (both default: the median).
+    ``offer_quantile`` (both default: the median). An area whose offers per
+    1,000 are unknown (no population) is never flagged: its coverage cannot
+    be judged.
 
     Returns
     -------
@@ -62,7 +64,7 @@ def need_offer_gap(
     frame["offer_rank"] = frame["offers_per_1000"].rank(method="min", ascending=True).astype("Int64")
     need_cut = frame["need"].quantile(need_quantile) if len(frame) else np.nan
     offer_cut = frame["offers_per_1000"].quantile(offer_quantile) if len(frame) else np.nan
-    frame["gap"] = (frame["need"] > need_cut) & (frame["offers_per_1000"].fillna(0) <= offer_cut)
+    frame["gap"] = (frame["need"] > need_cut) & (frame["offers_per_1000"] <= offer_cut).fillna(False)
     return frame.sort_values("need", ascending=False).reset_index()
 
 

@@ -67,6 +67,24 @@ def sites_layer(sites: gpd.GeoDataFrame, areas: pd.DataFrame) -> gpd.GeoDataFram
     return out
 
 
+ANY = "any"
+
+
+def access_by_category(
+    areas_metric: gpd.GeoDataFrame,
+    sites_metric: gpd.GeoDataFrame,
+    categories: list[str],
+    distances: Sequence[float],
+    *,
+    points: gpd.GeoDataFrame | None = None,
+    spacing: float = 50.0,
+) -> pd.DataFrame:
+    """Accessibility per area for every category and for all sites together (category ``any``)."""
+    both = pd.concat([sites_metric, sites_metric.assign(category=ANY)], ignore_index=True)
+    return accessibility(areas_metric, gpd.GeoDataFrame(both, crs=sites_metric.crs), [*categories, ANY],
+                         distances, points=points, spacing=spacing)
+
+
 def need_and_coverage(
     areas_metric: gpd.GeoDataFrame,
     indicators: pd.DataFrame,
@@ -82,8 +100,12 @@ def need_and_coverage(
     offer_quantile: float = 0.5,
     points: gpd.GeoDataFrame | None = None,
     spacing: float = 50.0,
+    access: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Status and dynamics index, coverage per category and the need–offer gap, per area.
+
+    ``access`` is the result of :func:`access_by_category` when it was
+    computed before (it does not depend on the year).
 
     Returns
     -------
@@ -113,15 +135,13 @@ def need_and_coverage(
     out = out.join(per1000)
     out["per1000_total"] = counts.reindex(out.index) / pop.where(pop > 0) * 1000
     if len(sites_metric) and categories:
-        access = accessibility(areas_metric, sites_metric, categories, distances, points=points,
-                               spacing=spacing)
+        if access is None:
+            access = access_by_category(areas_metric, sites_metric, categories, distances,
+                                        points=points, spacing=spacing)
         for d in distances:
             wide = access.pivot(index="area_key", columns="category", values=f"share_{int(d)}")
-            for cat in categories:
+            for cat in [*categories, ANY]:
                 out[f"share{int(d)}_{cat}"] = wide.get(cat, pd.Series(dtype=float)).reindex(out.index)
-            every = accessibility(areas_metric, sites_metric.assign(category="any"), ["any"], [d],
-                                  points=points, spacing=spacing)
-            out[f"share{int(d)}_any"] = every.set_index("area_key")[f"share_{int(d)}"].reindex(out.index)
     need = out["status_index"].astype(float)
     if need.notna().any():
         gap = need_offer_gap(need, out["per1000_total"], need_quantile=need_quantile,

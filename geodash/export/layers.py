@@ -29,6 +29,7 @@ def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
         distances=settings.coverage.distances, need_quantile=settings.coverage.need_quantile,
         offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
         points=dataset.population_points,
+        access=dataset.access if len(dataset.sites) and dataset.categories else None,
     )
 
 

@@ -93,3 +93,11 @@ def test_equal_need_shares_the_best_rank():
 
     assert gap["need_rank"].tolist() == [1, 1, 3]
     assert gap["offer_rank"].tolist() == [1, 1, 1]
+
+
+def test_an_area_with_unknown_population_is_never_flagged_as_a_gap():
+    need = pd.Series({"a": 3.0, "b": 2.0, "c": 1.0, "d": 0.0})
+    offers = pd.Series({"a": np.nan, "b": 0.5, "c": 2.0, "d": 3.0})
+    result = need_offer_gap(need, offers).set_index("area_key")
+    assert not result.loc["a", "gap"]
+    assert result.loc["b", "gap"]  # need above the median (1.5), offers at/below the median (2.0)
