@@ -1,0 +1,210 @@
+"""The Dash app factory: the frame, the page registry and the router between them.
+
+``create_app(dataset)`` registers every page of :data:`geodash.web.pages.PAGES`
+with Dash Pages (for the page registry, titles and meta tags) and routes with
+its own small callback instead of Dash's: Dash builds a page again on *every*
+change of the query string, which would send the map geometry again each time
+a user picks another indicator. Here a page is built again when the path
+changes, or when a query parameter changes that the page does not update by
+itself (its ``LIVE_PARAMS``); the map updates indicator, year and classes in
+place with a ``dash.Patch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import parse_qs, urlencode
+
+import dash
+from dash import Input, Output, State, no_update
+
+from geodash.dataset import Dataset
+from geodash.errors import GeodashError
+from geodash.web import ids
+from geodash.web.layout import (
+    build_error,
+    build_footer,
+    build_frame,
+    build_navbar,
+    build_not_found,
+    page_key,
+)
+from geodash.web.pages import PAGES
+from geodash.web.state import ViewState
+
+INDEX = """<!DOCTYPE html>
+<html lang="de">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript>Diese Seite braucht JavaScript. / This page needs JavaScript.</noscript>
+        {%app_entry%}
+        <footer>{%config%}{%scripts%}{%renderer%}</footer>
+    </body>
+</html>"""
+
+# Writes the title and the language of the view into the document (screen readers, tabs).
+DOCUMENT_JS = """
+function(doc) {
+    if (doc) {
+        document.title = doc.title;
+        document.documentElement.lang = doc.lang;
+    }
+    return "";
+}
+"""
+
+
+def assets_folder() -> Path:
+    """The ``assets/`` folder: beside the package in a checkout, inside it in a wheel."""
+    checkout = Path(__file__).resolve().parents[2] / "assets"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("geodash") / "_demo" / "assets"))
+
+
+@dataclass(frozen=True)
+class Route:
+    """What the frame shows for a URL: which page, which view, and whether to build it again."""
+
+    page: ModuleType | None
+    state: ViewState
+    rebuild: bool
+
+
+def normalise_path(pathname: str | None) -> str:
+    """``/profil/`` and ``profil`` become ``/profil``; nothing becomes ``/``."""
+    return "/" + (pathname or "").strip("/")
+
+
+def changed_params(old: str | None, new: str | None) -> set[str]:
+    """The names of the query parameters that differ between two query strings."""
+    a = parse_qs((old or "").lstrip("?"), keep_blank_values=True)
+    b = parse_qs((new or "").lstrip("?"), keep_blank_values=True)
+    return {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
+
+
+def route(pages: Sequence[ModuleType], pathname: str | None, search: str | None,
+          rendered: dict | None) -> Route:
+    """Decide what a URL shows, given what the frame built last.
+
+    Parameters
+    ----------
+    pages
+        The page modules.
+    pathname, search
+        The URL.
+    rendered
+        ``{"path": ..., "query": ...}`` of the page on screen, or ``None``.
+
+    Returns
+    -------
+    Route
+        ``rebuild`` is False when the same page is on screen and only
+        parameters changed that the page keeps up to date itself.
+    """
+    path = normalise_path(pathname)
+    page = next((p for p in pages if normalise_path(p.PATH) == path), None)
+    state = ViewState.from_query(search, page=page_key(page) if page else "karte")
+    if not rendered or rendered.get("path") != path:
+        return Route(page, state, True)
+    live = frozenset(getattr(page, "LIVE_PARAMS", ())) if page else frozenset()
+    changed = changed_params(rendered.get("query"), search)
+    return Route(page, state, bool(changed - live))
+
+
+def _page_builder(dataset: Dataset, page: ModuleType):
+    """A Dash Pages layout function (query parameters as keywords) for one page module."""
+    def layout(**query):
+        params = {k: v for k, v in query.items() if isinstance(v, str | list)}
+        state = ViewState.from_query(urlencode(params, doseq=True), page=page_key(page))
+        return page.layout(dataset, state)
+    return layout
+
+
+def create_app(dataset: Dataset, *, uploads: bool = False) -> dash.Dash:
+    """Build the dashboard for one dataset.
+
+    Parameters
+    ----------
+    dataset
+        The validated workspace; every callback closes over it, nothing else
+        is shared between requests or tabs.
+    uploads
+        Reserved for letting users upload their own tables; not used yet.
+
+    Returns
+    -------
+    dash.Dash
+        Serve it with ``app.run()`` or through ``app.server`` (a Flask app).
+    """
+    title = dataset.settings.title.get("de")
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(assets_folder()),
+        title=title,
+        update_title=None,
+        # Pages are built by the router, so their components are not in the initial layout.
+        suppress_callback_exceptions=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX
+    app.server.config["GEODASH_UPLOADS"] = uploads
+    for page in PAGES:
+        dash.register_page(page.__name__, path=page.PATH, name=page.NAME["de"],
+                           title=f"{page.NAME['de']} · {title}", layout=_page_builder(dataset, page))
+    app.layout = build_frame()
+    _register_router(app, dataset, PAGES)
+    for page in PAGES:
+        page.register_callbacks(app, dataset)
+    return app
+
+
+def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType]) -> None:
+    @app.callback(
+        Output(ids.CONTENT, "children"),
+        Output(ids.RENDERED, "data"),
+        Output(ids.NAVBAR, "children"),
+        Output(ids.FOOTER, "children"),
+        Output(ids.DOCUMENT, "data"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+        State(ids.RENDERED, "data"),
+    )
+    def show(pathname, search, rendered):
+        where = route(pages, pathname, search, rendered)
+        state, page = where.state, where.page
+        memory = {"path": normalise_path(pathname), "query": (search or "").lstrip("?")}
+        content = no_update
+        if where.rebuild:
+            content = _build_content(dataset, page, state)
+        name = page.NAME.get(state.lang, page.NAME["de"]) if page else "404"
+        document = {"title": f"{name} · {dataset.settings.title.get(state.lang)}",
+                    "lang": state.lang}
+        # The footer only depends on the language, and a new language rebuilds the page.
+        footer = build_footer(dataset, state.lang) if where.rebuild else no_update
+        return (content, memory, build_navbar(dataset, pages, page, state, memory["path"]),
+                footer, document)
+
+    app.clientside_callback(DOCUMENT_JS, Output(ids.DOCUMENT_SINK, "children"),
+                            Input(ids.DOCUMENT, "data"))
+
+
+def _build_content(dataset: Dataset, page: ModuleType | None, state: ViewState):
+    if page is None:
+        return build_not_found(state)
+    try:
+        return page.layout(dataset, state)
+    except GeodashError as exc:
+        # A parameter in the URL that the data cannot answer: say so, keep the frame.
+        return build_error(exc.message, state.lang)

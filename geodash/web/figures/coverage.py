@@ -1,0 +1,220 @@
+"""Coverage of districts by offers, set against need: density table, scatter and gap list.
+
+Pure functions of ``(dataset, year, categories, lang)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from geodash.analysis.coverage import coverage_table, need_offer_gap
+from geodash.dataset import Dataset
+from geodash.web.figures.profile import SEPARATORS, TEMPLATE, need_by_area
+from geodash.web.i18n import fmt_number, translate
+
+NORMAL_COLOR = "#56B4E9"
+GAP_COLOR = "#D55E00"
+LINE_COLOR = "#999999"
+
+TEXT = {
+    "de": {
+        "total": "Alle gewählten",
+        "need": "Bedarfsindex (0 = Stadtmittel, höher = mehr Bedarf)",
+        "offers": "Angebote je 1.000 Einwohner/innen",
+        "districts": "Stadtteile",
+        "gap": "hoher Bedarf, wenige Angebote",
+        "q_gap": "hoher Bedarf,<br>wenige Angebote",
+        "q_covered": "hoher Bedarf,<br>viele Angebote",
+        "q_low": "geringer Bedarf,<br>wenige Angebote",
+        "q_more": "geringer Bedarf,<br>viele Angebote",
+        "hover": "Bedarfsindex {need} · {offers} Angebote je 1.000 ({count})",
+        "no_data": "Für diese Auswahl lassen sich keine Werte berechnen.",
+    },
+    "en": {
+        "total": "All selected",
+        "need": "Need score (0 = city mean, higher = more need)",
+        "offers": "Offers per 1,000 residents",
+        "districts": "Districts",
+        "gap": "high need, few offers",
+        "q_gap": "high need,<br>few offers",
+        "q_covered": "high need,<br>many offers",
+        "q_low": "low need,<br>few offers",
+        "q_more": "low need,<br>many offers",
+        "hover": "need score {need} · {offers} offers per 1,000 ({count})",
+        "no_data": "No values can be computed for this selection.",
+    },
+}
+
+MATRIX_TOTAL = "_total"
+
+
+def selected_categories(dataset: Dataset, categories: Iterable[str] | None) -> list[str]:
+    """Return the categories to count, in the dataset's order; ``None`` means all of them.
+
+    Unknown codes (a stale link) are dropped rather than failing the page.
+    """
+    if categories is None:
+        return list(dataset.categories)
+    wanted = set(categories)
+    return [code for code in dataset.categories if code in wanted]
+
+
+def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None) -> pd.DataFrame:
+    """Sites per 1,000 residents for every district and category, plus all chosen together.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by area key (in the dataset's order): ``name, population``,
+        then per category ``count_<code>`` and ``per_1000_<code>``, and the
+        sums ``count__total`` and ``per_1000__total``; per-1,000 values are
+        NaN where the population is unknown or 0.
+
+    """
+    codes = selected_categories(dataset, categories)
+    areas = dataset.areas
+    long = coverage_table(areas, dataset.sites, codes)
+    counts = long.pivot(index="area_key", columns="category", values="count")
+    dens = long.pivot(index="area_key", columns="category", values="per_1000")
+    out = pd.DataFrame(index=pd.Index(areas["key"], name="area_key"))
+    out["name"] = areas["name"].astype(str).to_numpy()
+    out["population"] = areas["population"].astype(float).to_numpy()
+    for code in codes:
+        out[f"count_{code}"] = counts[code].reindex(out.index).fillna(0).astype(int)
+        out[f"per_1000_{code}"] = dens[code].reindex(out.index).astype(float)
+    total = out[[f"count_{c}" for c in codes]].sum(axis=1).astype(int)
+    out[f"count_{MATRIX_TOTAL}"] = total
+    pop = out["population"].where(out["population"] > 0)
+    out[f"per_1000_{MATRIX_TOTAL}"] = total / pop * 1000
+    return out
+
+
+def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
+                     lang: str = "de") -> go.Figure:
+    """Draw a heat table of sites per 1,000 residents: districts as rows, categories as columns.
+
+    Each cell reads "rate (count)". The colour compares districts within a
+    column (shade = share of the column's highest rate), so that a rare kind
+    of offer is not washed out by the column of all offers together.
+    """
+    codes = selected_categories(dataset, categories)
+    matrix = coverage_matrix(dataset, codes).sort_values("name")
+    columns = [*codes, MATRIX_TOTAL]
+    labels = [dataset.category_label(c, lang) for c in codes] + [translate(TEXT, "total", lang)]
+    rates = matrix[[f"per_1000_{c}" for c in columns]].astype(float)
+    counts = matrix[[f"count_{c}" for c in columns]].to_numpy()
+    top = rates.max().replace(0, np.nan)
+    shade = (rates / top).fillna(0).where(rates.notna()).to_numpy()
+    text = [[f"{fmt_number(v, lang, 2)} ({n})" for v, n in zip(zr, nr, strict=True)]
+            for zr, nr in zip(rates.to_numpy(), counts, strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=shade, x=labels, y=matrix["name"].tolist(), text=text, texttemplate="%{text}",
+        colorscale="Blues", zmin=0, zmax=1.25, showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    return fig.update_layout(
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
+        height=90 + 26 * len(matrix), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+
+
+def need_coverage(dataset: Dataset, year: int | None = None,
+                  categories: Iterable[str] | None = None) -> pd.DataFrame:
+    """Need score against offers per 1,000 residents, with the gap flag.
+
+    Districts without a need score or without a population are left out:
+    neither "high need" nor "few offers" can be said of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, name, need, offers_per_1000, count, need_rank,
+        offer_rank, gap``, highest need first (see
+        :func:`geodash.analysis.coverage.need_offer_gap`).
+
+    """
+    matrix = coverage_matrix(dataset, categories)
+    offers = matrix[f"per_1000_{MATRIX_TOTAL}"].dropna()
+    need = need_by_area(dataset, year).dropna()
+    need = need[need.index.isin(offers.index)]
+    columns = ["area_key", "name", "need", "offers_per_1000", "count", "need_rank", "offer_rank",
+               "gap"]
+    if need.empty:
+        return pd.DataFrame(columns=columns)
+    frame = need_offer_gap(need, offers)
+    frame["name"] = frame["area_key"].map(matrix["name"])
+    frame["count"] = frame["area_key"].map(matrix[f"count_{MATRIX_TOTAL}"]).astype(int)
+    return frame[columns]
+
+
+def coverage_scatter(dataset: Dataset, year: int | None = None,
+                     categories: Iterable[str] | None = None, lang: str = "de") -> go.Figure:
+    """Need (x) against offers per 1,000 residents (y), quadrants split at the medians.
+
+    Districts with high need and few offers are drawn in a second, highlighted
+    trace, so the legend names them.
+    """
+    frame = need_coverage(dataset, year, categories)
+    fig = go.Figure()
+    if frame.empty:
+        fig.add_annotation(text=translate(TEXT, "no_data", lang), showarrow=False,
+                           x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return fig.update_layout(template=TEMPLATE, height=200)
+    for flagged, label, color in ((False, "districts", NORMAL_COLOR), (True, "gap", GAP_COLOR)):
+        part = frame[frame["gap"] == flagged]
+        hover = [translate(TEXT, "hover", lang, need=fmt_number(n, lang, 2),
+                           offers=fmt_number(o, lang, 2), count=c)
+                 for n, o, c in zip(part["need"], part["offers_per_1000"], part["count"],
+                                    strict=True)]
+        fig.add_trace(go.Scatter(
+            x=part["need"], y=part["offers_per_1000"], text=part["name"], customdata=hover,
+            mode="markers+text", textposition="top center", name=translate(TEXT, label, lang),
+            marker={"color": color, "size": 12 if flagged else 9,
+                    "line": {"color": "white", "width": 1}},
+            hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
+        ))
+    need_mid = float(frame["need"].median())
+    offer_mid = float(frame["offers_per_1000"].median())
+    fig.add_vline(x=need_mid, line_dash="dash", line_color=LINE_COLOR, line_width=1)
+    fig.add_hline(y=offer_mid, line_dash="dash", line_color=LINE_COLOR, line_width=1)
+    # Quadrant names in the corners, in words a council member reads without a legend.
+    corners = (("q_gap", 1, 0, "right", "bottom"), ("q_covered", 1, 1, "right", "top"),
+               ("q_low", 0, 0, "left", "bottom"), ("q_more", 0, 1, "left", "top"))
+    for key, x, y, xa, ya in corners:
+        fig.add_annotation(text=translate(TEXT, key, lang), x=x, y=y, xref="paper", yref="paper",
+                           xanchor=xa, yanchor=ya, showarrow=False, align=xa,
+                           font={"size": 11, "color": GAP_COLOR if key == "q_gap" else "#777"})
+    spread = float(np.ptp(frame["need"])) or 1.0
+    fig.update_xaxes(title_text=translate(TEXT, "need", lang), zeroline=False,
+                     range=[frame["need"].min() - 0.15 * spread,
+                            frame["need"].max() + 0.15 * spread])
+    fig.update_yaxes(title_text=translate(TEXT, "offers", lang), rangemode="tozero")
+    return fig.update_layout(
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=480,
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+    )
+
+
+def gap_table(dataset: Dataset, year: int | None = None,
+              categories: Iterable[str] | None = None, lang: str = "de") -> pd.DataFrame:
+    """List the districts with high need and few offers, highest need first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, name, need, need_rank, offers_per_1000, count`` of the
+        flagged districts (empty when none is flagged).
+
+    """
+    frame = need_coverage(dataset, year, categories)
+    columns = ["area_key", "name", "need", "need_rank", "offers_per_1000", "count"]
+    return frame.loc[frame["gap"].astype(bool), columns].reset_index(drop=True)

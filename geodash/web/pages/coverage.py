@@ -1,0 +1,219 @@
+"""Abdeckung: where are offers, and where is need high but offers few? Plain words for councils.
+
+The categories counted are ``kat`` in the URL (all when absent), the year of
+the need score ``jahr``; every pick writes the URL and the page is built again.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html, no_update
+
+from geodash.dataset import Dataset
+from geodash.web import ids
+from geodash.web.figures.coverage import (
+    coverage_heatmap,
+    coverage_scatter,
+    gap_table,
+    need_coverage,
+    selected_categories,
+)
+from geodash.web.figures.profile import index_year
+from geodash.web.i18n import fmt_number, translate
+from geodash.web.state import ViewState
+
+PATH = "/abdeckung"
+NAME = {"de": "Abdeckung", "en": "Coverage"}
+
+# Element ids (stable: browser tests rely on them).
+PAGE = "abdeckung-seite"
+CATEGORY_CHECKLIST = "abdeckung-kategorien"
+YEAR_DROPDOWN = "abdeckung-jahr"
+DENSITY_GRAPH = "abdeckung-dichte"
+SCATTER_GRAPH = "abdeckung-bedarf"
+GAP_TABLE = "abdeckung-luecken"
+
+TEXT = {
+    "de": {
+        "intro": "Wie viele Angebote gibt es in jedem Stadtteil, gemessen an der Zahl der "
+                 "Menschen, die dort wohnen? Und wo ist der Bedarf hoch, das Angebot aber gering?",
+        "categories": "Welche Angebote zählen?",
+        "year": "Jahr des Bedarfsindex",
+        "latest": "neuestes Jahr",
+        "no_sites": "In diesem Datenbestand sind keine Angebote erfasst. Sobald eine Liste "
+                    "von Angeboten eingebunden ist, erscheint hier die Abdeckung.",
+        "no_categories": "Bitte wählen Sie mindestens eine Art von Angebot.",
+        "no_population": "Für die Stadtteile liegen keine Einwohnerzahlen vor; Angebote je "
+                         "1.000 Einwohner/innen lassen sich daher nicht berechnen.",
+        "some_population": "Ohne Einwohnerzahl und daher nicht bewertet: {names}.",
+        "no_need": "Es gibt keinen Bedarfsindex: kein Indikator ist für den Index vorgesehen "
+                   "oder es fehlen Werte.",
+        "density": "Angebote je 1.000 Einwohner/innen",
+        "density_note": "Jede Zahl: Angebote im Stadtteil je 1.000 Menschen, die dort wohnen; "
+                        "in Klammern die Zahl der Angebote. Je dunkler, desto besser versorgt "
+                        "ist der Stadtteil im Vergleich der Stadtteile.",
+        "scatter": "Bedarf und Angebot",
+        "scatter_note": "Jeder Punkt ist ein Stadtteil. Weiter rechts = mehr Bedarf "
+                        "(Bedarfsindex {year}), weiter oben = mehr Angebote je 1.000 "
+                        "Einwohner/innen. Die gestrichelten Linien teilen bei der Mitte "
+                        "(Median) der Stadtteile.",
+        "gaps": "Stadtteile mit hohem Bedarf und wenigen Angeboten",
+        "gaps_note": "Bedarf über der Mitte der Stadtteile und Angebote je 1.000 "
+                     "Einwohner/innen höchstens in der Mitte.",
+        "no_gaps": "Kein Stadtteil hat zugleich überdurchschnittlichen Bedarf und "
+                   "unterdurchschnittlich wenige Angebote.",
+        "col_name": "Stadtteil",
+        "col_need": "Bedarfsindex",
+        "col_need_rank": "Rang Bedarf",
+        "col_offers": "Angebote je 1.000",
+        "col_count": "Angebote",
+        "rank": "{rank} von {n}",
+    },
+    "en": {
+        "intro": "How many offers does each district have, measured against the number of "
+                 "people who live there? And where is need high but offers few?",
+        "categories": "Which offers count?",
+        "year": "Year of the need score",
+        "latest": "latest year",
+        "no_sites": "This dataset has no offers. Coverage appears here as soon as a list of "
+                    "offers is added.",
+        "no_categories": "Please choose at least one kind of offer.",
+        "no_population": "The districts have no population figures, so offers per 1,000 "
+                         "residents cannot be computed.",
+        "some_population": "Without population and therefore not assessed: {names}.",
+        "no_need": "There is no need score: no indicator is marked for the index, or values "
+                   "are missing.",
+        "density": "Offers per 1,000 residents",
+        "density_note": "Each number: offers in the district per 1,000 people living there; "
+                        "in brackets the number of offers. The darker, the better served the "
+                        "district compared with the others.",
+        "scatter": "Need and offers",
+        "scatter_note": "Each dot is a district. Further right = more need (need score "
+                        "{year}), higher up = more offers per 1,000 residents. The dashed "
+                        "lines split at the middle (median) of the districts.",
+        "gaps": "Districts with high need and few offers",
+        "gaps_note": "Need above the middle of the districts and offers per 1,000 residents "
+                     "at most at the middle.",
+        "no_gaps": "No district has both above-average need and below-average offers.",
+        "col_name": "District",
+        "col_need": "Need score",
+        "col_need_rank": "Need rank",
+        "col_offers": "Offers per 1,000",
+        "col_count": "Offers",
+        "rank": "{rank} of {n}",
+    },
+}
+
+
+def coverage_search(dataset: Dataset, search: str | None, categories: list[str] | None,
+                    year: int | None) -> str | None:
+    """Return the query string (with ``?``) for newly picked categories and year.
+
+    All categories ticked is written as no ``kat`` at all, so that a shared
+    link also counts categories added to the workspace later. ``None`` when
+    the pickers only echo the view on screen.
+    """
+    state = ViewState.from_query(search, page="abdeckung")
+    chosen = selected_categories(dataset, categories or ())
+    if chosen == selected_categories(dataset, state.categories) and year == state.year:
+        return None
+    everything = chosen == list(dataset.categories)
+    query = state.with_(categories=None if everything else tuple(chosen), year=year).to_query()
+    return f"?{query}" if query else ""
+
+
+def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: str) -> html.Div:
+    """Build the plain list of districts with high need and few offers."""
+    gaps = gap_table(dataset, year, codes, lang)
+    ranked = len(need_coverage(dataset, year, codes))
+    if gaps.empty:
+        return html.P(translate(TEXT, "no_gaps", lang), id=GAP_TABLE, className="fw-bold")
+    heads = ["col_name", "col_need", "col_need_rank", "col_offers", "col_count"]
+    header = html.Tr([html.Th(translate(TEXT, h, lang), className="text-end" if i else None)
+                      for i, h in enumerate(heads)])
+    rows = [html.Tr([
+        html.Td(row["name"]),
+        html.Td(fmt_number(row["need"], lang, 2), className="text-end"),
+        html.Td(translate(TEXT, "rank", lang, rank=int(row["need_rank"]), n=ranked),
+                className="text-end"),
+        html.Td(fmt_number(row["offers_per_1000"], lang, 2), className="text-end"),
+        html.Td(str(int(row["count"])), className="text-end"),
+    ], className="gap-row") for _, row in gaps.iterrows()]
+    return dbc.Table([html.Thead(header), html.Tbody(rows)], id=GAP_TABLE, size="sm",
+                     striped=True)
+
+
+def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> dbc.Row:
+    """Pick the categories counted and the year of the need score."""
+    return dbc.Row([
+        dbc.Col([dbc.Label(translate(TEXT, "categories", lang), html_for=CATEGORY_CHECKLIST),
+                 dbc.Checklist(id=CATEGORY_CHECKLIST, value=codes, inline=True,
+                               options=[{"label": dataset.category_label(c, lang), "value": c}
+                                        for c in dataset.categories])], md=9),
+        dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
+                 dcc.Dropdown(id=YEAR_DROPDOWN, value=year,
+                              placeholder=translate(TEXT, "latest", lang),
+                              options=[{"label": str(y), "value": y} for y in dataset.years])],
+                md=3),
+    ], className="no-print g-3 mb-3")
+
+
+def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> list:
+    """Heat table, scatter and gap list, or the polite reason why they cannot be shown."""
+    if dataset.sites.empty:
+        return [dbc.Alert(translate(TEXT, "no_sites", lang), color="info")]
+    if not codes:
+        return [dbc.Alert(translate(TEXT, "no_categories", lang), color="info")]
+    pop = dataset.areas["population"]
+    if not (pop > 0).any():
+        return [dbc.Alert(translate(TEXT, "no_population", lang), color="info")]
+    parts = [
+        html.H3(translate(TEXT, "density", lang), className="h5 mt-3"),
+        html.P(translate(TEXT, "density_note", lang), className="small text-muted"),
+        dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang),
+                  config={"displayModeBar": False, "responsive": True}),
+    ]
+    missing = dataset.areas.loc[~(pop > 0), "name"].astype(str).tolist()
+    if missing:
+        parts.append(html.P(translate(TEXT, "some_population", lang, names=", ".join(missing)),
+                            className="small text-muted mt-2"))
+    score_year = index_year(dataset, year)
+    if score_year is None:
+        return [*parts, dbc.Alert(translate(TEXT, "no_need", lang), color="info", className="mt-3")]
+    return [
+        *parts,
+        html.H3(translate(TEXT, "scatter", lang), className="h5 mt-4"),
+        html.P(translate(TEXT, "scatter_note", lang, year=score_year),
+               className="small text-muted"),
+        dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
+                  config={"displayModeBar": False, "responsive": True}),
+        html.H3(translate(TEXT, "gaps", lang), className="h5 mt-4"),
+        html.P(translate(TEXT, "gaps_note", lang), className="small text-muted"),
+        build_gap_table(dataset, year, codes, lang),
+    ]
+
+
+def layout(dataset: Dataset, state: ViewState) -> html.Div:
+    """Build the coverage page for the categories ``state.categories`` (default: all)."""
+    lang = state.lang
+    codes = selected_categories(dataset, state.categories)
+    return html.Div([
+        html.P(translate(TEXT, "intro", lang), className="lead"),
+        build_controls(dataset, codes, state.year, lang),
+        *_analysis(dataset, codes, state.year, lang),
+    ], id=PAGE, className="geodash-page coverage-page")
+
+
+def register_callbacks(app, dataset: Dataset) -> None:
+    """Wire the category filter and the year to the URL."""
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(CATEGORY_CHECKLIST, "value"),
+        Input(YEAR_DROPDOWN, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def select_view(categories, year, search):
+        new = coverage_search(dataset, search, categories, year)
+        return no_update if new is None else new

@@ -1,0 +1,273 @@
+"""Daten: where every layer comes from, what the load repaired or left out, and the downloads.
+
+The downloads are the same joined layers the command line exports
+(``geodash export``), and the map of the current view as a standalone HTML file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from geodash.analysis.districts import latest_year
+from geodash.dataset import Dataset
+from geodash.errors import GeodashError
+from geodash.export import FORMATS, build_layer, layer_bytes
+from geodash.report import LEVEL_LABELS
+from geodash.web import ids
+from geodash.web.figures.choropleth import resolve_state
+from geodash.web.figures.html_map import html_map
+from geodash.web.i18n import fmt_number, translate
+from geodash.web.state import ViewState
+
+PATH = "/daten"
+NAME = {"de": "Daten", "en": "Data"}
+
+DOWNLOAD = "daten-download"
+DOWNLOAD_BUTTON = "daten-download-button"  # pattern-matching type; "item" is a DOWNLOADS key
+DOWNLOAD_MESSAGE = "daten-download-hinweis"
+LAYERS_TABLE = "daten-ebenen"
+INDICATORS_TABLE = "daten-indikatoren"
+REPORT_TABLE = "daten-pruefbericht"
+
+
+@dataclass(frozen=True)
+class LayerDownload:
+    """One download button: which layer, in which format, under which file name."""
+
+    layer: str
+    fmt: str
+    stem: str  # may contain {year}
+    german: bool = False
+
+
+DOWNLOADS: dict[str, LayerDownload] = {
+    "districts-geojson": LayerDownload("districts", "geojson", "stadtteile_{year}"),
+    "districts-gpkg": LayerDownload("districts", "gpkg", "stadtteile_{year}"),
+    "districts-csv": LayerDownload("districts", "csv", "stadtteile_{year}"),
+    "districts-csv-de": LayerDownload("districts", "csv", "stadtteile_{year}_excel", german=True),
+    "sites-geojson": LayerDownload("sites", "geojson", "angebote"),
+    "sites-csv": LayerDownload("sites", "csv", "angebote"),
+}
+MAP_HTML = "map-html"
+
+TEXT = {
+    "de": {
+        "title": "Daten und Downloads",
+        "note": "Hinweis zu den Daten",
+        "downloads": "Downloads",
+        "districts": "Stadtteile mit allen Indikatoren, {year}",
+        "sites": "Angebote und Projekte",
+        "map": "Karte als HTML-Datei",
+        "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie lädt die "
+                    "Kartenbibliothek Leaflet beim Öffnen aus dem Internet.",
+        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
+        "districts-csv-de": "CSV für deutsches Excel", "sites-geojson": "GeoJSON",
+        "sites-csv": "CSV", "map-html": "HTML-Karte",
+        "csv_note": "CSV-Dateien sind UTF-8 mit BOM; die Variante für deutsches Excel nutzt „;“ "
+                    "und Dezimalkomma.",
+        "failed": "Der Download ist fehlgeschlagen: {message}",
+        "layers": "Ebenen",
+        "kind": "Art", "layer_title": "Titel", "file": "Datei", "spec": "Spezifikation",
+        "count": "Zeilen/Objekte", "source": "Quelle", "notes": "Anmerkungen",
+        "areas": "Gebiete", "indicators": "Indikatoren", "zones": "Programmgebiete",
+        "sites_kind": "Standorte",
+        "indicator_list": "Indikatoren",
+        "label": "Indikator", "id": "Kürzel", "unit": "Einheit", "polarity": "Richtung",
+        "theme": "Thema", "years": "Jahre", "description": "Beschreibung",
+        "need": "hoher Wert = mehr Bedarf", "resource": "hoher Wert = weniger Bedarf",
+        "neutral": "ohne Wertung", "no_years": "keine Werte",
+        "report": "Prüfbericht",
+        "report_intro": "Was beim Laden repariert, ausgelassen oder bemerkt wurde.",
+        "report_empty": "Beim Laden wurde nichts repariert oder ausgelassen.",
+        "level": "Stufe", "layer": "Ebene", "where": "Stelle", "message": "Meldung",
+    },
+    "en": {
+        "title": "Data and downloads",
+        "note": "About the data",
+        "downloads": "Downloads",
+        "districts": "Districts with every indicator, {year}",
+        "sites": "Offers and projects",
+        "map": "Map as an HTML file",
+        "map_note": "The current map ({label}, {year}) as a standalone file. It loads the "
+                    "Leaflet map library from the internet when opened.",
+        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
+        "districts-csv-de": "CSV for German Excel", "sites-geojson": "GeoJSON",
+        "sites-csv": "CSV", "map-html": "HTML map",
+        "csv_note": "CSV files are UTF-8 with BOM; the German Excel variant uses ';' and a "
+                    "decimal comma.",
+        "failed": "The download failed: {message}",
+        "layers": "Layers",
+        "kind": "Kind", "layer_title": "Title", "file": "File", "spec": "Spec",
+        "count": "Rows/features", "source": "Source", "notes": "Notes",
+        "areas": "Areas", "indicators": "Indicators", "zones": "Programme areas",
+        "sites_kind": "Sites",
+        "indicator_list": "Indicators",
+        "label": "Indicator", "id": "Code", "unit": "Unit", "polarity": "Direction",
+        "theme": "Theme", "years": "Years", "description": "Description",
+        "need": "high value = more need", "resource": "high value = less need",
+        "neutral": "no judgement", "no_years": "no values",
+        "report": "Validation report",
+        "report_intro": "What was repaired, left out or noticed during the load.",
+        "report_empty": "Nothing was repaired or left out during the load.",
+        "level": "Level", "layer": "Layer", "where": "Where", "message": "Message",
+    },
+}
+KIND_KEYS = {"areas": "areas", "indicators": "indicators", "sites": "sites_kind", "zones": "zones"}
+
+
+def export_year(dataset: Dataset, state: ViewState) -> int | None:
+    """The year of the district download: the view's year if it has values, else the latest."""
+    if state.year in dataset.years:
+        return state.year
+    return latest_year(dataset.indicators)
+
+
+def export_file(dataset: Dataset, state: ViewState, item: str) -> tuple[str, bytes]:
+    """File name and content of one download of the view.
+
+    Raises
+    ------
+    geodash.errors.GeodashError
+        When the layer cannot be exported (e.g. a year without values).
+    """
+    if item == MAP_HTML:
+        view = resolve_state(dataset, state)
+        name = f"karte_{view.indicator or 'leer'}_{view.year or ''}".rstrip("_")
+        return f"{name}.html", html_map(dataset, state).encode("utf-8")
+    if item not in DOWNLOADS:
+        raise ValueError(f"`item` was {item!r} but is expected to be in {sorted(DOWNLOADS)}")
+    spec = DOWNLOADS[item]
+    year = export_year(dataset, state) if spec.layer == "districts" else None
+    stem = spec.stem.format(year=year if year is not None else "")
+    frame = build_layer(dataset, spec.layer, year)
+    content = layer_bytes(frame, spec.fmt, name=stem, german=spec.german)
+    return f"{stem}{FORMATS[spec.fmt].suffix}", content
+
+
+def _button(item: str, lang: str) -> dbc.Button:
+    return dbc.Button(translate(TEXT, item, lang), id={"type": DOWNLOAD_BUTTON, "item": item},
+                      color="primary", outline=True, size="sm", className="gd-download")
+
+
+def _table(header: list[str], rows: list[list], table_id: str) -> dbc.Table:
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+         html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows])],
+        id=table_id, bordered=False, striped=True, size="sm", responsive=True,
+        className="gd-table",
+    )
+
+
+def _downloads(dataset: Dataset, state: ViewState) -> html.Section:
+    lang = state.lang
+    year = export_year(dataset, state)
+    view = resolve_state(dataset, state)
+    spec = dataset.indicator_meta.get(view.indicator) if view.indicator else None
+    blocks = [html.Div(className="gd-download-group", children=[
+        html.H3(translate(TEXT, "districts", lang, year=year or "–")),
+        html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("districts")],
+                 className="gd-buttons"),
+    ])]
+    if len(dataset.sites):
+        blocks.append(html.Div(className="gd-download-group", children=[
+            html.H3(translate(TEXT, "sites", lang)),
+            html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("sites")],
+                     className="gd-buttons"),
+        ]))
+    if spec is not None:
+        blocks.append(html.Div(className="gd-download-group", children=[
+            html.H3(translate(TEXT, "map", lang)),
+            html.Div([_button(MAP_HTML, lang)], className="gd-buttons"),
+            html.P(translate(TEXT, "map_note", lang, label=spec.label.get(lang),
+                             year=view.year or "–"), className="text-muted small"),
+        ]))
+    return html.Section(className="gd-section no-print", children=[
+        html.H2(translate(TEXT, "downloads", lang)),
+        html.Div(blocks, className="gd-download-groups"),
+        html.P(translate(TEXT, "csv_note", lang), className="text-muted small"),
+        html.Div(id=DOWNLOAD_MESSAGE, role="status"),
+        dcc.Download(id=DOWNLOAD),
+    ])
+
+
+def _layers(dataset: Dataset, lang: str) -> html.Section:
+    rows = [
+        [translate(TEXT, KIND_KEYS.get(layer.kind, layer.kind), lang), layer.title.get(lang),
+         html.Code(layer.data_file), html.Code(f"layers/{layer.spec_file}"),
+         fmt_number(layer.count, lang, 0), layer.source,
+         layer.notes.get(lang) if layer.notes else ""]
+        for layer in dataset.layers
+    ]
+    header = [translate(TEXT, k, lang) for k in
+              ("kind", "layer_title", "file", "spec", "count", "source", "notes")]
+    return html.Section(className="gd-section", children=[
+        html.H2(translate(TEXT, "layers", lang)), _table(header, rows, LAYERS_TABLE)])
+
+
+def _indicators(dataset: Dataset, lang: str) -> html.Section:
+    rows = []
+    for ind_id, spec in dataset.indicator_meta.items():
+        years = dataset.indicator_years(ind_id)
+        span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years \
+            else translate(TEXT, "no_years", lang)
+        rows.append([spec.label.get(lang), html.Code(ind_id), spec.unit,
+                     translate(TEXT, spec.polarity, lang), spec.theme.get(lang), span, spec.source,
+                     spec.description.get(lang) if spec.description else ""])
+    header = [translate(TEXT, k, lang) for k in
+              ("label", "id", "unit", "polarity", "theme", "years", "source", "description")]
+    return html.Section(className="gd-section", children=[
+        html.H2(translate(TEXT, "indicator_list", lang)), _table(header, rows, INDICATORS_TABLE)])
+
+
+def _report(dataset: Dataset, lang: str) -> html.Section:
+    frame = dataset.report.to_frame()
+    if frame.empty:
+        body = html.P(translate(TEXT, "report_empty", lang), id=REPORT_TABLE)
+    else:
+        rows = [[LEVEL_LABELS.get(r.level, {}).get(lang, r.level), r.layer, r.file, r.where,
+                 r.message] for r in frame.itertuples()]
+        header = [translate(TEXT, k, lang) for k in ("level", "layer", "file", "where", "message")]
+        body = _table(header, rows, REPORT_TABLE)
+    return html.Section(className="gd-section", children=[
+        html.H2(translate(TEXT, "report", lang)),
+        html.P(translate(TEXT, "report_intro", lang), className="text-muted"), body])
+
+
+def layout(dataset: Dataset, state: ViewState) -> html.Div:
+    """The data page: data note, downloads, layers, indicators and the validation report."""
+    lang = state.lang
+    note = dataset.settings.notes.get(lang) if dataset.settings.notes else None
+    return html.Div(className="gd-page gd-data-page", children=[
+        html.H1(translate(TEXT, "title", lang)),
+        dbc.Alert([html.Strong(translate(TEXT, "note", lang) + ": "), note], color="warning",
+                  className="gd-data-note") if note else None,
+        _downloads(dataset, state),
+        _layers(dataset, lang),
+        _indicators(dataset, lang),
+        _report(dataset, lang),
+    ])
+
+
+def register_callbacks(app, dataset: Dataset) -> None:
+    """Send the file of the download button that was clicked."""
+    @app.callback(
+        Output(DOWNLOAD, "data"),
+        Output(DOWNLOAD_MESSAGE, "children"),
+        Input({"type": DOWNLOAD_BUTTON, "item": ALL}, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def download(clicks, search):
+        trigger = ctx.triggered_id
+        if not trigger or not any(clicks):
+            return no_update, no_update
+        state = ViewState.from_query(search, page="daten")
+        try:
+            filename, content = export_file(dataset, state, trigger["item"])
+        except GeodashError as exc:
+            return no_update, dbc.Alert(translate(TEXT, "failed", state.lang, message=exc.message),
+                                        color="danger")
+        return dcc.send_bytes(content, filename), None

@@ -1,0 +1,348 @@
+"""Karte: one indicator in one year as a choropleth of the districts, with sites and zones.
+
+The page is built once per visit with the whole figure; after that one
+callback keeps controls, URL, map and legend in step. A change of a control
+writes the URL and recolours the map with a ``dash.Patch`` (no geometry); a
+change of the URL (back and forward buttons) sets the controls and recolours
+the map the same way. Clicking a district opens its profile.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from geodash.dataset import Dataset
+from geodash.web import ids
+from geodash.web.figures.choropleth import (
+    K_MAX,
+    K_MIN,
+    SCHEMES,
+    MapView,
+    legend_rows,
+    map_view,
+    resolve_state,
+)
+from geodash.web.figures.map import map_figure, map_style, overlay_visibility, trace_values
+from geodash.web.i18n import translate
+from geodash.web.pages import profile
+from geodash.web.state import OVERLAYS, ViewState
+
+PATH = "/"
+NAME = {"de": "Karte", "en": "Map"}
+# Parameters this page shows without being built again (see geodash.web.app.route).
+LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", "gebiete"})
+
+# A second, read-only Location that exists only while this page is shown: a callback
+# with ids.URL as Input plus this page's controls would fail on every other page.
+PAGE_URL = "karte-url"
+INDICATOR = "karte-indikator"
+YEAR = "karte-jahr"
+SCHEME = "karte-klassifikation"
+CLASSES = "karte-klassen"
+LAYERS = "karte-ebenen"
+GRAPH = "karte-graph"
+LEGEND = "karte-legende"
+MESSAGE = "karte-hinweis"
+BASEMAP = "osm"  # the value of the basemap option in the layers checklist
+
+TEXT = {
+    "de": {
+        "title": "Karte der Stadtteile",
+        "indicator": "Indikator",
+        "year": "Jahr",
+        "scheme": "Klasseneinteilung",
+        "classes": "Anzahl Klassen",
+        "layers": "Ebenen",
+        "sites": "Angebote und Projekte",
+        "zones": "Programmgebiete Soziale Stadt",
+        "basemap": "Hintergrundkarte (OSM, lädt Kacheln aus dem Internet)",
+        "quantiles": "Quantile (gleich viele Stadtteile je Klasse)",
+        "equal_interval": "Gleiche Abstände",
+        "natural_breaks": "Natürliche Brüche (Jenks)",
+        "std_mean": "Standardabweichung um den Mittelwert",
+        "unit": "Einheit: {unit}",
+        "count": "{n} Stadtteile",
+        "count_one": "1 Stadtteil",
+        "need": "Dunkler = mehr Bedarf (hohe Werte).",
+        "resource": "Dunkler = mehr Bedarf (niedrige Werte).",
+        "neutral": "Dunkler = höhere Werte (ohne Wertung).",
+        "click": "Ein Klick auf einen Stadtteil öffnet sein Profil.",
+        "source": "Quelle: {source}",
+        "legend": "Legende",
+        "search": "Suchen",
+        "clear_search": "Suche leeren",
+        "no_options_found": "Kein Indikator gefunden",
+    },
+    "en": {
+        "title": "Map of the districts",
+        "indicator": "Indicator",
+        "year": "Year",
+        "scheme": "Classification",
+        "classes": "Number of classes",
+        "layers": "Layers",
+        "sites": "Offers and projects",
+        "zones": "Soziale Stadt programme areas",
+        "basemap": "Background map (OSM, loads tiles from the internet)",
+        "quantiles": "Quantiles (same number of districts per class)",
+        "equal_interval": "Equal intervals",
+        "natural_breaks": "Natural breaks (Jenks)",
+        "std_mean": "Standard deviation around the mean",
+        "unit": "Unit: {unit}",
+        "count": "{n} districts",
+        "count_one": "1 district",
+        "need": "Darker = more need (high values).",
+        "resource": "Darker = more need (low values).",
+        "neutral": "Darker = higher values (no judgement).",
+        "click": "Click a district to open its profile.",
+        "source": "Source: {source}",
+        "legend": "Legend",
+        "search": "Search",
+        "clear_search": "Clear search",
+        "no_options_found": "No indicator found",
+    },
+}
+
+
+def indicator_options(dataset: Dataset, lang: str) -> list[dict]:
+    """Dropdown options: the indicators grouped under their theme (a disabled heading each)."""
+    themes: dict[str, list] = {}
+    for ind_id, spec in dataset.indicator_meta.items():
+        themes.setdefault(spec.theme.get(lang), []).append((ind_id, spec.label.get(lang)))
+    options: list[dict] = []
+    for i, (theme, members) in enumerate(themes.items()):
+        options.append({"label": html.Span(theme, className="gd-option-group"),
+                        "value": f"__theme_{i}", "disabled": True, "search": ""})
+        options += [{"label": label, "value": ind_id, "search": f"{label} {theme}"}
+                    for ind_id, label in members]
+    return options
+
+
+def year_props(dataset: Dataset, state: ViewState) -> dict:
+    """Slider properties for the years with values of the view's indicator."""
+    years = dataset.indicator_years(state.indicator) if state.indicator else []
+    if not years:
+        return {"min": 0, "max": 1, "marks": {}, "value": None, "disabled": True}
+    return {"min": years[0], "max": years[-1], "marks": {y: str(y) for y in years},
+            "value": state.year if state.year in years else None, "disabled": len(years) == 1}
+
+
+def layer_options(dataset: Dataset, lang: str) -> list[dict]:
+    """The layers a user can switch: only those the workspace has, and the basemap."""
+    options = []
+    if len(dataset.sites):
+        options.append({"label": translate(TEXT, "sites", lang), "value": "sites"})
+    if len(dataset.zones):
+        options.append({"label": translate(TEXT, "zones", lang), "value": "zones"})
+    options.append({"label": translate(TEXT, "basemap", lang), "value": BASEMAP})
+    return options
+
+
+def layer_values(state: ViewState) -> list[str]:
+    """The checked layers of a view."""
+    return [*state.overlays, *([BASEMAP] if state.basemap else [])]
+
+
+def snap_year(year: float | None, years: list[int]) -> int | None:
+    """The available year nearest to ``year`` (the later one on a tie); None stays None.
+
+    Examples
+    --------
+    >>> snap_year(2020.4, [2019, 2021, 2023]), snap_year(2020, [2019, 2021])
+    (2019, 2021)
+    """
+    if year is None or not years:
+        return None if year is None else int(round(year))
+    return min(reversed(years), key=lambda y: abs(y - year))
+
+
+def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, *,
+                      indicator: str | None, year: int | None, scheme: str | None,
+                      k: int | None, layers: list[str] | None) -> ViewState:
+    """The view after a control changed; a new indicator without the year takes its latest year."""
+    layers = layers or []
+    offered = {option["value"] for option in layer_options(dataset, state.lang)}
+    overlays = tuple(o for o in OVERLAYS
+                     if (o in layers if o in offered else o in state.overlays))
+    indicator = indicator or state.indicator
+    if changed == YEAR and indicator:
+        year = snap_year(year, dataset.indicator_years(indicator))
+    new = state.with_(indicator=indicator, year=int(year) if year is not None else None,
+                      scheme=scheme or state.scheme, k=int(k) if k else state.k,
+                      overlays=overlays, basemap=BASEMAP in layers)
+    if changed == INDICATOR and indicator:
+        years = dataset.indicator_years(indicator)
+        if new.year not in years:
+            new = new.with_(year=years[-1] if years else None)
+    return resolve_state(dataset, new)
+
+
+def build_legend(view: MapView) -> list:
+    """The legend beside the map: title, unit, one row per class with its count, notes."""
+    lang = view.lang
+    spec = view.spec
+    if spec is None:
+        return []
+    rows = [
+        html.Li(className="gd-legend-row" + (" gd-legend-missing" if item.missing else ""),
+                children=[
+                    html.Span(className="gd-swatch", style={"backgroundColor": item.color}),
+                    html.Span(item.label, className="gd-legend-label"),
+                    html.Span(translate(TEXT, "count_one", lang) if item.count == 1
+                              else translate(TEXT, "count", lang, n=item.count),
+                              className="gd-legend-count"),
+                ])
+        for item in legend_rows(view)
+    ]
+    year = view.state.year
+    return [
+        html.H2([spec.label.get(lang), html.Span(f" {year}" if year else "",
+                                                 className="gd-legend-year")],
+                className="gd-legend-title"),
+        html.P(translate(TEXT, "unit", lang, unit=spec.unit), className="gd-legend-unit")
+        if spec.unit else None,
+        html.Ul(rows, className="gd-legend-rows"),
+        html.P(translate(TEXT, spec.polarity, lang), className="gd-legend-note"),
+        html.P(translate(TEXT, view.state.scheme, lang), className="gd-legend-note"),
+        html.P(translate(TEXT, "source", lang, source=spec.source), className="gd-legend-note")
+        if spec.source else None,
+        html.P(translate(TEXT, "click", lang), className="gd-legend-note no-print"),
+    ]
+
+
+def build_message(view: MapView) -> list:
+    """A polite note when the view has nothing to colour."""
+    if not view.message:
+        return []
+    return [html.Div(view.message, className="alert alert-info", role="status")]
+
+
+def _controls(dataset: Dataset, state: ViewState) -> html.Section:
+    lang = state.lang
+    years = year_props(dataset, state)
+    return html.Section(className="gd-controls no-print", children=[
+        html.Label(translate(TEXT, "indicator", lang), htmlFor=INDICATOR, className="form-label"),
+        dcc.Dropdown(id=INDICATOR, options=indicator_options(dataset, lang),
+                     value=state.indicator, clearable=False, maxHeight=420,
+                     labels={key: translate(TEXT, key, lang)
+                             for key in ("search", "clear_search", "no_options_found")}),
+        html.Label(translate(TEXT, "year", lang), htmlFor=YEAR, className="form-label"),
+        # step=1 (not None): Dash 4 sliders move by fractions without a step. A year
+        # without values between two with values snaps to the nearest (see snap_year).
+        dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False, **years),
+        html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
+        dcc.RadioItems(id=SCHEME, value=state.scheme, className="gd-radio",
+                       options=[{"label": translate(TEXT, s, lang), "value": s} for s in SCHEMES]),
+        html.Label(translate(TEXT, "classes", lang), htmlFor=CLASSES, className="form-label"),
+        dcc.Slider(id=CLASSES, min=K_MIN, max=K_MAX, step=1, value=state.k, included=False,
+                   allow_direct_input=False, marks={k: str(k) for k in range(K_MIN, K_MAX + 1)}),
+        html.Label(translate(TEXT, "layers", lang), htmlFor=LAYERS, className="form-label"),
+        dcc.Checklist(id=LAYERS, options=layer_options(dataset, lang), value=layer_values(state),
+                      className="gd-checklist"),
+    ])
+
+
+def layout(dataset: Dataset, state: ViewState) -> html.Div:
+    """The map page for one view: controls, the map with its geometry, the legend."""
+    view = map_view(dataset, state)
+    state = view.state
+    lang = state.lang
+    return html.Div(className="gd-page gd-map-page", children=[
+        dcc.Location(id=PAGE_URL, refresh=False),
+        html.H1(translate(TEXT, "title", lang), className="gd-visually-hidden"),
+        html.Div(className="gd-map-layout", children=[
+            _controls(dataset, state),
+            html.Div(className="gd-map-main", children=[
+                html.Div(build_message(view), id=MESSAGE),
+                dcc.Graph(id=GRAPH, figure=map_figure(dataset, state), className="gd-map-graph",
+                          config={"displaylogo": False, "scrollZoom": True,
+                                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                                  "locale": lang}),
+            ]),
+            html.Aside(build_legend(view), id=LEGEND, className="gd-legend",
+                       **{"aria-label": translate(TEXT, "legend", lang)}),
+        ]),
+    ])
+
+
+def map_patch(dataset: Dataset, view: MapView) -> Patch:
+    """The patch that recolours the figure for a view: district values, overlays, map style."""
+    patch = Patch()
+    for name, value in trace_values(view).items():
+        patch["data"][0][name] = value
+    for i, visible in enumerate(overlay_visibility(dataset, view.state), start=1):
+        patch["data"][i]["visible"] = visible
+    patch["layout"]["map"]["style"] = map_style(view.state)
+    return patch
+
+
+def next_view(dataset: Dataset, search: str | None, trigger: str | None,
+              **controls) -> tuple[ViewState | None, str | None]:
+    """The view to show after the URL or a control changed, and the query to write, if any.
+
+    Returns
+    -------
+    tuple
+        ``(None, None)`` when the URL only echoes what the controls show (the
+        page's own write); ``(state, None)`` for a URL change (back, forward),
+        which only the map and controls follow; ``(state, "?query")`` for a
+        control change, which the URL must record.
+    """
+    state = ViewState.from_query(search, page="karte")
+    shown = view_from_controls(dataset, state, trigger, **controls)
+    if trigger != PAGE_URL:
+        query = shown.to_query()
+        return shown, f"?{query}" if query else ""
+    state = resolve_state(dataset, state)
+    return (None, None) if state == shown else (state, None)
+
+
+def page_outputs(dataset: Dataset, state: ViewState) -> tuple:
+    """Control values, map patch, legend and message of a view, in the callback's output order."""
+    view = map_view(dataset, state)
+    years = year_props(dataset, state)
+    return (state.indicator, years["min"], years["max"], years["marks"], years["value"],
+            years["disabled"], state.scheme, state.k, layer_values(state),
+            map_patch(dataset, view), build_legend(view), build_message(view))
+
+
+def register_callbacks(app, dataset: Dataset) -> None:
+    """Keep controls, URL, map and legend in step; open a district's profile on click."""
+    outputs = 13
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(INDICATOR, "value"),
+        Output(YEAR, "min"), Output(YEAR, "max"), Output(YEAR, "marks"), Output(YEAR, "value"),
+        Output(YEAR, "disabled"),
+        Output(SCHEME, "value"), Output(CLASSES, "value"), Output(LAYERS, "value"),
+        Output(GRAPH, "figure"), Output(LEGEND, "children"), Output(MESSAGE, "children"),
+        Input(PAGE_URL, "search"),
+        Input(INDICATOR, "value"), Input(YEAR, "value"), Input(SCHEME, "value"),
+        Input(CLASSES, "value"), Input(LAYERS, "value"),
+        State(PAGE_URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    def sync(search, indicator, year, scheme, k, layers, pathname):
+        if "/" + (pathname or "").strip("/") != PATH:
+            # The URL moved on to another page; the router replaces this one.
+            return (no_update,) * outputs
+        state, new_search = next_view(dataset, search, ctx.triggered_id, indicator=indicator,
+                                      year=year, scheme=scheme, k=k, layers=layers)
+        if state is None:
+            return (no_update,) * outputs
+        return (no_update if new_search is None else new_search, *page_outputs(dataset, state))
+
+    @app.callback(
+        Output(ids.URL, "pathname", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(GRAPH, "clickData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def open_profile(click, search):
+        points = (click or {}).get("points") or [{}]
+        key = points[0].get("location")
+        if key is None or key not in set(dataset.areas["key"]):
+            return no_update, no_update
+        state = ViewState.from_query(search).with_(areas=(str(key),))
+        return profile.PATH, f"?{state.to_query()}"
