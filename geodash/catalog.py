@@ -213,6 +213,15 @@ class IndicatorsSpec(_LayerSpec):
         return self
 
 
+def _check_point_source(spec):
+    """Points from columns need both columns, and x/y need the CRS they are in."""
+    if spec.geometry in ("lonlat", "xy") and (spec.columns.x is None or spec.columns.y is None):
+        raise ValueError(f'geometry = "{spec.geometry}" needs columns.x and columns.y')
+    if spec.geometry == "xy" and spec.crs is None:
+        raise ValueError('geometry = "xy" needs crs = "EPSG:…" naming the coordinates\' CRS')
+    return spec
+
+
 class SiteColumns(_Spec):
     """Column names of a sites file."""
 
@@ -245,13 +254,7 @@ class SitesSpec(_LayerSpec):
     columns: SiteColumns
     categories: dict[str, Category] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _coordinates(self) -> SitesSpec:
-        if self.geometry in ("lonlat", "xy") and (self.columns.x is None or self.columns.y is None):
-            raise ValueError(f'geometry = "{self.geometry}" needs columns.x and columns.y')
-        if self.geometry == "xy" and self.crs is None:
-            raise ValueError('geometry = "xy" needs crs = "EPSG:…" naming the coordinates\' CRS')
-        return self
+    _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
 
 class ZoneColumns(_Spec):
@@ -315,13 +318,7 @@ class PopulationSpec(_LayerSpec):
     geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
     columns: PopulationColumns
 
-    @model_validator(mode="after")
-    def _coordinates(self) -> PopulationSpec:
-        if self.geometry in ("lonlat", "xy") and (self.columns.x is None or self.columns.y is None):
-            raise ValueError(f'geometry = "{self.geometry}" needs columns.x and columns.y')
-        if self.geometry == "xy" and self.crs is None:
-            raise ValueError('geometry = "xy" needs crs = "EPSG:…" naming the coordinates\' CRS')
-        return self
+    _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
 
 class Settings(_Spec):
