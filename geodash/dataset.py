@@ -94,6 +94,17 @@ class Dataset:
         return self.areas.to_crs(self.settings.metric_crs)
 
     @cached_property
+    def areas_display(self) -> gpd.GeoDataFrame:
+        """The areas simplified for the screen (:func:`~geodash.analysis.display.display_areas`).
+
+        Computed once per Dataset (with ``gunicorn --preload`` before the
+        workers fork); only maps use it, exports keep :attr:`areas`.
+        """
+        from geodash.analysis.display import display_areas
+
+        return display_areas(self.areas, metric_crs=self.settings.metric_crs)
+
+    @cached_property
     def sites_metric(self) -> gpd.GeoDataFrame:
         """The sites in the workspace's metric CRS."""
         return self.sites.to_crs(self.settings.metric_crs)
@@ -120,10 +131,16 @@ class Dataset:
         """Every year that has at least one indicator value, ascending."""
         return sorted(int(y) for y in self.indicators["year"].unique())
 
+    @cached_property
+    def years_by_indicator(self) -> dict[str, tuple[int, ...]]:
+        """The years with values of every indicator, ascending (computed once, asked per click)."""
+        pairs = self.indicators[["indicator", "year"]].drop_duplicates()
+        return {str(ind): tuple(sorted(int(y) for y in years))
+                for ind, years in pairs.groupby("indicator", sort=False)["year"]}
+
     def indicator_years(self, indicator: str) -> list[int]:
         """The years with values for one indicator, ascending."""
-        part = self.indicators[self.indicators["indicator"] == indicator]
-        return sorted(int(y) for y in part["year"].unique())
+        return list(self.years_by_indicator.get(indicator, ()))
 
     @cached_property
     def default_indicator(self) -> str | None:
@@ -147,9 +164,10 @@ def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, C
     for _, spec in catalog.sites:
         for code, category in spec.categories.items():
             declared.setdefault(code, category)
-    for code in sorted(set(sites["category"]) - set(declared)):
+    # unique() first: iterating a million-row text column element by element takes seconds.
+    present = {str(code) for code in sites["category"].unique()}
+    for code in sorted(present - set(declared)):
         declared[code] = Category(label=Text(de=code))
-    present = set(sites["category"])
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
 
 

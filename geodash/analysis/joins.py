@@ -44,26 +44,33 @@ def locate_sites(sites: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series(values, index=sites.index, dtype=object)
 
 
+# Preparing a polygon (building its point-in-polygon index) pays off from about this many
+# point tests per polygon; below it, testing the plain polygons is faster.
+PREPARE_FROM = 16
+
+
 def _containing_pairs(points: np.ndarray, areas: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(site, area)`` of every point that intersects an area.
 
     The tree gives the candidate pairs by bounding box; the exact test then
-    runs on prepared polygons (an indexed point-in-polygon test per pair),
-    several times faster than the tree's own predicate, which prepares the
-    points instead. Pairs are tested polygon by polygon, so that each
-    polygon's index stays in the CPU cache. The prepared polygons are private
-    copies: the caller's geometries stay untouched, and concurrent calls
-    share nothing.
+    runs pair by pair, grouped by polygon so that each polygon stays in the
+    CPU cache. With many points per polygon the polygons are prepared first
+    (an indexed point-in-polygon test per pair), several times faster than
+    the tree's own predicate, which prepares the points instead. Prepared
+    polygons are private copies: the caller's geometries stay untouched, and
+    concurrent calls share nothing.
     """
     site_pos, area_pos = areas.sindex.query(points)
     by_area = np.argsort(area_pos)
     site_pos, area_pos = site_pos[by_area], area_pos[by_area]
-    polygons = np.full(len(areas), None, dtype=object)
+    polygons = np.asarray(areas.geometry.array)
     candidates = np.unique(area_pos)
-    # An identity transform copies the geometries in one vectorised pass.
-    polygons[candidates] = shapely.transform(np.asarray(areas.geometry.array)[candidates],
-                                             lambda xy: xy)
-    shapely.prepare(polygons[candidates])
+    if len(area_pos) >= PREPARE_FROM * len(candidates):
+        copies = np.full(len(polygons), None, dtype=object)
+        # An identity transform copies the geometries in one vectorised pass.
+        copies[candidates] = shapely.transform(polygons[candidates], lambda xy: xy)
+        shapely.prepare(copies[candidates])
+        polygons = copies
     # Coordinates are read in the sites' own order (memory order), then paired.
     if (shapely.get_type_id(points) == shapely.GeometryType.POINT)[site_pos].all():
         x, y = shapely.get_x(points), shapely.get_y(points)

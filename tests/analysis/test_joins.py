@@ -218,3 +218,17 @@ def test_sites_layer_adds_the_area_name_beside_the_key(grid_dataset):
     assert layer["area_name"].tolist()[:3] == ["Nordwest", "Nordwest", "Südost"]
     assert pd.isna(layer["area_name"].iloc[3])
     assert "area_name" not in grid_dataset.sites.columns
+
+
+def test_many_sites_per_area_take_the_prepared_path_with_the_same_answers(grid_areas, grid_origin):
+    # 10 × 10 sites per square (100 per area: the polygons get prepared), plus the borders.
+    offsets = [(x, y) for x in range(50, 2000, 100) for y in range(50, 2000, 100)]
+    offsets += [(1000, 1000), (1000, 1500), (1500, 1000), (-300, 500)]
+    sites = points(grid_origin, offsets)
+
+    located = locate_sites(sites, grid_areas)
+
+    expected = [("01" if y > 1000 else "03") if x < 1000 else ("02" if y > 1000 else "04")
+                for x, y in offsets[:-4]] + ["01", "01", "02", None]
+    assert located.tolist() == expected
+    assert [locate_sites(sites.iloc[[i]], grid_areas).iloc[0] for i in range(-4, 0)] == expected[-4:]

@@ -1,0 +1,72 @@
+"""The benchmark's command-line options, shared by ``geodash bench`` and ``python -m geodash.bench``.
+
+Kept free of heavy imports so that ``geodash --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+SIZES = (15, 500, 5_000, 20_000)
+SITES = (100, 10_000, 1_000_000)
+QUICK_MAX_AREAS = 500
+QUICK_MAX_SITES = 10_000
+LOAD_SITES = 10_000  # sites in each load workspace; the largest city also loads the most sites
+LOOP_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """What to measure: city sizes, site counts, where to write the table."""
+
+    sizes: tuple[int, ...] = SIZES
+    sites: tuple[int, ...] = SITES
+    output: Path | None = None
+    loop_seconds: float = LOOP_SECONDS
+    workdir: Path | None = None
+    seed: int = 6
+
+    @property
+    def load_sites(self) -> int:
+        """Sites in the workspace of every size's load step."""
+        return min(LOAD_SITES, max(self.sites))
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(sorted({int(v.replace("_", "")) for v in text.split(",") if v.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers like 15,500") from None
+    if not values or min(values) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give numbers of at least 2, separated by commas")
+    return values
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the benchmark's options to a parser."""
+    parser.add_argument("--sizes", type=_counts, default=SIZES, metavar="N,N,…",
+                        help="numbers of areas of the synthetic cities (default: 15,500,5000,20000)")
+    parser.add_argument("--sites", type=_counts, default=SITES, metavar="M,M,…",
+                        help="numbers of sites to locate (default: 100,10000,1000000)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"only sizes ≤ {QUICK_MAX_AREAS} areas and ≤ {QUICK_MAX_SITES:,} sites "
+                        "(about a minute)")
+    parser.add_argument("-o", "--output", type=Path, help="also write the table as Markdown to FILE")
+    parser.add_argument("--loop-seconds", type=float, default=LOOP_SECONDS,
+                        help="time budget of the naive per-site loop per city (default: %(default)s)")
+    parser.add_argument("--workdir", type=Path,
+                        help="folder for the synthetic workspaces (default: the system's temporary "
+                        "folder); they are removed afterwards")
+    parser.add_argument("--seed", type=int, default=6, help="seed of the synthetic cities")
+
+
+def options_from_args(args: argparse.Namespace) -> BenchOptions:
+    """The options of parsed arguments; ``--quick`` caps the sizes and site counts."""
+    sizes, sites = tuple(args.sizes), tuple(args.sites)
+    if args.quick:
+        sizes = tuple(n for n in sizes if n <= QUICK_MAX_AREAS) or (QUICK_MAX_AREAS,)
+        sites = tuple(m for m in sites if m <= QUICK_MAX_SITES) or (QUICK_MAX_SITES,)
+    return BenchOptions(sizes=sizes, sites=sites, output=args.output,
+                        loop_seconds=args.loop_seconds, workdir=args.workdir, seed=args.seed)
