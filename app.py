@@ -1,13 +1,24 @@
-"""Serve the default workspace: ``python app.py``, or ``gunicorn app:server`` in production."""
+"""Serve the default workspace: ``python app.py``, or ``gunicorn app:server`` in production.
+
+Environment: ``GEODASH_WORKSPACE`` (another workspace), ``GEODASH_UPLOADS=1`` (let
+users upload new tables on the Daten page; off by default, read-only),
+``GEODASH_UPLOAD_MAX_MB`` (size limit of one upload, default 50),
+``GEODASH_HOST`` and ``GEODASH_PORT`` (for ``python app.py``).
+"""
 
 from __future__ import annotations
 
 import os
 
+from geodash.uploads import MB
 from geodash.web import create_app
 from geodash.workspace import load_workspace
 
-app = create_app(load_workspace(os.environ.get("GEODASH_WORKSPACE") or None))
+app = create_app(
+    load_workspace(os.environ.get("GEODASH_WORKSPACE") or None),
+    uploads=os.environ.get("GEODASH_UPLOADS") == "1",
+    upload_max_bytes=int(float(os.environ.get("GEODASH_UPLOAD_MAX_MB") or 50) * MB),
+)
 server = app.server
 
 if __name__ == "__main__":

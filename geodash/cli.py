@@ -1,4 +1,4 @@
-"""The command line: ``geodash validate|info|export|serve|init``.
+"""The command line: ``geodash validate|info|export|serve|init|bench``.
 
 Exit status 0 on success, 1 when the data is invalid, 2 on a usage error.
 Errors a user can cause print one line on stderr, never a traceback.
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from geodash.bench.options import add_arguments as add_bench_arguments
 from geodash.errors import GeodashError, ParameterError
 from geodash.export import FORMATS, LAYERS, build_layer, write_layer
 from geodash.workspace import default_workspace, init_workspace, load_workspace
@@ -70,12 +71,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the dashboard."""
+    """Serve the dashboard; read-only unless ``--uploads``."""
+    from geodash.uploads import MB
     from geodash.web import create_app
 
+    if args.upload_max_mb <= 0:
+        raise ParameterError(f"--upload-max-mb was {args.upload_max_mb} but is expected to be positive.",
+                             fix="give the size limit of one upload in MB, e.g. --upload-max-mb 50.")
     dataset = load_workspace(args.workspace)
-    app = create_app(dataset)
-    print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/", flush=True)
+    app = create_app(dataset, uploads=args.uploads, upload_max_bytes=int(args.upload_max_mb * MB))
+    mode = f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only"
+    print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/ ({mode})",
+          flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
@@ -104,6 +111,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"New workspace in {target}. Edit {target / 'layers'}/*.toml, then run "
           f"`geodash validate {target}`.")
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark geodash against the naive ways on synthetic cities (see geodash.bench)."""
+    from geodash.bench.run import run_from_args
+
+    return run_from_args(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     workspace_arg(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--uploads", action="store_true",
+                   help="let users upload new indicator tables and site lists on the Daten page "
+                   "(off: read-only, for a public deployment)")
+    p.add_argument("--upload-max-mb", type=float, default=50, metavar="N",
+                   help="size limit of one upload in MB (default 50)")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 
@@ -150,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the kept versions, newest first")
     p.add_argument("--version", help="the version to restore (path from --list); default the newest")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("bench", help="benchmark against the naive ways on synthetic cities")
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("init", help="start a new workspace with commented example specs")
     p.add_argument("directory", type=Path)

@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geodash.catalog import (
@@ -71,7 +72,8 @@ def normalise_keys(values: pd.Series, fmt: KeyFormat) -> pd.Series:
     return pd.Series([one(v) for v in values], index=values.index, dtype=object)
 
 
-def _require_columns(columns: dict[str, str | None], available: list[str], file: Path, spec_name: str) -> None:
+def _require_columns(columns: dict[str, str | None], available: list[str], file: Path,
+                     spec_name: str) -> None:
     missing = {role: col for role, col in columns.items() if col is not None and col not in available}
     if missing:
         role, col = next(iter(missing.items()))
@@ -144,6 +146,35 @@ def _check_coordinates(frame: gpd.GeoDataFrame, file: Path) -> None:
         )
 
 
+# How far (in degrees) areas may lie outside the area of use of the metric CRS: a city
+# just beyond its UTM zone is common and harmless; lat/lon swapped lands thousands of km away.
+AREA_OF_USE_MARGIN = 10.0
+
+
+def _check_area_of_use(areas: gpd.GeoDataFrame, metric_crs: str, file: Path) -> None:
+    """Refuse areas that lie far outside where the workspace's metric CRS applies.
+
+    Without it, polygons with latitude and longitude swapped load without complaint
+    (every coordinate is a valid degree) and the mistake surfaces only later, blamed
+    on the sites, or not at all.
+    """
+    area = pyproj.CRS.from_user_input(metric_crs).area_of_use
+    if area is None or areas.empty:
+        return
+    minx, miny, maxx, maxy = areas.total_bounds
+    m = AREA_OF_USE_MARGIN
+    if (maxx < area.west - m or minx > area.east + m or maxy < area.south - m
+            or miny > area.north + m):
+        raise DataError(
+            f"lies at longitude {(minx + maxx) / 2:.2f}, latitude {(miny + maxy) / 2:.2f}, far "
+            f"outside the area of use of the metric CRS {metric_crs} (longitude {area.west:g} to "
+            f"{area.east:g}, latitude {area.south:g} to {area.north:g}).",
+            file=file,
+            fix="check the coordinates: are longitude and latitude swapped? If the city is "
+            "elsewhere, set metric_crs in layers/workspace.toml to a metric CRS for it.",
+        )
+
+
 def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read the areas layer: ``key, name, parent, population, geometry`` in WGS84."""
     frame = read_vector(path, layer=spec.layer, crs=spec.crs)
@@ -208,6 +239,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
         },
         geometry=gpd.GeoSeries(geometry.values, crs=frame.crs),
     ).to_crs(WGS84)
+    _check_area_of_use(areas, settings.metric_crs, path)
     return areas.sort_values("key", kind="stable").reset_index(drop=True)
 
 
@@ -286,17 +318,20 @@ def load_indicators(
                 "which is not a number.",
                 file=path, where=f"row {part['row'].iloc[pos]}",
                 fix="write a number (decimal comma or point), or leave the cell empty / '.' for missing.")
+        # A count of people cannot be negative, even where the spec sets no minimum.
+        minimum = ind.minimum if ind.minimum is not None else (0.0 if ind.unit in COUNT_UNITS else None)
         for bound, mask, word in (
-            (ind.minimum, numbers < (ind.minimum if ind.minimum is not None else -np.inf), "below"),
+            (minimum, numbers < (minimum if minimum is not None else -np.inf), "below"),
             (ind.maximum, numbers > (ind.maximum if ind.maximum is not None else np.inf), "above"),
         ):
             if bound is not None and mask.any():
                 pos = int(np.flatnonzero(mask.to_numpy())[0])
                 raise DataError(
-                    f"has {part['text'].iloc[pos]!r} for {ind.id!r}, {word} the possible {bound:g} {ind.unit}.",
+                    f"has {part['text'].iloc[pos]!r} for {ind.id!r}, {word} the possible "
+                    f"{bound:g} {ind.unit}.",
                     file=path, where=f"row {part['row'].iloc[pos]}",
-                    fix="correct the value (a share cannot exceed 100 %), or set minimum/maximum "
-                    f"for {ind.id!r} in the spec.")
+                    fix="correct the value (a share cannot exceed 100 %, a count cannot be negative), "
+                    f"or set minimum/maximum for {ind.id!r} in the spec.")
         if missing.any():
             report.add("notice", "indicators", path.name, f"indicator {ind.id}",
                        f"{int(missing.sum())} value(s) marked as missing (empty, '.', '-', 'x' …)")

@@ -26,7 +26,8 @@ from geodash.catalog import Catalog, IndicatorsSpec, SitesSpec, load_catalog
 from geodash.dataset import Dataset, build_dataset
 from geodash.errors import DataError, ParameterError
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as file managers do
+DEFAULT_MAX_BYTES = 50 * MB
 MAX_ZIP_ENTRIES = 200
 MAX_ZIP_RATIO = 200  # uncompressed / compressed; more is a zip bomb
 HISTORY = Path("geodata") / "history"
@@ -109,8 +110,8 @@ def check_zip(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
                 raise DataError(f"holds {info.filename!r}, compressed more than {MAX_ZIP_RATIO}:1 "
                                 "(a zip bomb?).", file="upload", fix="upload the files unzipped.")
         if total > max_bytes:
-            raise DataError(f"expands to {total / 1e6:.0f} MB, more than the limit of "
-                            f"{max_bytes / 1e6:.0f} MB.", file="upload", fix="upload a smaller layer.")
+            raise DataError(f"expands to {total / MB:.0f} MB, more than the limit of "
+                            f"{max_bytes / MB:.0f} MB.", file="upload", fix="upload a smaller layer.")
 
 
 def check_gpkg(data: bytes) -> None:
@@ -167,24 +168,41 @@ def stage_upload(
         or fails validation with the rest of the workspace.
 
     """
+    folder = staging or Path(tempfile.mkdtemp(prefix="geodash-upload-"))
     try:
-        return _stage(workspace, layer_file, data, max_bytes=max_bytes, staging=staging)
-    except DataError as exc:
+        return _stage(workspace, layer_file, data, max_bytes=max_bytes, folder=folder)
+    except BaseException as exc:
+        # A refused upload leaves nothing behind, not even in the staging folder.
+        if staging is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        if not isinstance(exc, DataError):
+            raise
         if exc.file in ("upload", None) or (exc.file and Path(exc.file).name.startswith("upload.")):
-            raise DataError(exc.problem, file=_display(name), where=exc.where, fix=exc.fix) from exc
+            # Name the upload as the user knows it, never by the server's temporary path.
+            shown = display_name(name)
+            problem = exc.problem
+            for suffix in SUFFIX.values():
+                problem = problem.replace(str(folder / f"upload{suffix}"), shown)
+            raise DataError(problem, file=shown, where=exc.where, fix=exc.fix) from exc
         raise
 
 
-def _display(name: str) -> str:
-    """An upload's name made safe to show: no folders, no control characters, not too long."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+def display_name(name: str) -> str:
+    """An upload's file name made safe to show: no folders, no control characters, not too long.
+
+    Examples
+    --------
+    >>> display_name("../../Users/amt/neu.csv")
+    'neu.csv'
+    """
+    base = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable())[:120]
     return base or "upload"
 
 
-def _stage(workspace, layer_file, data, *, max_bytes, staging) -> UploadPreview:
+def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPreview:
     if len(data) > max_bytes:
-        raise DataError(f"is {len(data) / 1e6:.1f} MB, more than the limit of {max_bytes / 1e6:.0f} MB.",
+        raise DataError(f"is {len(data) / MB:.1f} MB, more than the limit of {max_bytes / MB:.0f} MB.",
                         file="upload", fix="upload a smaller file, or raise the limit.")
     if not data:
         raise DataError("is empty.", file="upload", fix="choose the file again.")
@@ -208,18 +226,13 @@ def _stage(workspace, layer_file, data, *, max_bytes, staging) -> UploadPreview:
         # The spec names the file; a different format would need a new spec.
         raise DataError(f"is {content.upper()}, but {layer_file} names {spec.file!r}.", file="upload",
                         fix=f"upload a {target.suffix} file, or change the spec's file first.")
-    folder = staging or Path(tempfile.mkdtemp(prefix="geodash-upload-"))
     staged = folder / f"upload{SUFFIX[content]}"
     try:
         staged.write_bytes(data)
         candidate = _with_layer(catalog, spec_path, _respec(spec, staged, content))
         dataset = build_dataset(candidate)
     except BaseException:
-        # A refused upload leaves nothing behind, not even in the staging folder.
-        if staging is None:
-            shutil.rmtree(folder, ignore_errors=True)
-        else:
-            staged.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         raise
     rows = next((layer.count for layer in dataset.layers if layer.spec_file == spec_path.name), 0)
     return UploadPreview(layer_file, spec.kind, content, staged, target, dataset, rows)

@@ -103,24 +103,38 @@ def _sniff_separator(text: str, path: Path) -> str:
     return max(scores, key=scores.__getitem__)
 
 
+def _separator_fix(header: list[str], sep: str) -> str:
+    """The fix for a row wider than the header: a wrong separator, or one inside a value."""
+    others = [s for s in SEPARATORS if s != sep and len(header) == 1 and s in header[0]]
+    if others:
+        return (f"the header is one column, so the separator seems to be {others[0]!r}, not {sep!r}: "
+                f"set table.separator = {others[0]!r} (or \"auto\") in the spec.")
+    return f"check that the separator {sep!r} is not used inside a value without quotes."
+
+
 def _records(
-    body: str, sep: str, path: Path, skip_rows: int
+    body: str, sep: str, path: Path, skip_rows: int, *, complete: bool = True
 ) -> tuple[list[str], list[list[str]], list[int]]:
     """Split CSV text into header and records, with the file row where each record starts.
 
     Blank rows (also rows of only separators) are skipped but keep counting, so
-    that every row number is the one the user sees in an editor.
+    that every row number is the one the user sees in an editor. ``complete``
+    says whether the file ends with a line break: a last row that is shorter
+    than the header in a file without one was cut off (an interrupted download
+    or copy), not left with empty cells.
     """
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, skipinitialspace=True)
     header: list[str] | None = None
     records: list[list[str]] = []
     rows: list[int] = []
+    last_width = 0
     next_line = 1
     try:
         for record in reader:
             row, next_line = skip_rows + next_line, reader.line_num + 1
             record = [cell.strip() for cell in record]
             if not any(record):
+                last_width = len(header or ())  # a blank last row cut nothing off
                 continue
             if header is None:
                 header = record
@@ -131,11 +145,11 @@ def _records(
                         f"has {len(record)} fields in this row but {len(header)} in the header.",
                         file=path,
                         where=f"row {row}",
-                        fix=f"check that the separator {sep!r} is not used inside a value "
-                        "without quotes.",
+                        fix=_separator_fix(header, sep),
                     )
                 # Trailing separators (``1;2;3;``) hold nothing: drop them.
                 record = record[: len(header)]
+            last_width = len(record)
             records.append(record + [""] * (len(header) - len(record)))
             rows.append(row)
     except csv.Error as exc:
@@ -147,6 +161,15 @@ def _records(
         ) from exc
     if header is None:
         raise DataError("is empty.", file=path, fix="export the table again with its rows.")
+    if records and not complete and last_width < len(header):
+        raise DataError(
+            f"ends in the middle of a row: the last row has {last_width} of {len(header)} fields "
+            "and no line break follows, so the file seems cut off.",
+            file=path,
+            where=f"row {rows[-1]}",
+            fix="export or download the table again (if the row is complete, end the file with "
+            "a line break).",
+        )
     return header, records, rows
 
 
@@ -186,7 +209,7 @@ def read_csv(
         raise DataError("is empty.", file=path, fix="export the table again with its rows.")
     body = "\n".join(lines[skip_rows:])
     sep = _sniff_separator(body, path) if separator == "auto" else separator
-    header, records, rows = _records(body, sep, path, skip_rows)
+    header, records, rows = _records(body, sep, path, skip_rows, complete=text.endswith(("\n", "\r")))
     if not records:
         raise DataError("has a header but no data rows.", file=path,
                         fix="export the table again with its rows, or check table.skip_rows.")

@@ -53,9 +53,16 @@ def _in_degrees(frame: gpd.GeoDataFrame) -> bool:
 _DAMAGE_WARNINGS = re.compile(r"ring|coord|invalid|corrupt|truncat|geometry", re.IGNORECASE)
 
 
+# pyogrio warns when a property mixes numbers and text ("1200" beside "viele") and keeps
+# the column as text. The loaders check every value of the columns they use and name
+# the feature, so the warning would only be a second, vaguer message on stderr.
+_MIXED_COLUMN_WARNING = r"Could not parse column .* as JSON"
+
+
 def _read_strictly(path: Path, target: str, layer: str | None) -> gpd.GeoDataFrame:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
+        warnings.filterwarnings("ignore", _MIXED_COLUMN_WARNING, UserWarning)
         frame = pyogrio.read_dataframe(target, layer=layer)
     for warning in caught:
         text = str(warning.message)

@@ -8,6 +8,12 @@ a user picks another indicator. Here a page is built again when the path
 changes, or when a query parameter changes that the page does not update by
 itself (its ``LIVE_PARAMS``); the map updates indicator, year and classes in
 place with a ``dash.Patch``.
+
+The pages are given a :class:`~geodash.web.live.DatasetProxy` rather than the
+Dataset itself: with uploads switched on, an accepted upload makes a newly
+loaded Dataset current (see :mod:`geodash.web.live`), and the next page load
+shows it. The Daten page also gets the app's :class:`~geodash.web.live.Uploads`
+(``layout(dataset, state, uploads=...)``), and only when uploads are on.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from dash import Input, Output, State, no_update
 
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
-from geodash.web import ids
+from geodash.uploads import DEFAULT_MAX_BYTES
+from geodash.web import ids, upload_panel
 from geodash.web.layout import (
     build_error,
     build_footer,
@@ -33,8 +40,14 @@ from geodash.web.layout import (
     build_not_found,
     page_key,
 )
+from geodash.web.live import DatasetProxy, LiveDataset, Uploads
 from geodash.web.pages import PAGES
+from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
+
+# Where the app keeps its per-app objects, beside Flask's own extensions.
+LIVE = "geodash.live"
+UPLOADS = "geodash.uploads"
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
@@ -121,31 +134,43 @@ def route(pages: Sequence[ModuleType], pathname: str | None, search: str | None,
     return Route(page, state, bool(changed - live))
 
 
-def _page_builder(dataset: Dataset, page: ModuleType):
+def _page_builder(dataset: Dataset, page: ModuleType, extras: dict):
     """A Dash Pages layout function (query parameters as keywords) for one page module."""
     def layout(**query):
         params = {k: v for k, v in query.items() if isinstance(v, str | list)}
         state = ViewState.from_query(urlencode(params, doseq=True), page=page_key(page))
-        return page.layout(dataset, state)
+        return page.layout(dataset, state, **extras.get(page, {}))
     return layout
 
 
-def create_app(dataset: Dataset, *, uploads: bool = False) -> dash.Dash:
+def create_app(dataset: Dataset, *, uploads: bool = False,
+               upload_max_bytes: int = DEFAULT_MAX_BYTES) -> dash.Dash:
     """Build the dashboard for one dataset.
 
     Parameters
     ----------
     dataset
-        The validated workspace; every callback closes over it, nothing else
-        is shared between requests or tabs.
+        The validated workspace. Callbacks reach it through a proxy of the
+        app's :class:`~geodash.web.live.LiveDataset`; nothing else is shared
+        between requests or tabs.
     uploads
-        Reserved for letting users upload their own tables; not used yet.
+        Let users upload new indicator tables and site lists on the Daten
+        page. Off by default: a public deployment is read-only, and its upload
+        callbacks refuse every step.
+    upload_max_bytes
+        The size limit of one upload.
 
     Returns
     -------
     dash.Dash
         Serve it with ``app.run()`` or through ``app.server`` (a Flask app).
     """
+    if upload_max_bytes <= 0:
+        raise ValueError(f"`upload_max_bytes` was {upload_max_bytes} but is expected to be positive")
+    live = LiveDataset(dataset)
+    service = Uploads(live, enabled=uploads, max_bytes=upload_max_bytes)
+    shown = DatasetProxy(live)
+    extras = {data_page: {"uploads": service}} if uploads else {}
     title = dataset.settings.title.get("de")
     app = dash.Dash(
         __name__,
@@ -160,17 +185,25 @@ def create_app(dataset: Dataset, *, uploads: bool = False) -> dash.Dash:
     )
     app.index_string = INDEX
     app.server.config["GEODASH_UPLOADS"] = uploads
+    app.server.extensions[LIVE] = live
+    app.server.extensions[UPLOADS] = service
+    if uploads:
+        # A file arrives base64-encoded in a JSON request: refuse anything much larger at once.
+        app.server.config["MAX_CONTENT_LENGTH"] = upload_max_bytes * 4 // 3 + 2**20
     for page in PAGES:
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME["de"],
-                           title=f"{page.NAME['de']} · {title}", layout=_page_builder(dataset, page))
+                           title=f"{page.NAME['de']} · {title}",
+                           layout=_page_builder(shown, page, extras))
     app.layout = build_frame()
-    _register_router(app, dataset, PAGES)
+    _register_router(app, shown, PAGES, extras, live if uploads else None)
     for page in PAGES:
-        page.register_callbacks(app, dataset)
+        page.register_callbacks(app, shown)
+    upload_panel.register_callbacks(app, service)
     return app
 
 
-def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType]) -> None:
+def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType], extras: dict,
+                     live: LiveDataset | None) -> None:
     @app.callback(
         Output(ids.CONTENT, "children"),
         Output(ids.RENDERED, "data"),
@@ -187,7 +220,10 @@ def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleTyp
         memory = {"path": normalise_path(pathname), "query": (search or "").lstrip("?")}
         content = no_update
         if where.rebuild:
-            content = _build_content(dataset, page, state)
+            if live is not None:
+                # Another worker may have accepted an upload, or someone ran `geodash restore`.
+                live.refresh()
+            content = _build_content(dataset, page, state, extras.get(page, {}))
         name = page.NAME.get(state.lang, page.NAME["de"]) if page else "404"
         document = {"title": f"{name} · {dataset.settings.title.get(state.lang)}",
                     "lang": state.lang}
@@ -200,11 +236,11 @@ def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleTyp
                             Input(ids.DOCUMENT, "data"))
 
 
-def _build_content(dataset: Dataset, page: ModuleType | None, state: ViewState):
+def _build_content(dataset: Dataset, page: ModuleType | None, state: ViewState, extras: dict):
     if page is None:
         return build_not_found(state)
     try:
-        return page.layout(dataset, state)
+        return page.layout(dataset, state, **extras)
     except GeodashError as exc:
         # A parameter in the URL that the data cannot answer: say so, keep the frame.
         return build_error(exc.message, state.lang)

@@ -1,7 +1,9 @@
-"""Daten: where every layer comes from, what the load repaired or left out, and the downloads.
+"""Daten: where every layer comes from, what the load repaired or left out, the downloads, and uploads.
 
 The downloads are the same joined layers the command line exports
 (``geodash export``), and the map of the current view as a standalone HTML file.
+When the app takes uploads, the page also shows the upload section
+(:mod:`geodash.web.upload_panel`); its callbacks are wired by the app factory.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.export import FORMATS, build_layer, layer_bytes
 from geodash.report import LEVEL_LABELS
-from geodash.web import ids
+from geodash.web import ids, upload_panel
 from geodash.web.figures.choropleth import resolve_state
 from geodash.web.figures.html_map import html_map
 from geodash.web.i18n import fmt_number, translate
+from geodash.web.live import Uploads
 from geodash.web.state import ViewState
 
 PATH = "/daten"
@@ -236,8 +239,8 @@ def _report(dataset: Dataset, lang: str) -> html.Section:
         html.P(translate(TEXT, "report_intro", lang), className="text-muted"), body])
 
 
-def layout(dataset: Dataset, state: ViewState) -> html.Div:
-    """The data page: data note, downloads, layers, indicators and the validation report."""
+def layout(dataset: Dataset, state: ViewState, *, uploads: Uploads | None = None) -> html.Div:
+    """The data page: data note, downloads, uploads (if on), layers, indicators and the report."""
     lang = state.lang
     note = dataset.settings.notes.get(lang) if dataset.settings.notes else None
     return html.Div(className="gd-page gd-data-page", children=[
@@ -245,6 +248,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         dbc.Alert([html.Strong(translate(TEXT, "note", lang) + ": "), note], color="warning",
                   className="gd-data-note") if note else None,
         _downloads(dataset, state),
+        upload_panel.build_section(uploads, lang) if uploads is not None else None,
         _layers(dataset, lang),
         _indicators(dataset, lang),
         _report(dataset, lang),
