@@ -435,6 +435,10 @@ def parse_spec(path: Path) -> _Spec:
         elif first["type"] == "missing":
             msg = "is required but missing"
             fix = "add it to the spec."
+        elif "defined twice" in msg:
+            fix = "give each indicator its own id (and column)."
+        elif first["type"] == "value_error":
+            fix = "change the value as the message says."
         else:
             fix = "correct the value."
         more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
