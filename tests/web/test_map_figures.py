@@ -14,13 +14,7 @@ import json
 import plotly.io as pio
 import pytest
 
-from geodash.web.figures.choropleth import (
-    MISSING_COLOR,
-    PUBU,
-    YLORRD,
-    class_colors,
-    map_view,
-)
+from geodash.web.figures.choropleth import map_view
 from geodash.web.figures.html_map import escape, html_map
 from geodash.web.figures.map import (
     OFFLINE_STYLE,
@@ -30,6 +24,7 @@ from geodash.web.figures.map import (
     overlay_visibility,
     step_colorscale,
 )
+from geodash.web.figures.palettes import MISSING_COLOR, PUBU, YLORRD, class_colors
 from geodash.web.pages import map as map_page
 from geodash.web.state import ViewState
 

@@ -8,8 +8,14 @@ qm and kurs in 01, qm in 04, one kurs outside. Zone "West" (since 2005)
 covers half of 01 and all of 03.
 
 Population-weighted alq 2022: mean (5·1 + 10·2 + 15·3 + 20·4) / 10 = 15,
-variance (100·1 + 25·2 + 0·3 + 25·4) / 10 = 25, so z = −2, −1, 0, 1 and,
-alq being the only index indicator, the need score is the same.
+variance (100·1 + 25·2 + 0·3 + 25·4) / 10 = 25, so z = −2, −1, 0, 1 (the
+comparison's bars).
+
+The MSS status index (unweighted, the workspace default) of 2022: mean 12.5,
+variance (7.5² + 2.5² + 2.5² + 7.5²) / 4 = 31.25, so with alq the only index
+indicator the index is ±2.5 / √31.25 = ±0.4472 and ±7.5 / √31.25 = ±1.3416:
+01 −1.34 (hoch, below −1), 02 −0.45 and 03 +0.45 (mittel), 04 +1.34
+(niedrig, above 1 up to 1.5). There is no dynamics index: 2020 has no values.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import pytest
 from geodash.web.figures import compare as compare_fig
 from geodash.web.figures import coverage as coverage_fig
 from geodash.web.figures import profile as profile_fig
-from geodash.web.pages import compare, coverage, profile
+from geodash.web.pages import compare, coverage, profile, profile_sections
 from geodash.web.state import ViewState
 
 # -- helpers -------------------------------------------------------------------------------
@@ -121,7 +127,10 @@ def test_profile_page_shows_the_district_its_indicators_sites_and_zones(grid_dat
     page = profile.layout(grid_dataset, ViewState(areas=("03",), year=2022))
     assert find(page, profile.TITLE).children == "Südwest"
     assert "Ortsbezirk Süd · 3.000 Einwohnerinnen und Einwohner" in text(page)
-    assert "Bedarfsindex 2022: 0,00 (Rang 2 von 4)" in text(page)
+    index = text(find(page, profile_sections.INDEX))
+    assert "Statusindex 2022: 0,45 – Status mittel" in index and "Rang 2 von 4" in index
+    assert "Dynamikindex 2022: nicht berechenbar" in index
+    assert "Berliner Monitoring Soziale Stadtentwicklung" in index
     assert row_texts(page, profile.INDICATOR_ROW.format("alq")) == [
         "Arbeitslosenquote", "2022", "15,0 %", "15,0 %", "2 von 4", "–"]
     assert "Keine Angebote" in text(find(page, profile.SITES))
@@ -203,11 +212,14 @@ def test_timeseries_figure_has_the_districts_and_the_city(grid_dataset):
     assert list(fig.data[-1].y) == pytest.approx([15.0, 15.8])
 
 
-def test_ranking_table_ranks_all_districts_with_the_need_score(grid_dataset):
+def test_ranking_table_ranks_all_districts_with_the_status_index(grid_dataset):
     table = compare_fig.ranking_table(grid_dataset, "alq", 2022, "de")
     assert table["key"].tolist() == ["04", "03", "02", "01"]
     assert table["rank"].tolist() == [1, 2, 3, 4]
-    assert table["need"].tolist() == pytest.approx([1.0, 0.0, -1.0, -2.0])
+    assert table["status"].tolist() == pytest.approx([1.3416, 0.4472, -0.4472, -1.3416],
+                                                     abs=1e-4)
+    assert table["status_class"].tolist() == ["niedrig", "mittel", "mittel", "hoch"]
+    assert table["status_rank"].tolist() == [1, 2, 3, 4]
 
 
 def test_compare_page_shows_three_districts_and_a_ranking(grid_dataset):
@@ -259,7 +271,7 @@ def test_coverage_matrix_counts_sites_per_1000_residents(grid_dataset):
 def test_need_coverage_flags_high_need_with_few_offers(grid_dataset, categories, gaps):
     frame = coverage_fig.need_coverage(grid_dataset, 2022, categories)
     assert frame.set_index("area_key")["need"].to_dict() == pytest.approx(
-        {"01": -2.0, "02": -1.0, "03": 0.0, "04": 1.0})
+        {"01": -1.3416, "02": -0.4472, "03": 0.4472, "04": 1.3416}, abs=1e-4)
     assert frame.loc[frame["gap"], "area_key"].tolist() == gaps
 
 
@@ -268,7 +280,7 @@ def test_coverage_scatter_highlights_gaps_and_splits_at_the_medians(grid_dataset
     assert list(fig.data[1].text) == ["Südwest"]
     vertical = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1]
     horizontal = [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
-    assert vertical == [pytest.approx(-0.5)]  # median need of −2, −1, 0, 1
+    assert vertical == [pytest.approx(0.0)]  # median status index of ±0.45, ±1.34
     assert horizontal == [pytest.approx(0.125)]  # median offers of 2, 0, 0, 0.25
 
 
@@ -333,4 +345,4 @@ def test_callbacks_are_registered_on_the_app_and_write_the_url(grid_dataset):
         page.register_callbacks(app, grid_dataset)
     assert len(dash._callback.GLOBAL_CALLBACK_LIST) == global_before
     url_writers = [k for k in app.callback_map if "url.search" in k]
-    assert len(url_writers) == 3
+    assert len(url_writers) == 4  # profile, coverage, and two on the comparison page

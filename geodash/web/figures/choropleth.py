@@ -6,50 +6,37 @@ from :func:`map_view`, so they always show the same classes in the same colours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from geodash.analysis.classify import Classes, classify
 from geodash.analysis.indicators import rank_areas
+from geodash.analysis.measures import NAMED_CLASSES, Measure, class_ranges, named_classes
 from geodash.catalog import IndicatorSpec
 from geodash.dataset import Dataset
+from geodash.web.figures import derived
+from geodash.web.figures.palettes import MISSING_COLOR, NAMED_COLORS, class_colors
 from geodash.web.i18n import fmt_number, translate
 from geodash.web.state import ViewState
 
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks", "std_mean")
+# The MSS classes of an index (status: hoch … sehr niedrig; dynamics: positiv … negativ),
+# with the workspace's thresholds: offered instead of class breaks for the index measures.
+NAMED_SCHEME = "mss"
 K_MIN, K_MAX = 3, 7
-MISSING_COLOR = "#cfcfcf"
-
-# ColorBrewer sequential palettes, light to dark; both stay readable for the
-# common forms of colour blindness and in greyscale print. YlOrRd ends in dark
-# red, the warning end; PuBu is for neutral indicators, where dark means
-# "more" without meaning "worse".
-YLORRD = {
-    3: ("#ffeda0", "#feb24c", "#f03b20"),
-    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
-    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
-    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
-    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-    8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-    9: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026",
-        "#800026"),
-}
-PUBU = {
-    3: ("#ece7f2", "#a6bddb", "#2b8cbe"),
-    4: ("#f1eef6", "#bdc9e1", "#74a9cf", "#0570b0"),
-    5: ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"),
-    6: ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"),
-    7: ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"),
-    8: ("#fff7fb", "#ece7f2", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"),
-    9: ("#fff7fb", "#ece7f2", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#045a8d",
-        "#023858"),
-}
-PALETTES = {"need": YLORRD, "resource": YLORRD, "neutral": PUBU}
 
 TEXT = {
     "de": {
         "no_data": "keine Daten",
+        "suppressed": "vertraulich",
+        "with_class": "{value} ({name})",
+        "status": "Status {name}",
+        "dynamics": "Dynamik {name}",
+        "below": "{name}: unter {upper}",
+        "between": "{name}: {lower} bis {upper}",
+        "above_to": "{name}: über {lower} bis {upper}",
+        "above": "{name}: über {lower}",
         "rank": "Rang {rank} von {n}",
         "rank_neutral": "Rang {rank} von {n} (höchster Wert = 1)",
         "no_rank": "kein Rang",
@@ -61,6 +48,14 @@ TEXT = {
     },
     "en": {
         "no_data": "no data",
+        "suppressed": "confidential",
+        "with_class": "{value} ({name})",
+        "status": "status {name}",
+        "dynamics": "dynamics {name}",
+        "below": "{name}: below {upper}",
+        "between": "{name}: {lower} to {upper}",
+        "above_to": "{name}: above {lower} to {upper}",
+        "above": "{name}: above {lower}",
         "rank": "Rank {rank} of {n}",
         "rank_neutral": "Rank {rank} of {n} (highest value = 1)",
         "no_rank": "no rank",
@@ -73,28 +68,18 @@ TEXT = {
 }
 
 
-def class_colors(polarity: str, n: int) -> tuple[str, ...]:
-    """Colours of ``n`` classes, ordered like the classes (class 0 holds the lowest values).
+def view_years(dataset: Dataset, indicator: str | None) -> tuple[int, ...]:
+    """The years with values of an indicator or a yearly measure; ``()`` for the others."""
+    measure = derived.measure_of(dataset, indicator)
+    if measure is not None:
+        return derived.measure_years(dataset, measure)
+    return tuple(dataset.indicator_years(indicator)) if indicator else ()
 
-    The darkest colour marks the most need: the highest class for ``need``
-    (and, as "most", for ``neutral``), the lowest class for ``resource``.
 
-    Examples
-    --------
-    >>> class_colors("need", 3)[-1], class_colors("resource", 3)[0]
-    ('#f03b20', '#f03b20')
-    """
-    if polarity not in PALETTES:
-        raise ValueError(f"`polarity` was {polarity!r} but is expected to be in {sorted(PALETTES)}")
-    palette = PALETTES[polarity]
-    if n <= 0:
-        return ()
-    if n < 3:
-        # Too few distinct values for a ColorBrewer set: take its ends.
-        colors = (palette[3][-1],) if n == 1 else (palette[3][0], palette[3][-1])
-    else:
-        colors = palette[min(n, 9)]
-    return tuple(reversed(colors)) if polarity == "resource" else colors
+def has_named_classes(dataset: Dataset, indicator: str | None) -> bool:
+    """Whether the indicator is a measure with MSS classes (the ``mss`` scheme applies)."""
+    measure = derived.measure_of(dataset, indicator)
+    return measure is not None and measure.classes is not None
 
 
 def resolve_state(dataset: Dataset, state: ViewState) -> ViewState:
@@ -102,23 +87,38 @@ def resolve_state(dataset: Dataset, state: ViewState) -> ViewState:
 
     An unknown indicator falls back to the workspace default; a missing year
     becomes the indicator's latest. A year given but without values is kept:
-    the map then says so instead of silently showing another year.
+    the map then says so instead of silently showing another year. A measure
+    that does not change with the year keeps the view's year as it is, for
+    the next indicator. The ``mss`` scheme needs a measure with named classes.
     """
-    indicator = state.indicator if state.indicator in dataset.indicator_meta else None
-    indicator = indicator or dataset.default_indicator
-    years = dataset.indicator_years(indicator) if indicator else []
-    year = state.year if state.year is not None else (years[-1] if years else None)
-    scheme = state.scheme if state.scheme in SCHEMES else SCHEMES[0]
+    known = state.indicator in dataset.indicator_meta or derived.measure_of(
+        dataset, state.indicator) is not None
+    indicator = (state.indicator if known else None) or dataset.default_indicator or next(
+        iter(derived.measures(dataset)), None)
+    measure = derived.measure_of(dataset, indicator)
+    year = state.year
+    if year is None and (measure is None or measure.yearly):
+        years = view_years(dataset, indicator)
+        year = years[-1] if years else None
+    named = state.scheme == NAMED_SCHEME and has_named_classes(dataset, indicator)
+    scheme = state.scheme if state.scheme in SCHEMES or named else SCHEMES[0]
     k = min(max(state.k, K_MIN), K_MAX)
     return state.with_(indicator=indicator, year=year, scheme=scheme, k=k)
 
 
 @dataclass(frozen=True)
 class MapView:
-    """One indicator in one year, classified, for every area in ``dataset.areas`` order."""
+    """One indicator (or derived measure) in one year, classified, for every area in ``dataset.areas`` order.
+
+    ``spec`` is the indicator's spec or the :class:`~geodash.analysis.measures.Measure`
+    (both have label, unit, polarity, decimals and source). With the ``mss``
+    scheme, ``class_names`` name the classes (in the view's language),
+    ``class_ranges`` give their index bounds and ``area_classes`` the class
+    name of each area; ``suppressed`` marks values withheld for confidentiality.
+    """
 
     state: ViewState
-    spec: IndicatorSpec | None
+    spec: IndicatorSpec | Measure | None
     years: tuple[int, ...]
     keys: tuple[str, ...]
     names: tuple[str, ...]
@@ -127,11 +127,20 @@ class MapView:
     colors: tuple[str, ...]
     ranks: pd.Series
     message: str | None
+    suppressed: tuple[bool, ...] = ()
+    class_names: tuple[str, ...] = ()
+    class_ranges: tuple[tuple[float, float], ...] = ()
+    area_classes: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:
         """The language of every text in the view."""
         return self.state.lang
+
+    @property
+    def yearly(self) -> bool:
+        """Whether the values belong to the view's year (a measure of the current sites does not)."""
+        return getattr(self.spec, "yearly", True)
 
     @property
     def class_index(self) -> list[int]:
@@ -146,17 +155,42 @@ class MapView:
         return [self.colors[c] if c >= 0 else MISSING_COLOR for c in self.class_index]
 
 
-def indicator_values(dataset: Dataset, indicator: str | None, year: int | None) -> pd.Series:
-    """The values of one indicator and year per area key, in ``dataset.areas`` order (NaN if none)."""
-    keys = dataset.areas["key"]
+def _indicator_part(dataset: Dataset, indicator: str | None, year: int | None) -> pd.DataFrame:
     table = dataset.indicators
     part = table[(table["indicator"] == indicator) & (table["year"] == year)]
-    values = part.set_index("area_key")["value"].astype(float)
-    return values.reindex(keys.to_numpy()).rename_axis("area_key")
+    return part.set_index("area_key").reindex(dataset.areas["key"].to_numpy())
+
+
+def indicator_values(dataset: Dataset, indicator: str | None, year: int | None) -> pd.Series:
+    """The values of one indicator and year per area key, in ``dataset.areas`` order (NaN if none)."""
+    part = _indicator_part(dataset, indicator, year)
+    return part["value"].astype(float).rename_axis("area_key")
+
+
+def _suppressed(part: pd.DataFrame) -> tuple[bool, ...]:
+    """Tell per area of :func:`_indicator_part` whether its value is withheld (too few cases)."""
+    if "suppressed" not in part.columns:
+        return (False,) * len(part)
+    return tuple(part["suppressed"].astype("boolean").fillna(False).astype(bool).tolist())
+
+
+def _message(spec, years: tuple[int, ...], values: pd.Series, state: ViewState) -> str | None:
+    lang = state.lang
+    if spec is None:
+        return translate(TEXT, "no_indicator", lang)
+    label = spec.label.get(lang)
+    if not getattr(spec, "yearly", True):
+        return translate(TEXT, "no_values", lang, label=label) if values.isna().all() else None
+    if not years:
+        return translate(TEXT, "no_values", lang, label=label)
+    if values.isna().all():
+        return translate(TEXT, "no_values_year", lang, label=label, year=state.year,
+                         years=", ".join(map(str, years)))
+    return None
 
 
 def map_view(dataset: Dataset, state: ViewState) -> MapView:
-    """Classify the indicator and year of a view into coloured classes.
+    """Classify the indicator (or derived measure) and year of a view into coloured classes.
 
     Parameters
     ----------
@@ -169,46 +203,87 @@ def map_view(dataset: Dataset, state: ViewState) -> MapView:
     -------
     MapView
         With ``classes`` None and a ``message`` when there is nothing to classify.
+        Suppressed and missing values stay out of the classes.
     """
     state = resolve_state(dataset, state)
-    lang = state.lang
     keys = tuple(str(k) for k in dataset.areas["key"])
     names = tuple(str(n) for n in dataset.areas["name"])
-    spec = dataset.indicator_meta.get(state.indicator) if state.indicator else None
-    values = indicator_values(dataset, state.indicator, state.year)
-    years = tuple(dataset.indicator_years(state.indicator)) if spec else ()
-    message = None
-    if spec is None:
-        message = translate(TEXT, "no_indicator", lang)
-    elif not years:
-        message = translate(TEXT, "no_values", lang, label=spec.label.get(lang))
-    elif values.isna().all():
-        message = translate(TEXT, "no_values_year", lang, label=spec.label.get(lang),
-                            year=state.year, years=", ".join(map(str, years)))
-    classes = None if message else classify(values, state.scheme, state.k)
-    colors = class_colors(spec.polarity, classes.k) if classes else ()
+    measure = derived.measure_of(dataset, state.indicator)
+    if measure is not None:
+        spec: IndicatorSpec | Measure | None = measure
+        values = derived.measure_series(dataset, measure, state.year)
+        suppressed = (False,) * len(keys)
+    else:
+        spec = dataset.indicator_meta.get(state.indicator) if state.indicator else None
+        part = _indicator_part(dataset, state.indicator, state.year)
+        values = part["value"].astype(float).rename_axis("area_key")
+        suppressed = _suppressed(part)
+    years = view_years(dataset, state.indicator) if spec else ()
+    message = _message(spec, years, values, state)
     ranks = (rank_areas(values, spec.polarity) if spec
              else pd.Series(pd.NA, index=values.index, dtype="Int64"))
-    return MapView(state, spec, years, keys, names, values, classes, colors, ranks, message)
+    view = MapView(state, spec, years, keys, names, values, None, (), ranks, message, suppressed)
+    if message:
+        return view
+    if state.scheme == NAMED_SCHEME and measure is not None and measure.classes:
+        return _named_view(dataset, view, measure)
+    classes = classify(values, state.scheme, state.k)
+    return replace(view, classes=classes, colors=class_colors(spec.polarity, classes.k))
 
 
-def value_text(view: MapView, value: float) -> str:
-    """A value with its unit, formatted for the view's language; "keine Daten" if missing."""
+def _named_view(dataset: Dataset, view: MapView, measure: Measure) -> MapView:
+    """The view classed by the MSS classes of an index, with the workspace's thresholds."""
+    frame = derived.analysis(dataset, view.state.year).reindex(list(view.keys))
+    bounds = derived.thresholds(dataset, measure)
+    classes = named_classes(frame, measure, bounds)
+    labels = NAMED_CLASSES[measure.classes].labels
+    lang = view.lang
+    per_area = frame[NAMED_CLASSES[measure.classes].column]
+
+    def name(label: object) -> str:
+        # The hover says "Status niedrig", not "niedrig": a high index is a low status.
+        return translate(TEXT, measure.classes, lang, name=derived.class_name(label, lang)) \
+            if isinstance(label, str) else ""
+
+    return replace(
+        view, classes=classes, colors=NAMED_COLORS[measure.classes],
+        class_names=tuple(derived.class_name(label, lang) for label in labels),
+        class_ranges=tuple(class_ranges(bounds)),
+        area_classes=tuple(name(c) for c in per_area.to_numpy()),
+    )
+
+
+def value_text(view: MapView, value: float, suppressed: bool = False, class_name: str = "") -> str:
+    """A value with its unit, formatted for the view's language.
+
+    "vertraulich" where the value is withheld, "keine Daten" where it is
+    missing; the class name in brackets where the view has named classes.
+    """
+    if suppressed:
+        return translate(TEXT, "suppressed", view.lang)
     if view.spec is None or pd.isna(value):
         return translate(TEXT, "no_data", view.lang)
-    return fmt_number(value, view.lang, view.spec.decimals, view.spec.unit)
+    text = fmt_number(value, view.lang, view.spec.decimals, view.spec.unit)
+    return translate(TEXT, "with_class", view.lang, value=text, name=class_name) if class_name \
+        else text
 
 
 def hover_rows(view: MapView) -> list[list[str]]:
-    """Per area: name, value with unit, rank ("Rang 3 von 17"), for hover texts and popups."""
+    """Per area: name, value with unit, rank ("Rang 3 von 17"), for hover texts and popups.
+
+    Plain text: a figure or a file escapes it for its own markup.
+    """
     n = int(view.values.notna().sum())
     key = "rank_neutral" if view.spec is not None and view.spec.polarity == "neutral" else "rank"
+    suppressed = view.suppressed or (False,) * len(view.keys)
+    classes = view.area_classes or ("",) * len(view.keys)
     rows = []
-    for name, value, rank in zip(view.names, view.values.to_numpy(), view.ranks.to_numpy(),
-                                 strict=True):
+    for name, value, rank, withheld, class_name in zip(
+            view.names, view.values.to_numpy(), view.ranks.to_numpy(), suppressed, classes,
+            strict=True):
         rank_text = (translate(TEXT, "no_rank", view.lang) if pd.isna(rank)
                      else translate(TEXT, key, view.lang, rank=int(rank), n=n))
-        rows.append([name, value_text(view, value), rank_text])
+        rows.append([name, value_text(view, value, withheld, class_name), rank_text])
     return rows
 
 
@@ -222,11 +297,31 @@ class LegendItem:
     missing: bool = False
 
 
+def _named_label(view: MapView, i: int) -> str:
+    lower, upper = view.class_ranges[i]
+    lang, name = view.lang, view.class_names[i]
+    # Thresholds read with one decimal, as the MSS states them (−1,0; 1,0; 1,5).
+    lo, hi = fmt_number(lower, lang, 1), fmt_number(upper, lang, 1)
+    if lower == float("-inf"):
+        return translate(TEXT, "below", lang, name=name, upper=hi)
+    if upper == float("inf"):
+        return translate(TEXT, "above", lang, name=name, lower=lo)
+    return translate(TEXT, "between" if i == 1 else "above_to", lang, name=name, lower=lo,
+                     upper=hi)
+
+
 def legend_rows(view: MapView) -> list[LegendItem]:
-    """The legend of a view: one row per class, lowest values first, then "keine Daten" if any."""
+    """The legend of a view: one row per class, lowest values first, then the missing ones.
+
+    Named classes (``mss``) list every class with its name and bounds, also an
+    empty one; missing and confidential values get a row each.
+    """
     items: list[LegendItem] = []
     classes = view.classes
-    if classes is not None and view.spec is not None:
+    if classes is not None and view.spec is not None and view.class_names:
+        items = [LegendItem(view.colors[i], _named_label(view, i), int(count))
+                 for i, count in enumerate(classes.counts)]
+    elif classes is not None and view.spec is not None:
         decimals, lang = view.spec.decimals, view.lang
         lower = classes.lower
         for i, (upper, count) in enumerate(zip(classes.breaks, classes.counts, strict=True)):
@@ -240,8 +335,12 @@ def legend_rows(view: MapView) -> list[LegendItem]:
                 label = translate(TEXT, "range", lang, lower=lo, upper=hi)
             items.append(LegendItem(view.colors[i], label, int(count)))
             lower = upper
-    missing = int(view.values.isna().sum())
+    withheld = sum(view.suppressed)
+    missing = int(view.values.isna().sum()) - withheld
     if missing:
         items.append(LegendItem(MISSING_COLOR, translate(TEXT, "no_data", view.lang), missing,
                                 missing=True))
+    if withheld:
+        items.append(LegendItem(MISSING_COLOR, translate(TEXT, "suppressed", view.lang),
+                                withheld, missing=True))
     return items

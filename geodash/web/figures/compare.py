@@ -10,18 +10,19 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodash.analysis.indicators import city_reference, rank_areas, standardise
+from geodash.analysis.indicators import rank_areas, standardise
 from geodash.dataset import Dataset
+from geodash.web.figures import derived
 from geodash.web.figures.profile import (
     CITY_COLOR,
     SEPARATORS,
     TEMPLATE,
     is_suppressed,
-    need_by_area,
     population,
     values_as_of,
 )
 from geodash.web.i18n import fmt_number, translate
+from geodash.web.text import plotly_text, plotly_texts
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies; six
 # colours for the six districts a comparison allows.
@@ -116,6 +117,9 @@ def compare_figure(dataset: Dataset, keys: list[str], year: int | None = None,
     table = compare_table(dataset, keys, year, lang)
     if table.empty or table["z"].isna().all():
         return _empty(translate(TEXT, "no_values", lang))
+    # Labels, names and units come from the workspace: escaped for Plotly's markup.
+    table = table.assign(label=plotly_texts(table["label"]), name=plotly_texts(table["name"]),
+                         unit=plotly_texts(table["unit"]))
     labels = list(dict.fromkeys(table["label"]))
     fig = go.Figure()
     groups = list(table.groupby("area_key", sort=False))
@@ -154,28 +158,30 @@ def timeseries_figure(dataset: Dataset, keys: list[str], indicator: str | None,
     part = dataset.indicators[dataset.indicators["indicator"] == indicator]
     if spec is None or part.empty:
         return _empty(translate(TEXT, "no_values", lang))
-    reference = city_reference(part, population(dataset), dataset.indicator_meta)
-    fmt = f",.{spec.decimals}f"
+    city = derived.city_values(dataset)
+    reference = city[city["indicator"] == indicator]
+    unit = plotly_text(spec.unit)
+    hover = f"%{{x}}: %{{y:,.{spec.decimals}f}} {unit}<extra>%{{fullData.name}}</extra>"
     names = dataset.areas.set_index("key")["name"]
     fig = go.Figure()
     for i, key in enumerate(keys):
         mine = part[part["area_key"] == key].sort_values("year")
         fig.add_trace(go.Scatter(
-            x=mine["year"], y=mine["value"], name=str(names.get(key, key)), mode="lines+markers",
-            line={"color": AREA_COLORS[i % len(AREA_COLORS)], "width": 2},
-            hovertemplate=f"%{{x}}: %{{y:{fmt}}} {spec.unit}<extra>%{{fullData.name}}</extra>",
+            x=mine["year"], y=mine["value"], name=plotly_text(names.get(key, key)),
+            mode="lines+markers", line={"color": AREA_COLORS[i % len(AREA_COLORS)], "width": 2},
+            hovertemplate=hover,
         ))
     # A city total (counts add up) would flatten the districts' lines: only means are drawn.
     if not (reference["method"] == "sum").any():
         fig.add_trace(go.Scatter(
             x=reference["year"], y=reference["value"], name=translate(TEXT, "city", lang),
             mode="lines+markers", line={"color": CITY_COLOR, "dash": "dot", "width": 2},
-            hovertemplate=f"%{{x}}: %{{y:{fmt}}} {spec.unit}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=hover,
         ))
     years = dataset.indicator_years(indicator)
     fig.update_xaxes(tickvals=years, tickformat="d")
-    fig.update_yaxes(title_text=f"{spec.label.get(lang)} ({spec.unit})" if spec.unit
-                     else spec.label.get(lang))
+    fig.update_yaxes(title_text=plotly_text(f"{spec.label.get(lang)} ({spec.unit})" if spec.unit
+                                            else spec.label.get(lang)))
     return fig.update_layout(
         template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 30}, hovermode="x unified",
@@ -185,7 +191,7 @@ def timeseries_figure(dataset: Dataset, keys: list[str], indicator: str | None,
 
 def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = None,
                   lang: str = "de") -> pd.DataFrame:
-    """All districts ranked on one indicator, with the need score beside.
+    """All districts ranked on one indicator, with the MSS status index beside.
 
     Parameters
     ----------
@@ -195,38 +201,48 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
         The indicator id.
     year
         The indicator as of this year (its latest year up to it); ``None`` =
-        its latest year. The need score is as of the indicator's year.
+        its latest year. The status index is as of the indicator's year.
     lang
         Language (kept for a uniform signature; names are not translated).
 
     Returns
     -------
     pandas.DataFrame
-        ``key, name, parent, year, value, rank, need, need_rank, suppressed``,
-        sorted by rank (1 = most need), districts without a value last;
-        ``suppressed`` marks values withheld because they rest on too few cases.
+        ``key, name, parent, year, value, rank, status, status_class,
+        status_rank, suppressed``, sorted by rank (1 = most need), districts
+        without a value last; ``suppressed`` marks values withheld because
+        they rest on too few cases.
 
     """
-    columns = ["key", "name", "parent", "year", "value", "rank", "need", "need_rank", "suppressed"]
+    columns = ["key", "name", "parent", "year", "value", "rank", "status", "status_class",
+               "status_rank", "suppressed"]
     spec = dataset.indicator_meta.get(indicator) if indicator else None
     current = values_as_of(dataset.indicators[dataset.indicators["indicator"] == indicator], year)
     if spec is None or current.empty:
         return pd.DataFrame(columns=columns)
     ind_year = int(current["year"].iloc[0])
-    values = current.set_index("area_key")["value"].reindex(dataset.areas["key"])
-    need = need_by_area(dataset, ind_year)
+    keys = dataset.areas["key"]
+    values = current.set_index("area_key")["value"].reindex(keys)
+    index_year = derived.index_year(dataset, ind_year)
+    if index_year is None:
+        status = pd.Series(math.nan, index=keys.to_numpy())
+        classes = pd.Series(None, index=keys.to_numpy(), dtype=object)
+    else:
+        frame = derived.analysis(dataset, index_year).reindex(keys.to_numpy())
+        status, classes = frame["status_index"].astype(float), frame["status_class"]
     out = pd.DataFrame({
-        "key": dataset.areas["key"].to_numpy(),
+        "key": keys.to_numpy(),
         "name": dataset.areas["name"].astype(str).to_numpy(),
         "parent": dataset.areas["parent"].to_numpy(),
         "year": ind_year,
         "value": values.to_numpy(dtype=float),
         "rank": rank_areas(values, spec.polarity).to_numpy(),
-        "need": need.to_numpy(dtype=float),
-        "need_rank": rank_areas(need, "need").to_numpy(),
+        "status": status.to_numpy(dtype=float),
+        "status_class": classes.to_numpy(),
+        "status_rank": rank_areas(status, "need").to_numpy(),
     })
     out["suppressed"] = [is_suppressed(current, k) for k in out["key"]]
     out["rank"] = out["rank"].astype("Int64")
-    out["need_rank"] = out["need_rank"].astype("Int64")
+    out["status_rank"] = out["status_rank"].astype("Int64")
     out = out.sort_values(["rank", "name"], na_position="last", kind="stable")
     return out.reset_index(drop=True)

@@ -13,8 +13,10 @@ import plotly.graph_objects as go
 
 from geodash.analysis.coverage import coverage_table, need_offer_gap
 from geodash.dataset import Dataset
-from geodash.web.figures.profile import SEPARATORS, TEMPLATE, need_by_area
+from geodash.web.figures import derived
+from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import fmt_number, translate
+from geodash.web.text import plotly_texts
 
 NORMAL_COLOR = "#56B4E9"
 GAP_COLOR = "#D55E00"
@@ -23,7 +25,7 @@ LINE_COLOR = "#999999"
 TEXT = {
     "de": {
         "total": "Alle gewählten",
-        "need": "Bedarfsindex (0 = Stadtmittel, höher = mehr Bedarf)",
+        "need": "Statusindex (MSS) {year}: 0 = Stadtmittel, höher = mehr Bedarf",
         "offers": "Angebote je 1.000 Einwohner/innen",
         "districts": "Stadtteile",
         "gap": "hoher Bedarf, wenige Angebote",
@@ -31,12 +33,13 @@ TEXT = {
         "q_covered": "hoher Bedarf,<br>viele Angebote",
         "q_low": "geringer Bedarf,<br>wenige Angebote",
         "q_more": "geringer Bedarf,<br>viele Angebote",
-        "hover": "Bedarfsindex {need} · {offers} Angebote je 1.000 ({count})",
+        "hover": "Statusindex {need}{status} · {offers} Angebote je 1.000 ({count})",
+        "status": " (Status {name})",
         "no_data": "Für diese Auswahl lassen sich keine Werte berechnen.",
     },
     "en": {
         "total": "All selected",
-        "need": "Need score (0 = city mean, higher = more need)",
+        "need": "Status index (MSS) {year}: 0 = city mean, higher = more need",
         "offers": "Offers per 1,000 residents",
         "districts": "Districts",
         "gap": "high need, few offers",
@@ -44,7 +47,8 @@ TEXT = {
         "q_covered": "high need,<br>many offers",
         "q_low": "low need,<br>few offers",
         "q_more": "low need,<br>many offers",
-        "hover": "need score {need} · {offers} offers per 1,000 ({count})",
+        "hover": "status index {need}{status} · {offers} offers per 1,000 ({count})",
+        "status": " (status {name})",
         "no_data": "No values can be computed for this selection.",
     },
 }
@@ -76,6 +80,11 @@ def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None) -
 
     """
     codes = selected_categories(dataset, categories)
+    return derived.cached(dataset, ("coverage_matrix", tuple(codes)),
+                          lambda: _coverage_matrix(dataset, codes)).copy()
+
+
+def _coverage_matrix(dataset: Dataset, codes: list[str]) -> pd.DataFrame:
     areas = dataset.areas
     long = coverage_table(areas, dataset.sites, codes)
     counts = long.pivot(index="area_key", columns="category", values="count")
@@ -112,7 +121,8 @@ def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
     text = [[f"{fmt_number(v, lang, 2)} ({n})" for v, n in zip(zr, nr, strict=True)]
             for zr, nr in zip(rates.to_numpy(), counts, strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=shade, x=labels, y=matrix["name"].tolist(), text=text, texttemplate="%{text}",
+        z=shade, x=plotly_texts(labels), y=plotly_texts(matrix["name"]), text=text,
+        texttemplate="%{text}",
         colorscale="Blues", zmin=0, zmax=1.25, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
     ))
@@ -124,33 +134,64 @@ def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
     )
 
 
-def need_coverage(dataset: Dataset, year: int | None = None,
-                  categories: Iterable[str] | None = None) -> pd.DataFrame:
-    """Need score against offers per 1,000 residents, with the gap flag.
+GAP_COLUMNS = ["area_key", "name", "need", "status_class", "offers_per_1000", "count",
+               "need_rank", "offer_rank", "gap"]
 
-    Districts without a need score or without a population are left out:
-    neither "high need" nor "few offers" can be said of them.
+
+def gap_frame(dataset: Dataset, year: int | None = None,
+              categories: Iterable[str] | None = None) -> tuple[pd.DataFrame, float, float]:
+    """The status index against offers per 1,000 residents, the gap flag and its two cut-offs.
+
+    The need is the MSS status index of the latest year up to ``year``
+    (:mod:`geodash.web.figures.derived`), the cut-offs the workspace's
+    quantiles (``coverage.need_quantile``, ``coverage.offer_quantile``).
+    Counting all categories, the flag is the analysis' own ``gap`` column
+    (the one ``geodash export districts`` writes); counting fewer, the same
+    rule is applied to the offers of those categories.
 
     Returns
     -------
-    pandas.DataFrame
-        ``area_key, name, need, offers_per_1000, count, need_rank,
-        offer_rank, gap``, highest need first (see
-        :func:`geodash.analysis.coverage.need_offer_gap`).
-
+    tuple
+        ``(frame, need_cut, offer_cut)``: the frame has :data:`GAP_COLUMNS`,
+        highest need first; districts without a status index or without a
+        population are left out (neither "high need" nor "few offers" can be
+        said of them). The cut-offs are NaN when nothing can be ranked.
     """
-    matrix = coverage_matrix(dataset, categories)
-    offers = matrix[f"per_1000_{MATRIX_TOTAL}"].dropna()
-    need = need_by_area(dataset, year).dropna()
-    need = need[need.index.isin(offers.index)]
-    columns = ["area_key", "name", "need", "offers_per_1000", "count", "need_rank", "offer_rank",
-               "gap"]
-    if need.empty:
-        return pd.DataFrame(columns=columns)
-    frame = need_offer_gap(need, offers)
+    index_year = derived.index_year(dataset, year)
+    if index_year is None:
+        return pd.DataFrame(columns=GAP_COLUMNS), np.nan, np.nan
+    codes = selected_categories(dataset, categories)
+    frame, need_cut, offer_cut = derived.cached(
+        dataset, ("gap", index_year, tuple(codes)), lambda: _gap_frame(dataset, index_year, codes))
+    return frame.copy(), need_cut, offer_cut
+
+
+def _gap_frame(dataset: Dataset, index_year: int, codes: list[str]) -> tuple[pd.DataFrame, float,
+                                                                              float]:
+    matrix = coverage_matrix(dataset, codes)
+    analysis = derived.analysis(dataset, index_year)
+    need = analysis["status_index"].astype(float)
+    offers = matrix[f"per_1000_{MATRIX_TOTAL}"]
+    settings = dataset.settings.coverage
+    frame = need_offer_gap(need, offers, need_quantile=settings.need_quantile,
+                           offer_quantile=settings.offer_quantile)
+    if codes == list(dataset.categories):
+        frame["gap"] = frame["area_key"].map(analysis["gap"]).fillna(False).astype(bool)
+    ranked = frame.dropna(subset=["need"])
+    need_cut = float(ranked["need"].quantile(settings.need_quantile)) if len(ranked) else np.nan
+    offer_cut = (float(ranked["offers_per_1000"].quantile(settings.offer_quantile))
+                 if ranked["offers_per_1000"].notna().any() else np.nan)
+    frame = frame.dropna(subset=["offers_per_1000"])
     frame["name"] = frame["area_key"].map(matrix["name"])
+    frame["status_class"] = frame["area_key"].map(analysis["status_class"])
     frame["count"] = frame["area_key"].map(matrix[f"count_{MATRIX_TOTAL}"]).astype(int)
-    return frame[columns]
+    return frame[GAP_COLUMNS].reset_index(drop=True), need_cut, offer_cut
+
+
+def need_coverage(dataset: Dataset, year: int | None = None,
+                  categories: Iterable[str] | None = None) -> pd.DataFrame:
+    """The status index against offers per 1,000 residents, with the gap flag (see :func:`gap_frame`)."""
+    return gap_frame(dataset, year, categories)[0]
 
 
 def coverage_scatter(dataset: Dataset, year: int | None = None,
@@ -160,7 +201,7 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
     Districts with high need and few offers are drawn in a second, highlighted
     trace, so the legend names them.
     """
-    frame = need_coverage(dataset, year, categories)
+    frame, need_cut, offer_cut = gap_frame(dataset, year, categories)
     fig = go.Figure()
     if frame.empty:
         fig.add_annotation(text=translate(TEXT, "no_data", lang), showarrow=False,
@@ -171,20 +212,24 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
     for flagged, label, color in ((False, "districts", NORMAL_COLOR), (True, "gap", GAP_COLOR)):
         part = frame[frame["gap"] == flagged]
         hover = [translate(TEXT, "hover", lang, need=fmt_number(n, lang, 2),
+                           status=translate(TEXT, "status", lang,
+                                            name=derived.class_name(k, lang)) if k else "",
                            offers=fmt_number(o, lang, 2), count=c)
-                 for n, o, c in zip(part["need"], part["offers_per_1000"], part["count"],
-                                    strict=True)]
+                 for n, k, o, c in zip(part["need"], part["status_class"],
+                                       part["offers_per_1000"], part["count"], strict=True)]
         fig.add_trace(go.Scatter(
-            x=part["need"], y=part["offers_per_1000"], text=part["name"], customdata=hover,
+            x=part["need"], y=part["offers_per_1000"], text=plotly_texts(part["name"]),
+            customdata=hover,
             mode="markers+text", textposition="top center", name=translate(TEXT, label, lang),
             marker={"color": color, "size": 12 if flagged else 9,
                     "line": {"color": "white", "width": 1}},
             hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",
         ))
-    need_mid = float(frame["need"].median())
-    offer_mid = float(frame["offers_per_1000"].median())
-    fig.add_vline(x=need_mid, line_dash="dash", line_color=LINE_COLOR, line_width=1)
-    fig.add_hline(y=offer_mid, line_dash="dash", line_color=LINE_COLOR, line_width=1)
+    # The lines are the gap rule's cut-offs: right of one and below the other is a gap.
+    if not np.isnan(need_cut):
+        fig.add_vline(x=need_cut, line_dash="dash", line_color=LINE_COLOR, line_width=1)
+    if not np.isnan(offer_cut):
+        fig.add_hline(y=offer_cut, line_dash="dash", line_color=LINE_COLOR, line_width=1)
     # Quadrant names in the corners, in words a council member reads without a legend.
     corners = (("q_gap", 1, 0, "right", "bottom"), ("q_covered", 1, 1, "right", "top"),
                ("q_low", 0, 0, "left", "bottom"), ("q_more", 0, 1, "left", "top"))
@@ -193,7 +238,8 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
                            xanchor=xa, yanchor=ya, showarrow=False, align=xa,
                            font={"size": 11, "color": GAP_COLOR if key == "q_gap" else "#777"})
     spread = float(np.ptp(frame["need"])) or 1.0
-    fig.update_xaxes(title_text=translate(TEXT, "need", lang), zeroline=False,
+    fig.update_xaxes(title_text=translate(TEXT, "need", lang, year=derived.index_year(dataset, year)),
+                     zeroline=False,
                      range=[frame["need"].min() - 0.15 * spread,
                             frame["need"].max() + 0.15 * spread])
     fig.update_yaxes(title_text=translate(TEXT, "offers", lang), rangemode="tozero")
@@ -211,10 +257,11 @@ def gap_table(dataset: Dataset, year: int | None = None,
     Returns
     -------
     pandas.DataFrame
-        ``area_key, name, need, need_rank, offers_per_1000, count`` of the
-        flagged districts (empty when none is flagged).
+        ``area_key, name, need, status_class, need_rank, offers_per_1000,
+        count`` of the flagged districts (empty when none is flagged);
+        ``need`` is the status index.
 
     """
     frame = need_coverage(dataset, year, categories)
-    columns = ["area_key", "name", "need", "need_rank", "offers_per_1000", "count"]
+    columns = ["area_key", "name", "need", "status_class", "need_rank", "offers_per_1000", "count"]
     return frame.loc[frame["gap"].astype(bool), columns].reset_index(drop=True)

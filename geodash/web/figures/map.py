@@ -19,15 +19,16 @@ import shapely
 
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import (
-    MISSING_COLOR,
     LegendItem,
     MapView,
     hover_rows,
     legend_rows,
     map_view,
 )
+from geodash.web.figures.palettes import MISSING_COLOR
 from geodash.web.i18n import translate
 from geodash.web.state import ViewState
+from geodash.web.text import plotly_text, plotly_texts
 
 OFFLINE_STYLE = "white-bg"  # built into Plotly: no tiles, no glyphs, no network
 BASEMAP_STYLE = "open-street-map"  # remote tiles: only when the user asks for them
@@ -82,7 +83,8 @@ def trace_values(view: MapView) -> dict:
     k = len(view.colors)
     return {
         "z": view.class_index,
-        "customdata": hover_rows(view),
+        # Names come from the data and Plotly reads its HTML subset in hover labels.
+        "customdata": [plotly_texts(row) for row in hover_rows(view)],
         "colorscale": step_colorscale(view.colors),
         "zmin": -1,
         "zmax": max(k - 1, 0),
@@ -165,15 +167,15 @@ def _site_traces(dataset: Dataset, lang: str, visible: list[bool]) -> list[go.Sc
     sites = dataset.sites
     for (code, color), shown in zip(site_category_colors(dataset).items(), visible, strict=True):
         part = sites[sites["category"] == code]
-        label = dataset.category_label(code, lang)
+        label = plotly_text(dataset.category_label(code, lang))
         details = [
-            " · ".join(str(v) for v in (programme, address) if isinstance(v, str) and v)
+            plotly_text(" · ".join(str(v) for v in (programme, address) if isinstance(v, str) and v))
             for programme, address in zip(part["programme"], part["address"], strict=True)
         ]
         traces.append(go.Scattermap(
             lon=part.geometry.x.round(DECIMALS), lat=part.geometry.y.round(DECIMALS),
             mode="markers", marker={"size": 11, "color": color}, name=label,
-            customdata=np.array([[str(n), label, d]
+            customdata=np.array([[plotly_text(n), label, d]
                                  for n, d in zip(part["name"], details, strict=True)], dtype=object),
             hovertemplate=SITE_HOVER, visible=shown,
         ))

@@ -13,9 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from geodash.analysis.indicators import city_reference, rank_areas
-from geodash.analysis.need import need_score
+from geodash.analysis.indicators import rank_areas
 from geodash.dataset import Dataset
+from geodash.web.figures import derived
+from geodash.web.text import plotly_text
 
 TEMPLATE = "plotly_white"
 # Plotly's own number format per language (decimal mark, thousands mark), so
@@ -66,32 +67,6 @@ def values_as_of(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFr
     part = indicators if year is None else indicators[indicators["year"] <= year]
     chosen = part.groupby("indicator")["year"].transform("max")
     return part[part["year"] == chosen].reset_index(drop=True)
-
-
-def index_year(dataset: Dataset, year: int | None = None) -> int | None:
-    """Return the year of the need score: the latest up to ``year`` with index values.
-
-    ``None`` when no indicator marked ``in_index`` has a value up to ``year``.
-    """
-    ids = [i for i, spec in dataset.indicator_meta.items() if spec.in_index]
-    part = dataset.indicators[dataset.indicators["indicator"].isin(ids)]
-    if year is not None:
-        part = part[part["year"] <= year]
-    return int(part["year"].max()) if len(part) else None
-
-
-def need_by_area(dataset: Dataset, year: int | None = None) -> pd.Series:
-    """Return the need score of every district as of ``year`` (NaN where it has none).
-
-    See :func:`geodash.analysis.need.need_score`; the score is computed in
-    :func:`index_year`, weighted by population.
-    """
-    score_year = index_year(dataset, year)
-    keys = dataset.areas["key"]
-    if score_year is None:
-        return pd.Series(math.nan, index=pd.Index(keys, name="area_key"), name="need")
-    score = need_score(dataset.indicators, dataset.indicator_meta, score_year, population(dataset))
-    return score.reindex(keys).rename("need").rename_axis("area_key")
 
 
 def population(dataset: Dataset) -> pd.Series:
@@ -156,7 +131,7 @@ def profile_table(
 
     """
     current = values_as_of(dataset.indicators, year)
-    reference = city_reference(dataset.indicators, population(dataset), dataset.indicator_meta)
+    reference = derived.city_values(dataset)
     city = reference.set_index(["indicator", "year"])["value"]
     own = dataset.indicators[dataset.indicators["area_key"] == key]
     rows = []
@@ -265,17 +240,18 @@ def trend_figure(dataset: Dataset, key: str, lang: str = "de", columns: int = 4)
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return fig.update_layout(template=TEMPLATE, height=160)
-    reference = city_reference(dataset.indicators, population(dataset), dataset.indicator_meta)
+    reference = derived.city_values(dataset)
     own = dataset.indicators[dataset.indicators["area_key"] == key]
     cols = max(1, min(columns, len(meta)))
     rows = math.ceil(len(meta) / cols)
-    # Long labels wrap instead of running into the next panel (a printed page is narrow).
-    titles = ["<br>".join(textwrap.wrap(
+    # Long labels wrap instead of running into the next panel (a printed page is narrow);
+    # each line is escaped on its own, so that only our <br> stays markup.
+    titles = ["<br>".join(plotly_text(line) for line in textwrap.wrap(
         f"{s.label.get(lang)} ({s.unit})" if s.unit else s.label.get(lang), 32))
         for s in meta.values()]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.06, vertical_spacing=min(0.5 / rows, 0.12))
-    name = dataset.area_name(key)
+    name = plotly_text(dataset.area_name(key))
     city_name = LEGEND.get(lang, LEGEND["de"])["city"]
     shown: set[str] = set()
     for i, (ind, spec) in enumerate(meta.items()):
@@ -292,7 +268,8 @@ def trend_figure(dataset: Dataset, key: str, lang: str = "de", columns: int = 4)
                 x=part["year"], y=part["value"], name=label, legendgroup=label,
                 showlegend=label not in shown, mode="lines+markers",
                 line={"color": color, "dash": dash, "width": 2}, marker={"size": 5},
-                hovertemplate=f"%{{x}}: %{{y:{fmt}}} {spec.unit}<extra>%{{fullData.name}}</extra>",
+                hovertemplate=f"%{{x}}: %{{y:{fmt}}} {plotly_text(spec.unit)}"
+                              "<extra>%{fullData.name}</extra>",
             ), row=r + 1, col=c + 1)
             shown.add(label)
         years = sorted(set(dataset.indicator_years(ind)))

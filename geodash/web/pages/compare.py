@@ -14,7 +14,9 @@ from dash import Input, Output, State, dcc, html, no_update
 from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures.compare import compare_figure, ranking_table, timeseries_figure
+from geodash.web.figures.derived import class_name
 from geodash.web.i18n import fmt_number, translate
+from geodash.web.pages.compare_similar import build_similar, register_similar_callbacks
 from geodash.web.state import ViewState
 
 PATH = "/vergleich"
@@ -58,8 +60,9 @@ TEXT = {
         "col_name": "Stadtteil",
         "col_parent": "Ortsbezirk",
         "col_value": "Wert ({year})",
-        "col_need": "Bedarfsindex",
-        "col_need_rank": "Rang Bedarf",
+        "col_status": "Statusindex (MSS)",
+        "col_status_class": "Status",
+        "col_status_rank": "Rang Statusindex",
         "suppressed": "vertraulich",
     },
     "en": {
@@ -85,8 +88,9 @@ TEXT = {
         "col_name": "District",
         "col_parent": "Borough",
         "col_value": "Value ({year})",
-        "col_need": "Need score",
-        "col_need_rank": "Need rank",
+        "col_status": "Status index (MSS)",
+        "col_status_class": "Status",
+        "col_status_rank": "Status index rank",
         "suppressed": "confidential",
     },
 }
@@ -142,7 +146,7 @@ def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: li
     rows = []
     for rec in table.to_dict("records"):
         value = None if pd.isna(rec["value"]) else float(rec["value"])
-        need = None if pd.isna(rec["need"]) else float(rec["need"])
+        status = None if pd.isna(rec["status"]) else float(rec["status"])
         rows.append({
             "key": rec["key"], "name": rec["name"],
             "parent": "" if pd.isna(rec["parent"]) else str(rec["parent"]),
@@ -150,8 +154,9 @@ def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: li
             "value": value,
             "value_text": (translate(TEXT, "suppressed", lang) if rec["suppressed"]
                            else fmt_number(value, lang, spec.decimals, spec.unit)),
-            "need": need, "need_text": fmt_number(need, lang, 2),
-            "need_rank": None if pd.isna(rec["need_rank"]) else int(rec["need_rank"]),
+            "status": status, "status_text": fmt_number(status, lang, 2),
+            "status_class": class_name(rec["status_class"], lang),
+            "status_rank": None if pd.isna(rec["status_rank"]) else int(rec["status_rank"]),
             "chosen": rec["key"] in keys,
         })
     return rows
@@ -174,9 +179,10 @@ def build_ranking(dataset: Dataset, indicator: str, year: int | None, keys: list
         col("parent", "col_parent"),
         col("value", "col_value", type="rightAligned",
             valueFormatter={"function": "params.data.value_text"}),
-        col("need", "col_need", type="rightAligned",
-            valueFormatter={"function": "params.data.need_text"}),
-        col("need_rank", "col_need_rank", maxWidth=130),
+        col("status", "col_status", type="rightAligned",
+            valueFormatter={"function": "params.data.status_text"}),
+        col("status_class", "col_status_class"),
+        col("status_rank", "col_status_rank", maxWidth=150),
     ]
     return dag.AgGrid(
         id=RANKING_GRID,
@@ -254,6 +260,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         *profile,
         html.H3(translate(TEXT, "timeseries", lang), className="h5 mt-3"),
         *series,
+        build_similar(dataset, state, keys),
     ], id=PAGE, className="geodash-page compare-page")
 
 
@@ -280,3 +287,5 @@ def register_callbacks(app, dataset: Dataset) -> None:
                     translate(TEXT, "too_many", lang, max=MAX_AREAS), True)
         new = compare_search(dataset, search, areas, indicator, year)
         return (no_update if new is None else new), no_update, no_update, no_update
+
+    register_similar_callbacks(app, dataset)

@@ -18,7 +18,8 @@ from geodash.web.figures.coverage import (
     need_coverage,
     selected_categories,
 )
-from geodash.web.figures.profile import index_year
+from geodash.web.figures.derived import class_name, index_year
+from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
 from geodash.web.i18n import fmt_number, translate
 from geodash.web.state import ViewState
 
@@ -32,13 +33,16 @@ YEAR_DROPDOWN = "abdeckung-jahr"
 DENSITY_GRAPH = "abdeckung-dichte"
 SCATTER_GRAPH = "abdeckung-bedarf"
 GAP_TABLE = "abdeckung-luecken"
+REACH_GRAPH = "abdeckung-erreichbarkeit"
+PROGRAMME = "abdeckung-programmgebiete"
+PROGRAMME_GRAPH = "abdeckung-programmgebiete-verlauf"
 
 TEXT = {
     "de": {
         "intro": "Wie viele Angebote gibt es in jedem Stadtteil, gemessen an der Zahl der "
                  "Menschen, die dort wohnen? Und wo ist der Bedarf hoch, das Angebot aber gering?",
         "categories": "Welche Angebote zählen?",
-        "year": "Jahr des Bedarfsindex",
+        "year": "Jahr des Statusindex",
         "latest": "neuestes Jahr",
         "no_sites": "In diesem Datenbestand sind keine Angebote erfasst. Sobald eine Liste "
                     "von Angeboten eingebunden ist, erscheint hier die Abdeckung.",
@@ -46,25 +50,39 @@ TEXT = {
         "no_population": "Für die Stadtteile liegen keine Einwohnerzahlen vor; Angebote je "
                          "1.000 Einwohner/innen lassen sich daher nicht berechnen.",
         "some_population": "Ohne Einwohnerzahl und daher nicht bewertet: {names}.",
-        "no_need": "Es gibt keinen Bedarfsindex: kein Indikator ist für den Index vorgesehen "
+        "no_need": "Es gibt keinen Statusindex: kein Indikator ist für den Index vorgesehen "
                    "oder es fehlen Werte.",
+        "reach": "Wie nah sind die Angebote?",
+        "reach_note": "Jede Zahl: Anteil der Menschen im Stadtteil, die höchstens {d} m "
+                      "(Luftlinie) vom nächsten Angebot der Art entfernt wohnen; im Tooltip "
+                      "weitere Entfernungen und die mittlere Entfernung. Die Wohnorte sind "
+                      "gleichmäßig über den Stadtteil verteilt angenommen.",
         "density": "Angebote je 1.000 Einwohner/innen",
         "density_note": "Jede Zahl: Angebote im Stadtteil je 1.000 Menschen, die dort wohnen; "
                         "in Klammern die Zahl der Angebote. Je dunkler, desto besser versorgt "
                         "ist der Stadtteil im Vergleich der Stadtteile.",
         "scatter": "Bedarf und Angebot",
         "scatter_note": "Jeder Punkt ist ein Stadtteil. Weiter rechts = mehr Bedarf "
-                        "(Bedarfsindex {year}), weiter oben = mehr Angebote je 1.000 "
-                        "Einwohner/innen. Die gestrichelten Linien teilen bei der Mitte "
-                        "(Median) der Stadtteile.",
+                        "(Statusindex {year} nach dem Berliner Monitoring Soziale "
+                        "Stadtentwicklung), weiter oben = mehr Angebote je 1.000 "
+                        "Einwohner/innen. Die gestrichelten Linien sind die Schwellen der "
+                        "Lückenbewertung.",
         "gaps": "Stadtteile mit hohem Bedarf und wenigen Angeboten",
-        "gaps_note": "Bedarf über der Mitte der Stadtteile und Angebote je 1.000 "
-                     "Einwohner/innen höchstens in der Mitte.",
+        "gaps_note": "Statusindex über dem {need}-Quantil der Stadtteile und Angebote je 1.000 "
+                     "Einwohner/innen höchstens beim {offer}-Quantil (0,5 = Median).",
+        "programme": "Statusindex innerhalb und außerhalb der Programmgebiete",
+        "programme_note": "Mittlerer Statusindex der Stadtteile, die im jeweiligen Jahr "
+                          "mindestens zu einem Zehntel in einem laufenden Programmgebiet "
+                          "(Soziale Stadt) liegen, und der übrigen. 0 = Stadtmittel.",
+        "no_zones": "In diesem Datenbestand sind keine Programmgebiete erfasst.",
+        "no_inside": "Kein Stadtteil liegt in den Jahren mit Statusindex in einem laufenden "
+                     "Programmgebiet.",
         "no_gaps": "Kein Stadtteil hat zugleich überdurchschnittlichen Bedarf und "
                    "unterdurchschnittlich wenige Angebote.",
         "col_name": "Stadtteil",
-        "col_need": "Bedarfsindex",
-        "col_need_rank": "Rang Bedarf",
+        "col_need": "Statusindex",
+        "col_status": "Status",
+        "col_need_rank": "Rang Statusindex",
         "col_offers": "Angebote je 1.000",
         "col_count": "Angebote",
         "rank": "{rank} von {n}",
@@ -73,7 +91,7 @@ TEXT = {
         "intro": "How many offers does each district have, measured against the number of "
                  "people who live there? And where is need high but offers few?",
         "categories": "Which offers count?",
-        "year": "Year of the need score",
+        "year": "Year of the status index",
         "latest": "latest year",
         "no_sites": "This dataset has no offers. Coverage appears here as soon as a list of "
                     "offers is added.",
@@ -81,23 +99,37 @@ TEXT = {
         "no_population": "The districts have no population figures, so offers per 1,000 "
                          "residents cannot be computed.",
         "some_population": "Without population and therefore not assessed: {names}.",
-        "no_need": "There is no need score: no indicator is marked for the index, or values "
+        "no_need": "There is no status index: no indicator is marked for the index, or values "
                    "are missing.",
+        "reach": "How near are the offers?",
+        "reach_note": "Each number: share of the people in the district who live at most {d} m "
+                      "(straight line) from the nearest offer of the kind; more distances and "
+                      "the mean distance in the tooltip. Residents are assumed to be spread "
+                      "evenly over the district.",
         "density": "Offers per 1,000 residents",
         "density_note": "Each number: offers in the district per 1,000 people living there; "
                         "in brackets the number of offers. The darker, the better served the "
                         "district compared with the others.",
         "scatter": "Need and offers",
-        "scatter_note": "Each dot is a district. Further right = more need (need score "
-                        "{year}), higher up = more offers per 1,000 residents. The dashed "
-                        "lines split at the middle (median) of the districts.",
+        "scatter_note": "Each dot is a district. Further right = more need (status index "
+                        "{year} after Berlin's Monitoring Soziale Stadtentwicklung), higher up "
+                        "= more offers per 1,000 residents. The dashed lines are the cut-offs "
+                        "of the gap rule.",
         "gaps": "Districts with high need and few offers",
-        "gaps_note": "Need above the middle of the districts and offers per 1,000 residents "
-                     "at most at the middle.",
+        "gaps_note": "Status index above the {need} quantile of the districts and offers per "
+                     "1,000 residents at most at the {offer} quantile (0.5 = median).",
+        "programme": "Status index inside and outside the programme areas",
+        "programme_note": "Mean status index of the districts that lie at least one tenth in a "
+                          "running programme area (Soziale Stadt) in each year, and of the "
+                          "others. 0 = city mean.",
+        "no_zones": "This dataset has no programme areas.",
+        "no_inside": "No district lies in a running programme area in the years with a status "
+                     "index.",
         "no_gaps": "No district has both above-average need and below-average offers.",
         "col_name": "District",
-        "col_need": "Need score",
-        "col_need_rank": "Need rank",
+        "col_need": "Status index",
+        "col_status": "Status",
+        "col_need_rank": "Status index rank",
         "col_offers": "Offers per 1,000",
         "col_count": "Offers",
         "rank": "{rank} of {n}",
@@ -128,12 +160,14 @@ def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: 
     ranked = len(need_coverage(dataset, year, codes))
     if gaps.empty:
         return html.P(translate(TEXT, "no_gaps", lang), id=GAP_TABLE, className="fw-bold")
-    heads = ["col_name", "col_need", "col_need_rank", "col_offers", "col_count"]
-    header = html.Tr([html.Th(translate(TEXT, h, lang), className="text-end" if i else None)
-                      for i, h in enumerate(heads)])
+    heads = ["col_name", "col_need", "col_status", "col_need_rank", "col_offers", "col_count"]
+    header = html.Tr([html.Th(translate(TEXT, h, lang),
+                              className=None if h in ("col_name", "col_status") else "text-end")
+                      for h in heads])
     rows = [html.Tr([
         html.Td(row["name"]),
         html.Td(fmt_number(row["need"], lang, 2), className="text-end"),
+        html.Td(class_name(row["status_class"], lang)),
         html.Td(translate(TEXT, "rank", lang, rank=int(row["need_rank"]), n=ranked),
                 className="text-end"),
         html.Td(fmt_number(row["offers_per_1000"], lang, 2), className="text-end"),
@@ -177,7 +211,16 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     if missing:
         parts.append(html.P(translate(TEXT, "some_population", lang, names=", ".join(missing)),
                             className="small text-muted mt-2"))
+    distance = dataset.settings.coverage.distances[0]
+    parts += [
+        html.H3(translate(TEXT, "reach", lang), className="h5 mt-4"),
+        html.P(translate(TEXT, "reach_note", lang, d=fmt_number(distance, lang, 0)),
+               className="small text-muted"),
+        dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang),
+                  config={"displayModeBar": False, "responsive": True}),
+    ]
     score_year = index_year(dataset, year)
+    settings = dataset.settings.coverage
     if score_year is None:
         return [*parts, dbc.Alert(translate(TEXT, "no_need", lang), color="info", className="mt-3")]
     return [
@@ -188,9 +231,30 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
                   config={"displayModeBar": False, "responsive": True}),
         html.H3(translate(TEXT, "gaps", lang), className="h5 mt-4"),
-        html.P(translate(TEXT, "gaps_note", lang), className="small text-muted"),
+        html.P(translate(TEXT, "gaps_note", lang, need=fmt_number(settings.need_quantile, lang, 2),
+                         offer=fmt_number(settings.offer_quantile, lang, 2)),
+               className="small text-muted"),
         build_gap_table(dataset, year, codes, lang),
+        build_programme(dataset, lang),
     ]
+
+
+def build_programme(dataset: Dataset, lang: str) -> html.Section:
+    """The status index inside and outside the programme areas over the years, or why not."""
+    heading = html.H3(translate(TEXT, "programme", lang), className="h5 mt-4")
+    if dataset.zones.empty:
+        return html.Section([heading, html.P(translate(TEXT, "no_zones", lang),
+                                             className="text-muted")], id=PROGRAMME)
+    table = inside_outside(dataset)
+    if table.empty or not (table["n_inside"] > 0).any():
+        return html.Section([heading, html.P(translate(TEXT, "no_inside", lang),
+                                             className="text-muted")], id=PROGRAMME)
+    return html.Section([
+        heading,
+        html.P(translate(TEXT, "programme_note", lang), className="small text-muted"),
+        dcc.Graph(id=PROGRAMME_GRAPH, figure=inside_outside_figure(dataset, lang),
+                  config={"displayModeBar": False, "responsive": True}),
+    ], id=PROGRAMME)
 
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:

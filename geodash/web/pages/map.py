@@ -13,14 +13,18 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from geodash.dataset import Dataset
 from geodash.web import ids
+from geodash.web.figures import derived
 from geodash.web.figures.choropleth import (
     K_MAX,
     K_MIN,
+    NAMED_SCHEME,
     SCHEMES,
     MapView,
+    has_named_classes,
     legend_rows,
     map_view,
     resolve_state,
+    view_years,
 )
 from geodash.web.figures.map import map_figure, map_style, overlay_visibility, trace_values
 from geodash.web.i18n import translate
@@ -60,6 +64,12 @@ TEXT = {
         "equal_interval": "Gleiche Abstände",
         "natural_breaks": "Natürliche Brüche (Jenks)",
         "std_mean": "Standardabweichung um den Mittelwert",
+        "mss": "MSS-Klassen (Schwellen des Arbeitsbereichs)",
+        "mss_status": "Status hoch = wenig Bedarf … sehr niedrig = viel Bedarf; Schwellen in "
+                      "Standardabweichungen vom Stadtmittel.",
+        "mss_dynamics": "Dynamik positiv = Lage verbessert sich, negativ = verschlechtert sich; "
+                        "Schwellen in Standardabweichungen.",
+        "not_yearly": "Stand der Angebotsliste (gilt für jedes Jahr).",
         "unit": "Einheit: {unit}",
         "count": "{n} Stadtteile",
         "count_one": "1 Stadtteil",
@@ -87,6 +97,12 @@ TEXT = {
         "equal_interval": "Equal intervals",
         "natural_breaks": "Natural breaks (Jenks)",
         "std_mean": "Standard deviation around the mean",
+        "mss": "MSS classes (the workspace's thresholds)",
+        "mss_status": "Status high = little need … very low = much need; thresholds in "
+                      "standard deviations from the city mean.",
+        "mss_dynamics": "Dynamics positive = improving, negative = worsening; thresholds in "
+                        "standard deviations.",
+        "not_yearly": "The current list of offers (the same for every year).",
         "unit": "Unit: {unit}",
         "count": "{n} districts",
         "count_one": "1 district",
@@ -104,9 +120,13 @@ TEXT = {
 
 
 def indicator_options(dataset: Dataset, lang: str) -> list[dict]:
-    """Dropdown options: the indicators grouped under their theme (a disabled heading each)."""
+    """Dropdown options: the indicators grouped under their theme (a disabled heading each).
+
+    The derived measures (social index, coverage) come last, in a group of their own.
+    """
     themes: dict[str, list] = {}
-    for ind_id, spec in dataset.indicator_meta.items():
+    specs = [*dataset.indicator_meta.items(), *derived.measures(dataset).items()]
+    for ind_id, spec in specs:
         themes.setdefault(spec.theme.get(lang), []).append((ind_id, spec.label.get(lang)))
     options: list[dict] = []
     for i, (theme, members) in enumerate(themes.items()):
@@ -118,8 +138,14 @@ def indicator_options(dataset: Dataset, lang: str) -> list[dict]:
 
 
 def year_props(dataset: Dataset, state: ViewState) -> dict:
-    """Slider properties for the years with values of the view's indicator."""
-    years = dataset.indicator_years(state.indicator) if state.indicator else []
+    """Slider properties for the years with values of the view's indicator (disabled if none)."""
+    years = list(view_years(dataset, state.indicator))
+    measure = derived.measure_of(dataset, state.indicator)
+    if measure is not None and not measure.yearly and dataset.years:
+        # The same values in every year: the years are shown, but there is nothing to pick.
+        return {"min": dataset.years[0], "max": dataset.years[-1],
+                "marks": {y: str(y) for y in dataset.years},
+                "value": state.year if state.year in dataset.years else None, "disabled": True}
     if not years:
         return {"min": 0, "max": 1, "marks": {}, "value": None, "disabled": True}
     return {"min": years[0], "max": years[-1], "marks": {y: str(y) for y in years},
@@ -135,6 +161,13 @@ def layer_options(dataset: Dataset, lang: str) -> list[dict]:
         options.append({"label": translate(TEXT, "zones", lang), "value": "zones"})
     options.append({"label": translate(TEXT, "basemap", lang), "value": BASEMAP})
     return options
+
+
+def scheme_options(dataset: Dataset, indicator: str | None, lang: str) -> list[dict]:
+    """The classification schemes; the MSS classes only for an index that has them."""
+    named = has_named_classes(dataset, indicator)
+    return [{"label": translate(TEXT, s, lang), "value": s,
+             "disabled": s == NAMED_SCHEME and not named} for s in (*SCHEMES, NAMED_SCHEME)]
 
 
 def layer_values(state: ViewState) -> list[str]:
@@ -164,15 +197,21 @@ def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, 
     overlays = tuple(o for o in OVERLAYS
                      if (o in layers if o in offered else o in state.overlays))
     indicator = indicator or state.indicator
+    years = list(view_years(dataset, indicator))
     if changed == YEAR and indicator:
-        year = snap_year(year, dataset.indicator_years(indicator))
+        year = snap_year(year, years)
+    if year is None and not years:
+        year = state.year  # a measure without years keeps the year for the next indicator
     new = state.with_(indicator=indicator, year=int(year) if year is not None else None,
                       scheme=scheme or state.scheme, k=int(k) if k else state.k,
                       overlays=overlays, basemap=BASEMAP in layers)
     if changed == INDICATOR and indicator:
-        years = dataset.indicator_years(indicator)
-        if new.year not in years:
-            new = new.with_(year=years[-1] if years else None)
+        if years and new.year not in years:
+            new = new.with_(year=years[-1])
+        # An index opens in its MSS classes; other indicators cannot use them.
+        named = has_named_classes(dataset, indicator)
+        if named or new.scheme == NAMED_SCHEME:
+            new = new.with_(scheme=NAMED_SCHEME if named else SCHEMES[0])
     return resolve_state(dataset, new)
 
 
@@ -193,7 +232,9 @@ def build_legend(view: MapView) -> list:
                 ])
         for item in legend_rows(view)
     ]
-    year = view.state.year
+    year = view.state.year if view.yearly else None
+    named = getattr(spec, "classes", None) if view.class_names else None
+    description = getattr(spec, "description", None)
     return [
         html.H2([spec.label.get(lang), html.Span(f" {year}" if year else "",
                                                  className="gd-legend-year")],
@@ -201,8 +242,13 @@ def build_legend(view: MapView) -> list:
         html.P(translate(TEXT, "unit", lang, unit=spec.unit), className="gd-legend-unit")
         if spec.unit else None,
         html.Ul(rows, className="gd-legend-rows"),
-        html.P(translate(TEXT, spec.polarity, lang), className="gd-legend-note"),
+        html.P(translate(TEXT, f"mss_{named}", lang) if named
+               else translate(TEXT, spec.polarity, lang), className="gd-legend-note"),
         html.P(translate(TEXT, view.state.scheme, lang), className="gd-legend-note"),
+        html.P(description.get(lang), className="gd-legend-note")
+        if description is not None and not view.message else None,
+        html.P(translate(TEXT, "not_yearly", lang), className="gd-legend-note")
+        if not view.yearly else None,
         html.P(translate(TEXT, "source", lang, source=spec.source), className="gd-legend-note")
         if spec.source else None,
         html.P(translate(TEXT, "click", lang), className="gd-legend-note no-print"),
@@ -231,10 +277,11 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False, **years),
         html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
         dcc.RadioItems(id=SCHEME, value=state.scheme, className="gd-radio",
-                       options=[{"label": translate(TEXT, s, lang), "value": s} for s in SCHEMES]),
+                       options=scheme_options(dataset, state.indicator, lang)),
         html.Label(translate(TEXT, "classes", lang), htmlFor=CLASSES, className="form-label"),
         dcc.Slider(id=CLASSES, min=K_MIN, max=K_MAX, step=1, value=state.k, included=False,
-                   allow_direct_input=False, marks={k: str(k) for k in range(K_MIN, K_MAX + 1)}),
+                   allow_direct_input=False, marks={k: str(k) for k in range(K_MIN, K_MAX + 1)},
+                   disabled=state.scheme == NAMED_SCHEME),
         html.Label(translate(TEXT, "layers", lang), htmlFor=LAYERS, className="form-label"),
         dcc.Checklist(id=LAYERS, options=layer_options(dataset, lang), value=layer_values(state),
                       className="gd-checklist"),
@@ -302,12 +349,18 @@ def page_outputs(dataset: Dataset, state: ViewState) -> tuple:
     years = year_props(dataset, state)
     return (state.indicator, years["min"], years["max"], years["marks"], years["value"],
             years["disabled"], state.scheme, state.k, layer_values(state),
-            map_patch(dataset, view), build_legend(view), build_message(view))
+            map_patch(dataset, view), build_legend(view), build_message(view),
+            scheme_options(dataset, state.indicator, state.lang), state.scheme == NAMED_SCHEME)
 
 
 def register_callbacks(app, dataset: Dataset) -> None:
-    """Keep controls, URL, map and legend in step; open a district's profile on click."""
-    outputs = 13
+    """Keep controls, URL, map and legend in step; open a district's profile on click.
+
+    The social index and coverage of every year are computed here, once, so that
+    switching to them on the map answers as fast as a plain indicator.
+    """
+    derived.warm(dataset)
+    outputs = 15
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -316,6 +369,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         Output(YEAR, "disabled"),
         Output(SCHEME, "value"), Output(CLASSES, "value"), Output(LAYERS, "value"),
         Output(GRAPH, "figure"), Output(LEGEND, "children"), Output(MESSAGE, "children"),
+        Output(SCHEME, "options"), Output(CLASSES, "disabled"),
         Input(PAGE_URL, "search"),
         Input(INDICATOR, "value"), Input(YEAR, "value"), Input(SCHEME, "value"),
         Input(CLASSES, "value"), Input(LAYERS, "value"),

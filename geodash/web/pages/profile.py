@@ -12,19 +12,18 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from geodash.analysis.indicators import rank_areas
 from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures.profile import (
     area_header,
     area_sites,
     area_zones,
-    index_year,
-    need_by_area,
     profile_table,
     trend_figure,
 )
+from geodash.web.figures.profile_index import index_summary
 from geodash.web.i18n import fmt_number, translate
+from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
 
 PATH = "/profil"
@@ -57,7 +56,6 @@ TEXT = {
         "parent": "Ortsbezirk {parent}",
         "population": "{n} Einwohnerinnen und Einwohner",
         "no_population": "Einwohnerzahl unbekannt",
-        "need": "Bedarfsindex {year}: {score} (Rang {rank} von {n})",
         "indicators": "Indikatoren",
         "no_indicators": "Für diesen Datenbestand sind keine Indikatoren erfasst.",
         "col_indicator": "Indikator",
@@ -92,7 +90,6 @@ TEXT = {
         "parent": "Borough {parent}",
         "population": "{n} residents",
         "no_population": "population unknown",
-        "need": "need score {year}: {score} (rank {rank} of {n})",
         "indicators": "Indicators",
         "no_indicators": "This dataset has no indicators.",
         "col_indicator": "Indicator",
@@ -231,22 +228,15 @@ def build_zones(dataset: Dataset, zones: pd.DataFrame, lang: str) -> html.Div:
     return html.Ul(items, id=ZONES)
 
 
-def build_header(dataset: Dataset, key: str, year: int | None, lang: str) -> html.Div:
-    """Name the district, its Ortsbezirk, its population and its need score."""
+def build_header(dataset: Dataset, key: str, lang: str) -> html.Div:
+    """Name the district, its Ortsbezirk and its population."""
     head = area_header(dataset, key)
     facts = []
     if head["parent"]:
         facts.append(translate(TEXT, "parent", lang, parent=head["parent"]))
     facts.append(translate(TEXT, "population", lang, n=fmt_number(head["population"], lang, 0))
                  if head["population"] is not None else translate(TEXT, "no_population", lang))
-    lines = [html.P(" · ".join(facts), className="lead mb-1")]
-    need = need_by_area(dataset, year)
-    if pd.notna(need.get(key)):
-        rank = rank_areas(need, "need")
-        lines.append(html.P(translate(
-            TEXT, "need", lang, year=index_year(dataset, year), score=fmt_number(need[key], lang, 2),
-            rank=int(rank[key]), n=int(need.notna().sum()))))
-    return html.Div([html.H2(head["name"], id=TITLE), *lines])
+    return html.Div([html.H2(head["name"], id=TITLE), html.P(" · ".join(facts), className="lead mb-1")])
 
 
 def build_controls(dataset: Dataset, key: str, state: ViewState) -> dbc.Row:
@@ -285,12 +275,14 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     return html.Div([
         build_controls(dataset, key, state),
         *notice,
-        build_header(dataset, key, state.year, lang),
+        build_header(dataset, key, lang),
+        build_index(index_summary(dataset, key, state.year), lang),
         html.H3(translate(TEXT, "indicators", lang), className="h5 mt-3"),
         build_indicator_table(table, lang),
         html.H3(translate(TEXT, "trend", lang), className="h5 mt-3"),
         dcc.Graph(id=TREND_GRAPH, figure=trend_figure(dataset, key, lang),
                   config={"displayModeBar": False, "responsive": True}),
+        build_coverage(dataset, key, lang),
         dbc.Row([
             dbc.Col([html.H3(translate(TEXT, "sites", lang), className="h5 mt-3"),
                      build_sites(area_sites(dataset, key, lang), lang)], md=7),

@@ -1,0 +1,61 @@
+"""Colours of the map classes: ColorBrewer palettes that follow polarity, and the MSS class colours."""
+
+from __future__ import annotations
+
+MISSING_COLOR = "#cfcfcf"
+
+# ColorBrewer sequential palettes, light to dark; both stay readable for the
+# common forms of colour blindness and in greyscale print. YlOrRd ends in dark
+# red, the warning end; PuBu is for neutral indicators, where dark means
+# "more" without meaning "worse".
+YLORRD = {
+    3: ("#ffeda0", "#feb24c", "#f03b20"),
+    4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+    5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+    7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    8: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    9: ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026",
+        "#800026"),
+}
+PUBU = {
+    3: ("#ece7f2", "#a6bddb", "#2b8cbe"),
+    4: ("#f1eef6", "#bdc9e1", "#74a9cf", "#0570b0"),
+    5: ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"),
+    6: ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"),
+    7: ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"),
+    8: ("#fff7fb", "#ece7f2", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#034e7b"),
+    9: ("#fff7fb", "#ece7f2", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#045a8d",
+        "#023858"),
+}
+PALETTES = {"need": YLORRD, "resource": YLORRD, "neutral": PUBU}
+# Named classes in their order: status hoch → sehr niedrig light to dark red (ColorBrewer
+# Reds); dynamics positiv blue, stabil pale yellow, negativ red (apart for colour-blind eyes).
+NAMED_COLORS = {
+    "status": ("#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"),
+    "dynamics": ("#67a9cf", "#fee391", "#d7301f"),
+}
+
+
+def class_colors(polarity: str, n: int) -> tuple[str, ...]:
+    """Colours of ``n`` classes, ordered like the classes (class 0 holds the lowest values).
+
+    The darkest colour marks the most need: the highest class for ``need``
+    (and, as "most", for ``neutral``), the lowest class for ``resource``.
+
+    Examples
+    --------
+    >>> class_colors("need", 3)[-1], class_colors("resource", 3)[0]
+    ('#f03b20', '#f03b20')
+    """
+    if polarity not in PALETTES:
+        raise ValueError(f"`polarity` was {polarity!r} but is expected to be in {sorted(PALETTES)}")
+    palette = PALETTES[polarity]
+    if n <= 0:
+        return ()
+    if n < 3:
+        # Too few distinct values for a ColorBrewer set: take its ends.
+        colors = (palette[3][-1],) if n == 1 else (palette[3][0], palette[3][-1])
+    else:
+        colors = palette[min(n, 9)]
+    return tuple(reversed(colors)) if polarity == "resource" else colors

@@ -1,0 +1,154 @@
+"""How near offers are to residents, and the status index inside and outside the programme areas.
+
+Pure functions of ``(dataset, categories, lang)`` for the coverage page:
+a heat table of the share of residents within the workspace's first coverage
+distance of each kind of offer (from ``Dataset.access``), and the mean status
+index inside and outside the Soziale Stadt programme areas over the years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geodash.analysis.districts import ANY
+from geodash.analysis.programme import index_inside_outside, programme_membership
+from geodash.dataset import Dataset
+from geodash.web.figures import derived
+from geodash.web.figures.profile import SEPARATORS, TEMPLATE
+from geodash.web.i18n import fmt_number, translate
+from geodash.web.text import plotly_text, plotly_texts
+
+INSIDE_COLOR = "#D55E00"
+OUTSIDE_COLOR = "#0072B2"
+
+TEXT = {
+    "de": {
+        "all": "Alle Angebote",
+        "within": "≤ {d} m: {share}",
+        "mean": "mittlere Entfernung {m}",
+        "inside": "in Programmgebieten",
+        "outside": "außerhalb",
+        "hover": "%{x}: %{y:.2f} (%{customdata} Stadtteile)",
+        "index_axis": "mittlerer Statusindex (höher = mehr Bedarf)",
+    },
+    "en": {
+        "all": "All offers",
+        "within": "≤ {d} m: {share}",
+        "mean": "mean distance {m}",
+        "inside": "in programme areas",
+        "outside": "outside",
+        "hover": "%{x}: %{y:.2f} (%{customdata} districts)",
+        "index_axis": "mean status index (higher = more need)",
+    },
+}
+
+
+def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
+    """Share of residents near each kind of offer, per district.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long: ``area_key, name, category, mean_distance, share_<d>…`` for
+        the given categories, plus ``any`` (all sites) when every category
+        is given; districts in the dataset's order.
+    """
+    codes = list(categories)
+    if codes == list(dataset.categories):
+        codes.append(ANY)
+    access = dataset.access
+    part = access[access["category"].isin(codes)].copy()
+    part["name"] = part["area_key"].map(dataset.areas.set_index("key")["name"].astype(str))
+    order = {c: i for i, c in enumerate(codes)}
+    keys = {k: i for i, k in enumerate(dataset.areas["key"])}
+    part = part.sort_values(["area_key", "category"],
+                            key=lambda s: s.map(keys) if s.name == "area_key" else s.map(order))
+    columns = ["area_key", "name", "category", "mean_distance",
+               *[c for c in access.columns if c.startswith("share_")]]
+    return part[columns].reset_index(drop=True)
+
+
+def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de") -> go.Figure:
+    """Draw a heat table: districts as rows, kinds of offer as columns, the share within the first distance.
+
+    The hover adds every distance and the mean distance to the nearest offer.
+    """
+    long = reach_matrix(dataset, categories)
+    shares = [c for c in long.columns if c.startswith("share_")]
+    first = shares[0]
+    codes = list(dict.fromkeys(long["category"]))
+    labels = [translate(TEXT, "all", lang) if c == ANY else dataset.category_label(c, lang)
+              for c in codes]
+    names = sorted(dict.fromkeys(long["name"]))
+    z, text, hover = [], [], []
+    for name in names:
+        rows = long[long["name"] == name].set_index("category").reindex(codes)
+        z.append(rows[first].tolist())
+        text.append([fmt_number(v * 100, lang, 0, "%") for v in rows[first]])
+        hover.append([" · ".join([
+            *(translate(TEXT, "within", lang, d=fmt_number(float(s[6:]), lang, 0),
+                        share=fmt_number(r[s] * 100, lang, 0, "%")) for s in shares),
+            translate(TEXT, "mean", lang, m=fmt_number(r["mean_distance"], lang, 0, "m"))])
+            for _, r in rows.iterrows()])
+    fig = go.Figure(go.Heatmap(
+        z=z, x=plotly_texts(labels), y=plotly_texts(names), text=text, customdata=hover,
+        texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1.25, showscale=False,
+        xgap=2, ygap=2, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    return fig.update_layout(
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
+        height=90 + 26 * len(names), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+
+
+def inside_outside(dataset: Dataset) -> pd.DataFrame:
+    """The mean status index inside and outside the programme areas, year by year.
+
+    Areas count as inside from the zone's ``since`` to its ``until`` year
+    (see :func:`geodash.analysis.programme.programme_membership`); the mean
+    is weighted by population when the index is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, inside, outside, n_inside, n_outside``; empty without zones
+        or without a status index.
+    """
+    return derived.cached(dataset, "inside_outside", lambda: _inside_outside(dataset)).copy()
+
+
+def _inside_outside(dataset: Dataset) -> pd.DataFrame:
+    columns = ["year", "inside", "outside", "n_inside", "n_outside"]
+    index = derived.status_by_year(dataset)
+    if dataset.zones.empty or index.empty:
+        return pd.DataFrame(columns=columns)
+    membership = programme_membership(dataset.zone_shares, dataset.zones)
+    weights = (dataset.areas.set_index("key")["population"].astype(float)
+               if dataset.settings.index.weighted else None)
+    return index_inside_outside(index, membership, weights)[columns]
+
+
+def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
+    """Two lines over the years: the mean status index inside and outside the programme areas."""
+    table = inside_outside(dataset)
+    fig = go.Figure()
+    for column, color in (("inside", INSIDE_COLOR), ("outside", OUTSIDE_COLOR)):
+        fig.add_trace(go.Scatter(
+            x=table["year"], y=table[column], customdata=table[f"n_{column}"],
+            name=plotly_text(translate(TEXT, column, lang)), mode="lines+markers",
+            line={"color": color, "width": 2},
+            hovertemplate=translate(TEXT, "hover", lang) + "<extra>%{fullData.name}</extra>",
+        ))
+    fig.add_hline(y=0, line_color="#999999", line_width=1)
+    fig.update_xaxes(tickvals=table["year"].tolist(), tickformat="d")
+    fig.update_yaxes(title_text=translate(TEXT, "index_axis", lang), zeroline=False)
+    return fig.update_layout(
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=300,
+        margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+    )
