@@ -11,8 +11,8 @@ import pandas as pd
 
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
-from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
 from geodash.analysis.social_index import INDEX_METHODS
+from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
 from geodash.errors import DataError, SpecError
 from geodash.load import (
     WGS84,
@@ -160,6 +160,7 @@ class Dataset:
 
 
 def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, Category]:
+    """Site categories in display order: declared ones first, then any others found in the data."""
     declared: dict[str, Category] = {}
     for _, spec in catalog.sites:
         for code, category in spec.categories.items():

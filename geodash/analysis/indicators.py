@@ -78,6 +78,50 @@ def rank_areas(values: pd.Series, polarity: str) -> pd.Series:
     return ranks.astype("Int64")
 
 
+def zscores(
+    values: pd.Series,
+    *,
+    sign: float = 1.0,
+    weights: pd.Series | None = None,
+    reference: pd.Series | None = None,
+) -> pd.Series:
+    """z-standardise values with the (weighted) mean and population SD of a reference set.
+
+    Parameters
+    ----------
+    values
+        Values by area key (NaN for missing).
+    sign
+        −1 to turn the scale round (for indicators where more means less need).
+    weights
+        Weights by area key (e.g. population); areas without weight are left
+        out of the mean and SD.
+    reference
+        Boolean by area key: which areas define the mean and SD.
+
+    Examples
+    --------
+    >>> zscores(pd.Series({"a": 1.0, "b": 2.0, "c": 3.0})).round(4).tolist()
+    [-1.2247, 0.0, 1.2247]
+    """
+    x = values.astype(float)
+    use = x.notna()
+    if reference is not None:
+        use &= reference.reindex(x.index, fill_value=False).astype(bool)
+    w = None
+    if weights is not None:
+        w_all = weights.reindex(x.index).astype(float)
+        use &= w_all.notna() & (w_all > 0)
+        w = w_all[use]
+    if use.sum() == 0:
+        return pd.Series(np.nan, index=x.index)
+    mean = float(np.average(x[use], weights=w))
+    std = float(np.sqrt(np.average((x[use] - mean) ** 2, weights=w)))
+    if std == 0:
+        return pd.Series(np.where(x.notna(), 0.0, np.nan), index=x.index)
+    return sign * (x - mean) / std
+
+
 def standardise(
     wide: pd.DataFrame,
     meta: Mapping[str, IndicatorSpec],
@@ -101,24 +145,11 @@ def standardise(
     pandas.DataFrame
         Same shape; a column with no spread is all 0.
     """
-    out = pd.DataFrame(index=wide.index, columns=wide.columns, dtype=float)
-    for col in wide.columns:
-        x = wide[col].astype(float)
-        mask = x.notna()
-        if weights is not None:
-            w = weights.reindex(wide.index).astype(float)
-            mask &= w.notna() & (w > 0)
-        if mask.sum() == 0:
-            continue
-        xs = x[mask]
-        w = weights.reindex(wide.index)[mask].astype(float) if weights is not None else None
-        mean = float(np.average(xs, weights=w))
-        # Population standard deviation, as the MSS does (not the sample one).
-        std = float(np.sqrt(np.average((xs - mean) ** 2, weights=w)))
-        sign = POLARITY_SIGN.get(meta[col].polarity if col in meta else "need", 1.0)
-        out[col] = 0.0 if std == 0 else sign * (x - mean) / std
-        out.loc[x.isna(), col] = np.nan
-    return out
+    return pd.DataFrame({
+        col: zscores(wide[col], weights=weights,
+                     sign=POLARITY_SIGN.get(meta[col].polarity if col in meta else "need", 1.0))
+        for col in wide.columns
+    }, index=wide.index, columns=wide.columns, dtype=float)
 
 
 def change(indicators: pd.DataFrame, start: int, end: int) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -9,20 +11,17 @@ import pandas as pd
 def programme_membership(
     zone_shares: pd.DataFrame, zones: pd.DataFrame, *, min_share: float = 0.1
 ) -> pd.DataFrame:
-    """Which areas lie in a programme area, and since when.
-
-    An area counts as covered when at least ``min_share`` of its surface lies
-    inside the programme areas (summed over zones).
+    """Which areas the programme areas touch, how much of them, and since when.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by area key: ``share`` (0–1), ``since`` (earliest year of a
-        zone it overlaps), ``until`` (latest end year, NaN if running),
-        ``zones`` (names) and ``covered``.
+        Indexed by area key: ``share`` (0–1, summed over every zone),
+        ``since`` (earliest start year of a zone it overlaps), ``until``
+        (latest end year, NaN if one is still running or has no end),
+        ``zones`` (names) and ``covered`` (``share >= min_share``).
     """
-    meta = zones.set_index("zone_id")[["name", "since", "until"]]
-    joined = zone_shares.join(meta, on="zone_id")
+    joined = zone_shares.join(zones.set_index("zone_id")[["name", "since", "until"]], on="zone_id")
     grouped = joined.groupby("area_key")
     out = pd.DataFrame({
         "share": grouped["share"].sum().clip(upper=1.0),
@@ -35,41 +34,76 @@ def programme_membership(
     return out
 
 
+def programme_years(
+    zone_shares: pd.DataFrame,
+    zones: pd.DataFrame,
+    years: Sequence[int],
+    *,
+    min_share: float = 0.1,
+) -> pd.DataFrame:
+    """For every area and year, the share inside programme areas running that year.
+
+    A zone runs in a year when its start is unknown or not later, and its end
+    is unknown or not earlier. An area is inside in a year when the running
+    zones cover at least ``min_share`` of its surface together.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, year, share, inside`` for every area that any zone touches.
+    """
+    columns = ["area_key", "year", "share", "inside"]
+    if zone_shares.empty or not len(years):
+        return pd.DataFrame(columns=columns)
+    joined = zone_shares.join(zones.set_index("zone_id")[["since", "until"]], on="zone_id")
+    rows = []
+    for year in years:
+        running = (joined["since"].isna() | (joined["since"] <= year)) & (
+            joined["until"].isna() | (joined["until"] >= year))
+        share = joined[running].groupby("area_key")["share"].sum().clip(upper=1.0)
+        share = share.reindex(joined["area_key"].unique(), fill_value=0.0)
+        rows.append(pd.DataFrame({"area_key": share.index, "year": int(year), "share": share.to_numpy()}))
+    out = pd.concat(rows, ignore_index=True)
+    out["inside"] = out["share"] >= min_share
+    return out[columns]
+
+
 def index_inside_outside(
-    index_by_year: pd.DataFrame, membership: pd.DataFrame, population: pd.Series | None = None
+    index_by_year: pd.DataFrame, active: pd.DataFrame, population: pd.Series | None = None
 ) -> pd.DataFrame:
     """Mean status index inside and outside the programme areas, year by year.
-
-    An area counts as inside in a year when it is covered and the year lies
-    between the zone's ``since`` and ``until``.
 
     Parameters
     ----------
     index_by_year
         ``area_key, year, status_index`` (from ``index_over_years``).
-    membership
-        From :func:`programme_membership`.
+    active
+        ``area_key, year, inside`` (from :func:`programme_years`); areas and
+        years not listed are outside.
     population
-        Weights by area key; unweighted means without it.
+        Weights by area key; unweighted means without it. Areas without a
+        population are left out of weighted means.
 
     Returns
     -------
     pandas.DataFrame
         ``year, inside, outside, n_inside, n_outside``.
     """
-    frame = index_by_year.join(membership[["covered", "since", "until"]], on="area_key")
-    frame["covered"] = frame["covered"].astype("boolean").fillna(False).astype(bool)
-    active = frame["covered"] & (frame["year"] >= frame["since"]) & (
-        frame["until"].isna() | (frame["year"] <= frame["until"]))
-    frame["inside"] = active
-    frame["w"] = frame["area_key"].map(population).astype(float) if population is not None else 1.0
+    flags = active.set_index(["area_key", "year"])["inside"] if len(active) else pd.Series(dtype=bool)
+    frame = index_by_year.dropna(subset=["status_index"]).copy()
+    keys = pd.MultiIndex.from_arrays([frame["area_key"], frame["year"].astype(int)])
+    frame["inside"] = flags.reindex(keys).fillna(False).astype(bool).to_numpy()
+    if population is not None:
+        frame["w"] = frame["area_key"].map(population).astype(float)
+        frame = frame[frame["w"] > 0]
+    else:
+        frame["w"] = 1.0
     rows = []
-    for year, part in frame.dropna(subset=["status_index"]).groupby("year"):
+    for year, part in frame.groupby("year"):
         row = {"year": int(year)}
         for label, mask in (("inside", part["inside"]), ("outside", ~part["inside"])):
             sel = part[mask]
-            row[label] = float(np.average(sel["status_index"], weights=sel["w"])) if len(sel) and (
-                sel["w"].sum() > 0) else np.nan
+            row[label] = float(np.average(sel["status_index"], weights=sel["w"])) if len(sel) else np.nan
             row[f"n_{label}"] = int(len(sel))
         rows.append(row)
     return pd.DataFrame(rows, columns=["year", "inside", "outside", "n_inside", "n_outside"])

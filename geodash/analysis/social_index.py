@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from geodash.analysis.indicators import POLARITY_SIGN
+from geodash.analysis.indicators import POLARITY_SIGN, zscores
 from geodash.analysis.joins import indicators_wide
 from geodash.catalog import IndexSettings, IndicatorSpec
 from geodash.errors import ParameterError
@@ -87,50 +87,6 @@ class IndexOptions:
         return replace(options, period=settings.period) if settings.period else options
 
 
-def zscores(
-    values: pd.Series,
-    *,
-    sign: float = 1.0,
-    weights: pd.Series | None = None,
-    reference: pd.Series | None = None,
-) -> pd.Series:
-    """z-standardise values with the (weighted) mean and population SD of a reference set.
-
-    Parameters
-    ----------
-    values
-        Values by area key (NaN for missing).
-    sign
-        −1 to turn the scale round (for indicators where more means less need).
-    weights
-        Weights by area key (e.g. population); areas without weight are left
-        out of the mean and SD.
-    reference
-        Boolean by area key: which areas define the mean and SD.
-
-    Examples
-    --------
-    >>> zscores(pd.Series({"a": 1.0, "b": 2.0, "c": 3.0})).round(4).tolist()
-    [-1.2247, 0.0, 1.2247]
-    """
-    x = values.astype(float)
-    use = x.notna()
-    if reference is not None:
-        use &= reference.reindex(x.index, fill_value=False).astype(bool)
-    w = None
-    if weights is not None:
-        w_all = weights.reindex(x.index).astype(float)
-        use &= w_all.notna() & (w_all > 0)
-        w = w_all[use]
-    if use.sum() == 0:
-        return pd.Series(np.nan, index=x.index)
-    mean = float(np.average(x[use], weights=w))
-    std = float(np.sqrt(np.average((x[use] - mean) ** 2, weights=w)))
-    if std == 0:
-        return pd.Series(np.where(x.notna(), 0.0, np.nan), index=x.index)
-    return sign * (x - mean) / std
-
-
 def combine(z: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
     """Weighted mean of z-score columns, over the columns an area has values for."""
     w = pd.Series({c: float(weights.get(c, 1.0)) for c in z.columns})
@@ -139,7 +95,9 @@ def combine(z: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
     return z.fillna(0).mul(w, axis=1).sum(axis=1) / total.replace(0, np.nan)
 
 
-def classify_by_thresholds(values: pd.Series, thresholds: Sequence[float], labels: Sequence[str]) -> pd.Series:
+def classify_by_thresholds(
+    values: pd.Series, thresholds: Sequence[float], labels: Sequence[str]
+) -> pd.Series:
     """Class labels by thresholds; a value at a threshold goes to the class nearer the middle.
 
     The middle class is the one between the threshold below 0 and the one

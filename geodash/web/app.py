@@ -143,6 +143,14 @@ def _page_builder(dataset: Dataset, page: ModuleType, extras: dict):
     return layout
 
 
+def prepare_dataset(dataset: Dataset) -> None:
+    """Compute what every map and page view needs once, before the first request (and fork)."""
+    from geodash.web.figures import derived
+
+    dataset.areas_display  # noqa: B018 - cached property: simplified display geometry
+    derived.warm(dataset)
+
+
 def create_app(dataset: Dataset, *, uploads: bool = False,
                upload_max_bytes: int = DEFAULT_MAX_BYTES) -> dash.Dash:
     """Build the dashboard for one dataset.
@@ -167,7 +175,8 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     """
     if upload_max_bytes <= 0:
         raise ValueError(f"`upload_max_bytes` was {upload_max_bytes} but is expected to be positive")
-    live = LiveDataset(dataset)
+    prepare_dataset(dataset)
+    live = LiveDataset(dataset, prepare=prepare_dataset)
     service = Uploads(live, enabled=uploads, max_bytes=upload_max_bytes)
     shown = DatasetProxy(live)
     extras = {data_page: {"uploads": service}} if uploads else {}

@@ -80,11 +80,16 @@ class LiveDataset:
     load
         Builds a new Dataset of the same workspace (default
         :func:`geodash.workspace.load_workspace` of ``dataset.workspace``).
+    prepare
+        Called with a new Dataset before it becomes current, to compute its
+        cached analyses so that the first click after a reload does not wait.
     """
 
-    def __init__(self, dataset: Dataset, load: Callable[[], Dataset] | None = None) -> None:
+    def __init__(self, dataset: Dataset, load: Callable[[], Dataset] | None = None,
+                 prepare: Callable[[Dataset], None] | None = None) -> None:
         self._current = dataset
         self._load = load or _workspace_loader(dataset.workspace)
+        self._prepare = prepare
         self._lock = threading.Lock()
         self._signature = _signature(dataset)
         self._failed: tuple | None = None
@@ -107,6 +112,8 @@ class LiveDataset:
 
     def _reload(self) -> Dataset:
         dataset = self._load()  # raises before anything changed
+        if self._prepare is not None:
+            self._prepare(dataset)
         self._current = dataset
         self._signature = _signature(dataset)
         self._failed = None

@@ -10,7 +10,6 @@ import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from geodash.analysis.indicators import change, city_reference, rank_areas, standardise
-from geodash.analysis.need import need_score
 from geodash.catalog import IndicatorSpec
 
 ROOT5 = math.sqrt(5)
@@ -192,40 +191,3 @@ def test_relative_change_from_zero_is_missing():
     assert result.loc["02", "relative"] == pytest.approx(0.25)
 
 
-# --- need_score ---
-
-
-def test_need_score_of_the_grid_is_the_weighted_z_score_of_the_index_indicator(
-        grid_dataset, grid_population):
-    # Only alq is in the index; kinder (neutral, not in_index) is left out.
-    score = need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 2022, grid_population)
-
-    assert score.name == "need"
-    assert score.to_dict() == pytest.approx({"01": -2.0, "02": -1.0, "03": 0.0, "04": 1.0})
-
-
-def test_need_score_without_population_weights_each_area_once(grid_dataset):
-    score = need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 2022)
-
-    assert score.tolist() == pytest.approx([-3 / ROOT5, -1 / ROOT5, 1 / ROOT5, 3 / ROOT5])
-
-
-def test_need_score_weights_indicators_and_uses_what_each_area_has():
-    # a (need, weight 1): 01 → −1, 02 → +1.   b (resource, weight 3): 02 → +1, 03 → −1.
-    table = long_table({"a": [0.0, 2.0, np.nan], "b": [np.nan, 10.0, 30.0],
-                        "c": [100.0, 0.0, 50.0]}, keys=("01", "02", "03"))
-    meta = {"a": spec("a", "need", in_index=True),
-            "b": spec("b", "resource", in_index=True, weight=3),
-            "c": spec("c", "need", in_index=False)}
-
-    score = need_score(table, meta, 2022)
-
-    # 01: −1 / 1;  02: (1·1 + 3·1) / 4;  03: 3·(−1) / 3.
-    assert score.to_dict() == pytest.approx({"01": -1.0, "02": 1.0, "03": -1.0})
-
-
-def test_need_score_without_index_indicators_or_values_is_empty(grid_dataset):
-    meta = {"x": spec("x", in_index=False)}
-
-    assert need_score(long_table({"x": [1.0, 2.0, 3.0, 4.0]}), meta, 2022).empty
-    assert need_score(grid_dataset.indicators, grid_dataset.indicator_meta, 1999).empty

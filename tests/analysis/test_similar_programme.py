@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodash.analysis.programme import index_inside_outside, programme_membership
+from geodash.analysis.programme import index_inside_outside, programme_membership, programme_years
 from geodash.analysis.similar import similar_areas
 from geodash.errors import ParameterError
 
@@ -56,13 +56,37 @@ def test_membership_sums_zone_shares_and_takes_the_earliest_year():
     assert result["covered"].to_dict() == {"a": True, "b": False}
 
 
+def test_an_area_is_inside_only_in_the_years_its_zones_run_and_cover_enough():
+    # a: z1 (30 %, 2005–2010) and z2 (20 %, 2012–); b: z3 without start year, 5 %
+    shares = pd.DataFrame({"area_key": ["a", "a", "b"], "zone_id": ["z1", "z2", "z3"],
+                           "share": [0.3, 0.2, 0.05]})
+    zones = pd.DataFrame({"zone_id": ["z1", "z2", "z3"], "name": ["W", "N", "S"],
+                          "since": [2005.0, 2012.0, np.nan], "until": [2010.0, np.nan, np.nan]})
+    result = programme_years(shares, zones, [2004, 2008, 2011, 2013], min_share=0.1)
+    a = result[result["area_key"] == "a"].set_index("year")
+    assert a["share"].to_dict() == {2004: 0.0, 2008: 0.3, 2011: 0.0, 2013: 0.2}
+    assert a["inside"].to_dict() == {2004: False, 2008: True, 2011: False, 2013: True}
+    b = result[result["area_key"] == "b"].set_index("year")
+    assert b["share"].tolist() == [0.05] * 4  # no start year: running all along
+    assert not b["inside"].any()  # but 5 % is below the 10 % rule
+
+
 def test_index_inside_and_outside_follow_the_programme_years():
     index = pd.DataFrame({"area_key": ["a", "b", "a", "b"], "year": [2004, 2004, 2006, 2006],
                           "status_index": [1.0, -1.0, 0.5, -0.5]})
-    membership = pd.DataFrame({"covered": [True], "since": [2005.0], "until": [np.nan]},
-                              index=pd.Index(["a"], name="area_key"))
-    result = index_inside_outside(index, membership).set_index("year")
+    active = pd.DataFrame({"area_key": ["a", "a"], "year": [2004, 2006], "inside": [False, True]})
+    result = index_inside_outside(index, active).set_index("year")
     assert np.isnan(result.loc[2004, "inside"])  # before the programme started
     assert result.loc[2004, "outside"] == 0.0
     assert result.loc[2006, "inside"] == 0.5
     assert result.loc[2006, "outside"] == -0.5
+
+
+def test_weighted_means_leave_out_areas_without_population():
+    index = pd.DataFrame({"area_key": ["a", "b", "c"], "year": [2006] * 3,
+                          "status_index": [1.0, -1.0, 3.0]})
+    active = pd.DataFrame({"area_key": ["c"], "year": [2006], "inside": [True]})
+    pop = pd.Series({"a": 3000.0, "b": 1000.0, "c": np.nan})
+    result = index_inside_outside(index, active, pop).set_index("year")
+    assert result.loc[2006, "outside"] == pytest.approx((3 * 1.0 + 1 * -1.0) / 4)
+    assert np.isnan(result.loc[2006, "inside"])  # c has no population

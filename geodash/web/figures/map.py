@@ -50,12 +50,17 @@ TEXT = {
 
 
 def area_geojson(dataset: Dataset) -> dict:
-    """The districts as a GeoJSON FeatureCollection with only ``properties.key``, 5 decimals."""
-    geoms = shapely.transform(dataset.areas.geometry.values, lambda xy: np.round(xy, DECIMALS))
+    """The districts as a GeoJSON FeatureCollection with only ``properties.key``.
+
+    The geometry is the display copy (:attr:`Dataset.areas_display`): simplified
+    with shared borders kept and rounded to 5 decimals (about 1 m); exports
+    keep the full geometry.
+    """
+    areas = dataset.areas_display
     features = [
         {"type": "Feature", "id": str(key), "properties": {"key": str(key)},
          "geometry": shapely.geometry.mapping(geom)}
-        for key, geom in zip(dataset.areas["key"], geoms, strict=True)
+        for key, geom in zip(areas["key"], areas.geometry, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 

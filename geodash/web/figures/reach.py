@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geodash.analysis.districts import ANY
-from geodash.analysis.programme import index_inside_outside, programme_membership
+from geodash.analysis.programme import index_inside_outside, programme_years
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
@@ -109,9 +109,9 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de")
 def inside_outside(dataset: Dataset) -> pd.DataFrame:
     """The mean status index inside and outside the programme areas, year by year.
 
-    Areas count as inside from the zone's ``since`` to its ``until`` year
-    (see :func:`geodash.analysis.programme.programme_membership`); the mean
-    is weighted by population when the index is.
+    An area counts as inside in a year when the zones running that year cover
+    enough of it (see :func:`geodash.analysis.programme.programme_years`); the
+    mean is weighted by population when the index is.
 
     Returns
     -------
@@ -127,10 +127,10 @@ def _inside_outside(dataset: Dataset) -> pd.DataFrame:
     index = derived.status_by_year(dataset)
     if dataset.zones.empty or index.empty:
         return pd.DataFrame(columns=columns)
-    membership = programme_membership(dataset.zone_shares, dataset.zones)
+    active = programme_years(dataset.zone_shares, dataset.zones, sorted(index["year"].unique()))
     weights = (dataset.areas.set_index("key")["population"].astype(float)
                if dataset.settings.index.weighted else None)
-    return index_inside_outside(index, membership, weights)[columns]
+    return index_inside_outside(index, active, weights)[columns]
 
 
 def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
