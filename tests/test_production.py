@@ -1,0 +1,72 @@
+"""The production set-up: gunicorn --preload with two workers serves the app and bears a short load."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from geodash.bench.load_test import main as load_test
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(tmp_path_factory):
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    if gunicorn is None:
+        pytest.skip("gunicorn is not installed (pip install -e '.[serve]')")
+    port = free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "log.txt"
+    env = {**os.environ, "GEODASH_CACHE": str(tmp_path_factory.mktemp("cache"))}
+    with log.open("w") as out:
+        proc = subprocess.Popen(  # noqa: S603 - fixed arguments, no user input
+            [gunicorn, "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "app:server"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"gunicorn did not answer: {log.read_text()[-2000:]}")
+        yield url, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_two_preloaded_workers_serve_the_map_page(gunicorn_server):
+    url, log = gunicorn_server
+    with urllib.request.urlopen(url + "/", timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+        assert b"_dash-config" in response.read()
+    text = log.read_text()
+    assert text.count("Booting worker") == 2
+
+
+def test_indicator_switches_under_concurrent_users_end_without_errors(gunicorn_server, capsys):
+    url, _ = gunicorn_server
+    # bounded: 10 users for 3 seconds on loopback
+    assert load_test(["--url", url, "--users", "10", "--seconds", "3"]) == 0
+    table = capsys.readouterr().out
+    row = [line for line in table.splitlines() if line.startswith("| 10 |")][0]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert int(cells[2]) > 0  # requests
+    assert cells[3] == "0"  # errors
