@@ -32,7 +32,7 @@ from geodash.bench.targets import check_targets
 from geodash.bench.workspace import write_city_workspace
 
 ORDER = ("load_cold", "load_warm", "join", "loop_per_site", "switch_bytes", "switch_time",
-         "page_bytes", "page_bytes_unsimplified")
+         "page_bytes")
 MEMORY_KINDS = ("load_cold", "join", "switch_time", "page_bytes")
 
 
@@ -135,9 +135,8 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         "values the Patch carries (no geometry); the tutorial figure carries the full-precision "
         "GeoJSON of `gdf.__geo_interface__` (all indicator columns as properties).",
         "First map page: geodash = `to_json_plotly(map_figure(...))` of the districts only (no "
-        "site markers, no zones), once on a Dataset whose areas are `dataset.areas_display` "
-        "(`display_areas`: coverage-simplified, 5 decimals; what `area_geojson` will send once "
-        "wired in) and once with today's `area_geojson` (full geometry rounded to 5 decimals); "
+        "site markers, no zones), whose `area_geojson` sends `dataset.areas_display` "
+        "(`display_areas`: coverage-simplified, 5 decimals; exports keep the full geometry); "
         "explore() maps a frame of key, name, the indicator and the geometry. Script bundles "
         "(plotly.js, Leaflet) are not counted on either side.",
     ]
