@@ -141,7 +141,7 @@ def test_profile_page_shows_the_district_its_indicators_sites_and_zones(grid_dat
 def test_profile_page_in_english_formats_numbers_and_change(grid_dataset):
     page = profile.layout(grid_dataset, ViewState(areas=("04",), lang="en"))
     cells = row_texts(page, profile.INDICATOR_ROW.format("kinder"))
-    assert cells[2:5] == ["2,100.0 Anzahl", "3,700.0 Anzahl", "1 of 3"]
+    assert cells[2:5] == ["2,100.0", "3,700.0", "1 of 3"]  # a count needs no "Anzahl"
     assert row_texts(page, profile.INDICATOR_ROW.format("alq"))[5] == "+2.5 pp (since 2022)"
     assert "QM Südost" in text(find(page, profile.SITES))
     assert "no programme area" in text(find(page, profile.ZONES))

@@ -83,3 +83,11 @@ def test_router_rebuilds_on_a_language_change_and_for_pages_without_live_params(
 def test_router_has_no_page_for_an_unknown_path():
     unknown = route(PAGES, "/gibt-es-nicht", "?lang=en", None)
     assert unknown.page is None and unknown.rebuild and unknown.state.lang == "en"
+
+
+def test_dropdown_texts_follow_the_language():
+    from geodash.web.i18n import dropdown_labels
+
+    assert dropdown_labels("de")["selected_count"] == "{num_selected} ausgewählt"
+    assert dropdown_labels("en")["selected_count"] == "{num_selected} selected"
+    assert dropdown_labels("fr") == dropdown_labels("de")  # unknown languages fall back to German

@@ -217,10 +217,14 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
                            offers=fmt_number(o, lang, 2), count=c)
                  for n, k, o, c in zip(part["need"], part["status_class"],
                                        part["offers_per_1000"], part["count"], strict=True)]
+        # Neighbours along the need axis take turns above and below their point,
+        # so that the names of districts close together do not print over each other.
+        order = part["need"].rank(method="first").fillna(0).astype(int)
+        positions = ["top center" if i % 2 else "bottom center" for i in order]
         fig.add_trace(go.Scatter(
             x=part["need"], y=part["offers_per_1000"], text=plotly_texts(part["name"]),
             customdata=hover,
-            mode="markers+text", textposition="top center", name=translate(TEXT, label, lang),
+            mode="markers+text", textposition=positions, name=translate(TEXT, label, lang),
             marker={"color": color, "size": 12 if flagged else 9,
                     "line": {"color": "white", "width": 1}},
             hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",

@@ -15,7 +15,7 @@ from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures.compare import compare_figure, ranking_table, timeseries_figure
 from geodash.web.figures.derived import class_name
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import dropdown_labels, fmt_number, translate
 from geodash.web.pages.compare_similar import build_similar, register_similar_callbacks
 from geodash.web.state import ViewState
 
@@ -204,13 +204,13 @@ def build_controls(dataset: Dataset, keys: list[str], year: int | None, lang: st
     areas = dataset.areas.sort_values("name")
     return dbc.Row([
         dbc.Col([dbc.Label(translate(TEXT, "areas", lang), html_for=AREAS_DROPDOWN),
-                 dcc.Dropdown(id=AREAS_DROPDOWN, value=keys, multi=True,
+                 dcc.Dropdown(id=AREAS_DROPDOWN, labels=dropdown_labels(lang), value=keys, multi=True,
                               placeholder=translate(TEXT, "areas_placeholder", lang),
                               options=[{"label": n, "value": k}
                                        for k, n in zip(areas["key"], areas["name"], strict=True)])],
                 md=9),
         dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
-                 dcc.Dropdown(id=YEAR_DROPDOWN, value=year,
+                 dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=year,
                               placeholder=translate(TEXT, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),
@@ -239,7 +239,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     # The indicator picker is always there (disabled when empty): the callback needs it.
     series = [dbc.Row(dbc.Col([
         dbc.Label(translate(TEXT, "indicator", lang), html_for=INDICATOR_DROPDOWN),
-        dcc.Dropdown(id=INDICATOR_DROPDOWN, value=indicator, clearable=False,
+        dcc.Dropdown(id=INDICATOR_DROPDOWN, labels=dropdown_labels(lang), value=indicator, clearable=False,
                      disabled=indicator is None,
                      options=[{"label": s.label.get(lang), "value": i}
                               for i, s in dataset.indicator_meta.items()]),

@@ -23,7 +23,7 @@ from geodash.web.figures.similar import (
     indicator_years,
     similar_table,
 )
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import dropdown_labels, fmt_number, translate
 from geodash.web.state import ViewState
 
 # Element ids (stable: browser tests rely on them).
@@ -192,10 +192,12 @@ def build_similar(dataset: Dataset, state: ViewState, keys: list[str]) -> html.S
     controls = dbc.Row([
         dbc.Col([dbc.Label(translate(TEXT, "reference", lang), html_for=REFERENCE_DROPDOWN),
                  dcc.Dropdown(id=REFERENCE_DROPDOWN, value=view["reference"], clearable=False,
+                              labels=dropdown_labels(lang),
                               options=[{"label": n, "value": k} for k, n in
                                        zip(areas["key"], areas["name"], strict=True)])], md=4),
         dbc.Col([dbc.Label(translate(TEXT, "indicators", lang), html_for=INDICATORS_DROPDOWN),
                  dcc.Dropdown(id=INDICATORS_DROPDOWN, value=view["indicators"], multi=True,
+                              labels=dropdown_labels(lang),
                               options=[{"label": s.label.get(lang), "value": i}
                                        for i, s in dataset.indicator_meta.items()])], md=8),
         dbc.Col([dbc.Label(translate(TEXT, "mode", lang), html_for=MODE_RADIO),

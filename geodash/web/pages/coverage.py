@@ -20,7 +20,7 @@ from geodash.web.figures.coverage import (
 )
 from geodash.web.figures.derived import class_name, index_year
 from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import dropdown_labels, fmt_number, translate
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"
@@ -185,7 +185,7 @@ def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: s
                                options=[{"label": dataset.category_label(c, lang), "value": c}
                                         for c in dataset.categories])], md=9),
         dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
-                 dcc.Dropdown(id=YEAR_DROPDOWN, value=year,
+                 dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=year,
                               placeholder=translate(TEXT, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),

@@ -27,7 +27,7 @@ from geodash.web.figures.choropleth import (
     view_years,
 )
 from geodash.web.figures.map import map_figure, map_style, overlay_visibility, trace_values
-from geodash.web.i18n import translate
+from geodash.web.i18n import dropdown_labels, translate
 from geodash.web.pages import profile
 from geodash.web.state import OVERLAYS, ViewState
 
@@ -79,9 +79,6 @@ TEXT = {
         "click": "Ein Klick auf einen Stadtteil öffnet sein Profil.",
         "source": "Quelle: {source}",
         "legend": "Legende",
-        "search": "Suchen",
-        "clear_search": "Suche leeren",
-        "no_options_found": "Kein Indikator gefunden",
     },
     "en": {
         "title": "Map of the districts",
@@ -112,9 +109,6 @@ TEXT = {
         "click": "Click a district to open its profile.",
         "source": "Source: {source}",
         "legend": "Legend",
-        "search": "Search",
-        "clear_search": "Clear search",
-        "no_options_found": "No indicator found",
     },
 }
 
@@ -267,10 +261,8 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
     years = year_props(dataset, state)
     return html.Section(className="gd-controls no-print", children=[
         html.Label(translate(TEXT, "indicator", lang), htmlFor=INDICATOR, className="form-label"),
-        dcc.Dropdown(id=INDICATOR, options=indicator_options(dataset, lang),
-                     value=state.indicator, clearable=False, maxHeight=420,
-                     labels={key: translate(TEXT, key, lang)
-                             for key in ("search", "clear_search", "no_options_found")}),
+        dcc.Dropdown(id=INDICATOR, options=indicator_options(dataset, lang), value=state.indicator,
+                     clearable=False, maxHeight=420, labels=dropdown_labels(lang)),
         html.Label(translate(TEXT, "year", lang), htmlFor=YEAR, className="form-label"),
         # step=1 (not None): Dash 4 sliders move by fractions without a step. A year
         # without values between two with values snaps to the nearest (see snap_year).

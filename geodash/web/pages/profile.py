@@ -22,7 +22,7 @@ from geodash.web.figures.profile import (
     trend_figure,
 )
 from geodash.web.figures.profile_index import index_summary
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import dropdown_labels, fmt_number, translate
 from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
 
@@ -245,12 +245,12 @@ def build_controls(dataset: Dataset, key: str, state: ViewState) -> dbc.Row:
     areas = dataset.areas.sort_values("name")
     return dbc.Row([
         dbc.Col([dbc.Label(translate(TEXT, "choose", lang), html_for=AREA_DROPDOWN),
-                 dcc.Dropdown(id=AREA_DROPDOWN, value=key, clearable=False,
+                 dcc.Dropdown(id=AREA_DROPDOWN, labels=dropdown_labels(lang), value=key, clearable=False,
                               options=[{"label": n, "value": k}
                                        for k, n in zip(areas["key"], areas["name"], strict=True)])],
                 md=5),
         dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
-                 dcc.Dropdown(id=YEAR_DROPDOWN, value=state.year,
+                 dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=state.year,
                               placeholder=translate(TEXT, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),

@@ -25,7 +25,7 @@ TEXT = {
     "de": {
         "status": "Statusindex {year}: {value}",
         "status_class": "Status {name}",
-        "status_rank": "Rang {rank} von {n} (Rang 1 = niedrigster Status, größter Bedarf)",
+        "status_rank": "Rang {rank} von {n}; Rang 1 = niedrigster Status, größter Bedarf",
         "no_status": "Für diesen Stadtteil gibt es {year} keinen Statusindex.",
         "dynamics": "Dynamikindex {year}: {value}",
         "dynamics_class": "Dynamik {name}",
@@ -50,7 +50,7 @@ TEXT = {
     "en": {
         "status": "Status index {year}: {value}",
         "status_class": "status {name}",
-        "status_rank": "rank {rank} of {n} (rank 1 = lowest status, most need)",
+        "status_rank": "rank {rank} of {n}; rank 1 = lowest status, most need",
         "no_status": "This district has no status index for {year}.",
         "dynamics": "Dynamics index {year}: {value}",
         "dynamics_class": "dynamics {name}",
