@@ -16,6 +16,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from conftest import X0, Y0
+from dash_tree import walk
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
@@ -138,15 +139,6 @@ def test_html_map_legend_shows_label_title_and_note_as_text(hostile_map):
     text = legend.get_text()
     assert LABEL in text and TITLE in text and NOTE in text
     assert {tag.name for tag in legend.find_all()} <= {"div", "span", "strong", "p"}
-
-
-def walk(component):
-    """Every Dash component and plain string below ``component``."""
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None:
-            yield from walk(child)
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

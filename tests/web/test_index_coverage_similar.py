@@ -14,6 +14,7 @@ import dataclasses
 import math
 
 import pytest
+from dash_tree import find, text
 
 from geodash.errors import ParameterError
 from geodash.web.figures import profile_index, reach, similar
@@ -21,25 +22,6 @@ from geodash.web.pages import compare, compare_similar, coverage, profile, profi
 from geodash.web.state import ViewState
 
 MEAN_TO_CENTRE = (math.sqrt(2) + math.log(1 + math.sqrt(2))) / 6 * 1000  # metres
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, list | tuple) else [children]:
-        yield from walk(child)
-
-
-def find(tree, component_id):
-    found = [c for c in walk(tree) if getattr(c, "id", None) == component_id]
-    assert len(found) == 1, f"{component_id!r} found {len(found)} times"
-    return found[0]
-
-
-def text(tree) -> str:
-    return " ".join(str(c) for c in walk(tree) if isinstance(c, str | int | float))
 
 
 # -- profile -------------------------------------------------------------------------------

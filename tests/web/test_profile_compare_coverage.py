@@ -26,6 +26,7 @@ import math
 import dash
 import pandas as pd
 import pytest
+from dash_tree import find, row_texts, text, walk
 
 from geodash.web.figures import compare as compare_fig
 from geodash.web.figures import coverage as coverage_fig
@@ -34,30 +35,6 @@ from geodash.web.pages import compare, coverage, profile, profile_sections
 from geodash.web.state import ViewState
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def walk(component):
-    """Every component and string in a Dash component tree."""
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, list | tuple) else [children]:
-        yield from walk(child)
-
-
-def find(tree, component_id):
-    found = [c for c in walk(tree) if getattr(c, "id", None) == component_id]
-    assert len(found) == 1, f"{component_id!r} found {len(found)} times"
-    return found[0]
-
-
-def text(tree) -> str:
-    return " ".join(str(c) for c in walk(tree) if isinstance(c, str | int | float))
-
-
-def row_texts(tree, row_id) -> list[str]:
-    return [text(cell) for cell in find(tree, row_id).children]
 
 
 # -- profile: figures ----------------------------------------------------------------------
