@@ -25,8 +25,6 @@ from pydantic import (
 
 from geodash.errors import SpecError
 
-LAYER_KINDS = ("areas", "indicators", "sites", "zones", "population")
-
 
 class _Spec(BaseModel):
     """Base of all specs: unknown keys are mistakes, not silently ignored."""

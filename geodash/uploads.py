@@ -127,14 +127,6 @@ def check_gpkg(data: bytes) -> None:
                             fix="export the layer again as GeoPackage.") from exc
 
 
-def uploadable_layers(catalog: Catalog) -> dict[str, tuple[str, str]]:
-    """The layers an upload may replace: spec file name -> (kind, data file)."""
-    layers = {}
-    for path, spec in [*catalog.indicators, *catalog.sites]:
-        layers[path.name] = (spec.kind, spec.file)
-    return layers
-
-
 def stage_upload(
     workspace: str | Path,
     layer_file: str,

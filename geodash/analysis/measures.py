@@ -13,7 +13,7 @@ It works on the analysis frame only: no Dataset, no Dash.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -263,27 +263,3 @@ def area_coverage(coverage: pd.DataFrame, access: pd.DataFrame, key: str,
     out = pd.DataFrame(rows, columns=["category", "count", "per_1000", "mean_distance", *shares])
     out["count"] = out["count"].astype(int)
     return out
-
-
-def index_by_year(analyses: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
-    """The status index of several years in the shape of ``index_over_years``.
-
-    Parameters
-    ----------
-    analyses
-        Analysis frames by year (see :func:`measure_values`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``area_key, year, status_index, status_class``; the same as
-        :func:`geodash.analysis.social_index.index_over_years` with the
-        options the frames were computed with.
-    """
-    columns = ["area_key", "year", "status_index", "status_class"]
-    frames = [frame[["status_index", "status_class"]].assign(year=int(year)).reset_index()
-              for year, frame in analyses.items()]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(frames, ignore_index=True)
-    return out.rename(columns={out.columns[0]: "area_key"})[columns]

@@ -249,6 +249,22 @@ def social_index(
     return func(indicators, meta, population, year, options or IndexOptions())
 
 
+def stack_years(results: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
+    """Index results of several years (frames indexed by area key) as one long table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, year, status_index, status_class``.
+    """
+    columns = ["area_key", "year", "status_index", "status_class"]
+    frames = [frame[["status_index", "status_class"]].assign(year=int(year)).rename_axis("area_key")
+              .reset_index() for year, frame in results.items()]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
 def index_over_years(
     indicators: pd.DataFrame,
     meta: Mapping[str, IndicatorSpec],
@@ -259,10 +275,5 @@ def index_over_years(
     options: IndexOptions | None = None,
 ) -> pd.DataFrame:
     """The status index of every year: ``area_key, year, status_index, status_class``."""
-    frames = []
-    for year in years:
-        result = social_index(indicators, meta, population, year, method=method, options=options)
-        frames.append(result[["status_index", "status_class"]].assign(year=year).reset_index())
-    if not frames:
-        return pd.DataFrame(columns=["area_key", "year", "status_index", "status_class"])
-    return pd.concat(frames, ignore_index=True)[["area_key", "year", "status_index", "status_class"]]
+    return stack_years({year: social_index(indicators, meta, population, year, method=method,
+                                           options=options) for year in years})

@@ -19,8 +19,6 @@ import pandas as pd
 
 from geodash.errors import DataError
 
-TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-
 # What German statistical tables write where a value is missing or withheld
 # (the Destatis signs: "-" nothing, "." unknown, "x" not sensible, "/" too uncertain).
 MISSING_MARKERS = frozenset({"", "-", "–", ".", "x", "X", "/", "...", "…", "NA", "n/a", "k.A.", "nan"})

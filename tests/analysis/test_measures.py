@@ -14,12 +14,11 @@ from geodash.analysis.measures import (
     area_coverage,
     class_ranges,
     derived_measures,
-    index_by_year,
     measure_values,
     named_classes,
     share_measure,
 )
-from geodash.analysis.social_index import IndexOptions, index_over_years
+from geodash.analysis.social_index import IndexOptions, index_over_years, stack_years
 from geodash.catalog import RESERVED_INDICATOR_IDS, RESERVED_INDICATOR_PREFIXES
 from geodash.export.layers import district_analysis
 
@@ -92,9 +91,9 @@ def test_area_coverage_per_category_and_all_together():
     assert nothing["count"].tolist() == [0, 0, 0] and nothing["mean_distance"].isna().all()
 
 
-def test_index_by_year_equals_index_over_years_with_the_workspace_options(grid_dataset):
+def test_the_index_in_the_district_analysis_equals_index_over_years_with_the_workspace_options(grid_dataset):
     years = [2022, 2023]
-    ours = index_by_year({y: district_analysis(grid_dataset, y) for y in years})
+    ours = stack_years({y: district_analysis(grid_dataset, y) for y in years})
     settings = grid_dataset.settings.index
     theirs = index_over_years(grid_dataset.indicators, grid_dataset.indicator_meta,
                               grid_dataset.areas.set_index("key")["population"], years,

@@ -161,12 +161,6 @@ def _indicator_part(dataset: Dataset, indicator: str | None, year: int | None) -
     return part.set_index("area_key").reindex(dataset.areas["key"].to_numpy())
 
 
-def indicator_values(dataset: Dataset, indicator: str | None, year: int | None) -> pd.Series:
-    """The values of one indicator and year per area key, in ``dataset.areas`` order (NaN if none)."""
-    part = _indicator_part(dataset, indicator, year)
-    return part["value"].astype(float).rename_axis("area_key")
-
-
 def _suppressed(part: pd.DataFrame) -> tuple[bool, ...]:
     """Tell per area of :func:`_indicator_part` whether its value is withheld (too few cases)."""
     if "suppressed" not in part.columns:

@@ -23,9 +23,9 @@ from geodash.analysis.indicators import city_reference
 from geodash.analysis.measures import (
     Measure,
     derived_measures,
-    index_by_year,
     measure_values,
 )
+from geodash.analysis.social_index import stack_years
 from geodash.dataset import Dataset
 from geodash.export.layers import district_analysis
 
@@ -136,7 +136,7 @@ def status_by_year(dataset: Dataset) -> pd.DataFrame:
     """``area_key, year, status_index, status_class`` of every year with a status index."""
     status = measure_of(dataset, "status_index")
     years = measure_years(dataset, status) if status else ()
-    return index_by_year({y: analysis(dataset, y) for y in years})
+    return stack_years({y: analysis(dataset, y) for y in years})
 
 
 def thresholds(dataset: Dataset, measure: Measure) -> tuple[float, ...]:
