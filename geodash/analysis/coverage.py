@@ -39,6 +39,22 @@ def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[st
     return long
 
 
+def gap_cutoffs(
+    need: pd.Series, offers_per_1000: pd.Series, *, need_quantile: float = 0.5,
+    offer_quantile: float = 0.5,
+) -> tuple[float, float]:
+    """The two cut-offs of the gap rule: need above the first, offers at or below the second.
+
+    Both are quantiles over the areas that have a need score; unknown offers
+    stay out of the offer quantile. NaN when there is nothing to rank.
+    """
+    ranked = need.dropna()
+    offers = offers_per_1000.reindex(ranked.index).dropna()
+    need_cut = float(ranked.quantile(need_quantile)) if len(ranked) else np.nan
+    offer_cut = float(offers.quantile(offer_quantile)) if len(offers) else np.nan
+    return need_cut, offer_cut
+
+
 def need_offer_gap(
     need: pd.Series, offers_per_1000: pd.Series, *, need_quantile: float = 0.5,
     offer_quantile: float = 0.5,
@@ -62,8 +78,8 @@ def need_offer_gap(
     frame = frame.dropna(subset=["need"])
     frame["need_rank"] = frame["need"].rank(method="min", ascending=False).astype("Int64")
     frame["offer_rank"] = frame["offers_per_1000"].rank(method="min", ascending=True).astype("Int64")
-    need_cut = frame["need"].quantile(need_quantile) if len(frame) else np.nan
-    offer_cut = frame["offers_per_1000"].quantile(offer_quantile) if len(frame) else np.nan
+    need_cut, offer_cut = gap_cutoffs(frame["need"], frame["offers_per_1000"],
+                                      need_quantile=need_quantile, offer_quantile=offer_quantile)
     frame["gap"] = (frame["need"] > need_cut) & (frame["offers_per_1000"] <= offer_cut).fillna(False)
     return frame.sort_values("need", ascending=False).reset_index()
 

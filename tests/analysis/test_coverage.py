@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from geodash.analysis.coverage import coverage_table, need_offer_gap
+from geodash.analysis.coverage import coverage_table, gap_cutoffs, need_offer_gap
 
 
 def test_coverage_of_the_grid_per_1000_residents_by_hand(grid_dataset):
@@ -101,3 +101,10 @@ def test_an_area_with_unknown_population_is_never_flagged_as_a_gap():
     result = need_offer_gap(need, offers).set_index("area_key")
     assert not result.loc["a", "gap"]
     assert result.loc["b", "gap"]  # need above the median (1.5), offers at/below the median (2.0)
+
+
+def test_gap_cutoffs_are_the_quantiles_over_areas_with_a_need_score():
+    need = pd.Series({"a": 4.0, "b": 2.0, "c": 1.0, "d": np.nan})
+    offers = pd.Series({"a": 1.0, "b": np.nan, "c": 3.0, "d": 100.0})
+    # need median of 4, 2, 1 = 2; offers median over a and c only (b unknown, d has no need) = 2
+    assert gap_cutoffs(need, offers) == (2.0, 2.0)

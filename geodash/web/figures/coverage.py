@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodash.analysis.coverage import coverage_table, need_offer_gap
+from geodash.analysis.coverage import coverage_table, gap_cutoffs, need_offer_gap
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
@@ -177,10 +177,8 @@ def _gap_frame(dataset: Dataset, index_year: int, codes: list[str]) -> tuple[pd.
                            offer_quantile=settings.offer_quantile)
     if codes == list(dataset.categories):
         frame["gap"] = frame["area_key"].map(analysis["gap"]).fillna(False).astype(bool)
-    ranked = frame.dropna(subset=["need"])
-    need_cut = float(ranked["need"].quantile(settings.need_quantile)) if len(ranked) else np.nan
-    offer_cut = (float(ranked["offers_per_1000"].quantile(settings.offer_quantile))
-                 if ranked["offers_per_1000"].notna().any() else np.nan)
+    need_cut, offer_cut = gap_cutoffs(need, offers, need_quantile=settings.need_quantile,
+                                      offer_quantile=settings.offer_quantile)
     frame = frame.dropna(subset=["offers_per_1000"])
     frame["name"] = frame["area_key"].map(matrix["name"])
     frame["status_class"] = frame["area_key"].map(analysis["status_class"])
