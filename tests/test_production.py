@@ -57,8 +57,11 @@ def test_two_preloaded_workers_serve_the_map_page(gunicorn_server):
     with urllib.request.urlopen(url + "/", timeout=10) as response:  # noqa: S310
         assert response.status == 200
         assert b"_dash-config" in response.read()
-    text = log.read_text()
-    assert text.count("Booting worker") == 2
+    # The first worker may answer before the second has booted: wait for both.
+    deadline = time.monotonic() + 30
+    while log.read_text().count("Booting worker") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert log.read_text().count("Booting worker") == 2
 
 
 def test_indicator_switches_under_concurrent_users_end_without_errors(gunicorn_server, capsys):
