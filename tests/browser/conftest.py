@@ -30,3 +30,22 @@ def demo_dataset():
     from geodash.workspace import load_workspace
 
     return load_workspace()
+
+
+@pytest.fixture(autouse=True)
+def _test_server_port(monkeypatch):
+    """Serve ``dash_duo`` apps on ``$GEODASH_TEST_PORT`` when set (parallel runs on one machine)."""
+    import os
+
+    from dash.testing.application_runners import ThreadedRunner
+
+    port = os.environ.get("GEODASH_TEST_PORT")
+    if not port:
+        return
+    start = ThreadedRunner.start
+
+    def start_on_port(self, app, start_timeout=3, **kwargs):
+        kwargs.setdefault("port", int(port))
+        return start(self, app, start_timeout=start_timeout, **kwargs)
+
+    monkeypatch.setattr(ThreadedRunner, "start", start_on_port)
