@@ -176,7 +176,7 @@ class Dataset:
         return area_labels(self.areas)
 
     def area_label(self, key: str) -> str:
-        """The unique display label of the area with ``key``: its name, or "Name (Bezirk)" where it repeats."""
+        """The display label of the area with ``key``: its name, or "Name (Bezirk)" where it repeats."""
         return str(self.area_labels.get(key, key))
 
     def category_label(self, code: str, lang: str = "de") -> str:
