@@ -148,3 +148,13 @@ def area_texts(texts: Texts, dataset: Dataset) -> dict[str, dict[str, str]]:
             localised[key] = text
         out[lang] = localised
     return out
+
+
+def area_options(dataset: Dataset) -> list[dict[str, str]]:
+    """Dropdown options for picking areas: unique labels (sorted) as text, keys as values.
+
+    Two areas of one name stay two distinct options ("Schloßstraße (Mitte)",
+    "Schloßstraße (Süd)"), and a pick is always a key.
+    """
+    labels = dataset.area_labels.sort_values(kind="stable")
+    return [{"label": label, "value": key} for key, label in labels.items()]
