@@ -123,6 +123,24 @@ class Word(_Spec):
 
     _normalise = field_validator("singular", "plural", mode="before")(_text)
 
+    def form(self, lang: str = "de", *, plural: bool = False, capital: bool = True) -> str:
+        """The word in ``lang`` (English falls back to German), singular or plural.
+
+        ``capital=False`` lower-cases the first letter of an English word
+        ("planning area" in a sentence); German nouns keep their capital.
+
+        Examples
+        --------
+        >>> DEFAULT_UNIT.form("en", plural=True), DEFAULT_UNIT.form("de", capital=False)
+        ('Districts', 'Stadtteil')
+        """
+        text = (self.plural if plural else self.singular).get(lang)
+        if not text:
+            return text
+        if capital:
+            return text[0].upper() + text[1:]
+        return text if lang == "de" else text[0].lower() + text[1:]
+
 
 # The defaults when a spec names no unit (documented in the README).
 DEFAULT_UNIT = Word(singular=Text(de="Stadtteil", en="district"),

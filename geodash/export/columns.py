@@ -33,8 +33,8 @@ FAMILY_LABELS = {
 
 def _area_labels(dataset: Dataset) -> dict[str, dict[str, str]]:
     """Labels of the area columns, in the city's own words."""
-    unit = {lang: dataset.unit.singular.get(lang) for lang in ("de", "en")}
-    parent = {lang: dataset.parent_unit.singular.get(lang) for lang in ("de", "en")}
+    unit = {lang: dataset.unit.form(lang) for lang in ("de", "en")}
+    parent = {lang: dataset.parent_unit.form(lang) for lang in ("de", "en")}
     return {
         "key": {"de": f"Schlüssel ({unit['de']})", "en": f"Key ({unit['en']})"},
         "name": unit,

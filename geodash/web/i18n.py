@@ -102,12 +102,7 @@ def area_word(dataset: Dataset, lang: str = "de", *, plural: bool = False, capit
     'Borough'
     """
     word = dataset.parent_unit if parent else dataset.unit
-    text = (word.plural if plural else word.singular).get(lang)
-    if not text:
-        return text
-    if capital:
-        return text[0].upper() + text[1:]
-    return text if lang == "de" else text[0].lower() + text[1:]
+    return word.form(lang, plural=plural, capital=capital)
 
 
 # Placeholders a text table may use for the area words; :func:`area_texts` fills them.
