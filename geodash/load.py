@@ -267,7 +267,7 @@ def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, works
         return none
     if spec.parent.name_column:
         names = frame[spec.parent.name_column].astype("string").str.strip()
-        return names.where(names.notna() & (names != ""), None).astype(object)
+        return _text_or_none(names.where(names != ""))
     lookup = spec.parent.names
     table_path = workspace / lookup.file
     if not table_path.is_file():
@@ -286,7 +286,14 @@ def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, works
         report.add("notice", "areas", lookup.file, "",
                    f"{len(unmatched)} parent key(s) without a name in the table, shown as keys: "
                    + ", ".join(unmatched[:10]))
-    return found.where(found.notna(), None).astype(object)
+    return _text_or_none(found)
+
+
+def _text_or_none(values: pd.Series) -> pd.Series:
+    """Text values with ``None`` (not NaN or ``<NA>``) for missing ones, as everywhere in a Dataset."""
+    out = values.astype(object).to_numpy(dtype=object, copy=True)
+    out[pd.isna(out)] = None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
