@@ -179,3 +179,29 @@ def test_area_word_reads_only_the_unit_fields():
 def test_the_plain_grid_workspace_has_no_repeated_names_finding(tmp_path):
     dataset = build_dataset(load_catalog(make_grid_workspace(tmp_path / "g")))
     assert not [f for f in dataset.report.findings if "more than one area" in f.message]
+
+
+def test_the_readme_areas_example_is_a_valid_spec():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from geodash.catalog import AreasSpec
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"`layers/stadtteile.toml`:\s*```toml\n(.*?)```", readme, re.S).group(1)
+    spec = AreasSpec.model_validate(tomllib.loads(block))
+    assert spec.unit.form("de", plural=True) == "Stadtteile"
+    assert spec.parent_column == "STB" and spec.parent.names.name == "STB_NAME"
+    assert spec.parent_unit.form("de") == "Stadtbezirk"
+
+
+def test_the_init_template_and_the_demo_name_their_words(tmp_path):
+    from geodash.workspace import init_workspace
+
+    template = load_workspace(init_workspace(tmp_path / "neu"), cache=False)
+    assert template.parent_unit.form("de") == "Bezirk"
+    assert template.areas["parent_name"].tolist() == ["Nord", "Nord", "Süd"]
+    demo = load_workspace(cache=False)
+    assert demo.parent_unit.form("de") == "Ortsbezirk"
+    assert demo.area_label("01") == "Mitte"  # the demo's names are unique
