@@ -11,6 +11,7 @@ import pandas as pd
 
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
+from geodash.analysis.labels import area_labels, repeated_names
 from geodash.analysis.social_index import INDEX_METHODS
 from geodash.catalog import (
     DEFAULT_PARENT_UNIT,
@@ -171,8 +172,6 @@ class Dataset:
     @cached_property
     def area_labels(self) -> pd.Series:
         """Display label per area key, unique even where names repeat (see :mod:`geodash.analysis.labels`)."""
-        from geodash.analysis.labels import area_labels
-
         return area_labels(self.areas)
 
     def area_label(self, key: str) -> str:
@@ -208,8 +207,6 @@ def _check_index_settings(catalog: Catalog) -> None:
 
 
 def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
-    from geodash.analysis.labels import repeated_names
-
     repeated = repeated_names(areas)
     if repeated:
         listed = "; ".join(f"{name} (keys {', '.join(keys)})" for name, keys in list(repeated.items())[:10])
@@ -238,7 +235,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
     info("areas", areas_path, areas_spec, len(areas))
     _note_repeated_names(areas, areas_spec.file, report)
     if areas["population"].isna().any():
-        missing = areas.loc[areas["population"].isna(), "name"].tolist()
+        # Labels, not names: two areas of one name must be told apart in the report too.
+        missing = area_labels(areas)[areas["population"].isna().to_numpy()].tolist()
         report.add("notice", "areas", areas_spec.file, "",
                    f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     keys = set(areas["key"])
@@ -266,7 +264,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
             report.add("notice", "indicators", "", f"indicator {ind_id}", "has no values at all")
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
-        names = areas.set_index("key").loc[without, "name"].tolist()
+        names = area_labels(areas).loc[without].tolist()
         report.add("notice", "indicators", "", "",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
 

@@ -205,3 +205,16 @@ def test_the_init_template_and_the_demo_name_their_words(tmp_path):
     demo = load_workspace(cache=False)
     assert demo.parent_unit.form("de") == "Ortsbezirk"
     assert demo.area_label("01") == "Mitte"  # the demo's names are unique
+
+
+def test_the_report_names_areas_by_their_unique_labels(tmp_path):
+    import json
+
+    root = make_duplicate_names_workspace(tmp_path / "dup")
+    grid = root / "data" / "grid.geojson"
+    collection = json.loads(grid.read_text(encoding="utf-8"))
+    collection["features"][2]["properties"]["ew"] = None  # key 03, one of two "Schloßstraße"
+    grid.write_text(json.dumps(collection), encoding="utf-8")
+    dataset = build_dataset(load_catalog(root))
+    notes = [f.message for f in dataset.report.findings if "without population" in f.message]
+    assert notes == ["1 area(s) without population: Schloßstraße (Süd)"]
