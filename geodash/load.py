@@ -184,9 +184,13 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
     """
     frame = read_vector(path, layer=spec.layer, crs=spec.crs)
     cols = spec.columns
-    _require_columns({**cols.model_dump(), "parent": spec.parent_column,
-                      "parent_name": spec.parent.name_column if spec.parent else None},
-                     list(frame.columns), path, "the areas spec")
+    _require_columns(cols.model_dump(), list(frame.columns), path, "the areas spec")
+    for key in ("column", "name_column"):
+        column = getattr(spec.parent, key) if spec.parent else None
+        if column is not None and column not in frame.columns:
+            shown = ", ".join(repr(c) for c in frame.columns if c != "geometry")
+            raise DataError(f"has no column {column!r} (named as parent.{key} in the areas spec).",
+                            file=path, fix=f"use one of the file's columns: {shown}.")
     _check_coordinates(frame, path)
     if frame.empty:
         raise DataError("has no features.", file=path, fix="check that the right file or layer is named.")

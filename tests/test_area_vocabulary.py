@@ -218,3 +218,9 @@ def test_the_report_names_areas_by_their_unique_labels(tmp_path):
     dataset = build_dataset(load_catalog(root))
     notes = [f.message for f in dataset.report.findings if "without population" in f.message]
     assert notes == ["1 area(s) without population: Schloßstraße (Süd)"]
+
+
+def test_a_parent_column_missing_from_the_areas_file_is_named_with_its_key(grid_workspace):
+    areas_toml(grid_workspace, GRID_AREAS + '[parent]\ncolumn = "bezirk"\nname_column = "BEZ_NAME"\n')
+    with pytest.raises(DataError, match=r"has no column 'BEZ_NAME' \(named as parent.name_column"):
+        build_dataset(load_catalog(grid_workspace))
