@@ -224,3 +224,13 @@ def test_a_parent_column_missing_from_the_areas_file_is_named_with_its_key(grid_
     areas_toml(grid_workspace, GRID_AREAS + '[parent]\ncolumn = "bezirk"\nname_column = "BEZ_NAME"\n')
     with pytest.raises(DataError, match=r"has no column 'BEZ_NAME' \(named as parent.name_column"):
         build_dataset(load_catalog(grid_workspace))
+
+
+@pytest.mark.parametrize("module", ["geodash.analysis.labels", "geodash.export.slugs",
+                                    "geodash.web.i18n", "geodash.catalog"])
+def test_the_docstring_examples_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
