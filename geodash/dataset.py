@@ -11,8 +11,18 @@ import pandas as pd
 
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
+from geodash.analysis.labels import area_labels, repeated_names
 from geodash.analysis.social_index import INDEX_METHODS
-from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
+from geodash.catalog import (
+    DEFAULT_PARENT_UNIT,
+    DEFAULT_UNIT,
+    Catalog,
+    Category,
+    IndicatorSpec,
+    Settings,
+    Text,
+    Word,
+)
 from geodash.errors import DataError, SpecError
 from geodash.load import (
     WGS84,
@@ -56,7 +66,8 @@ class Dataset:
     Attributes
     ----------
     areas
-        ``key, name, parent, population, geometry``; sorted by key.
+        ``key, name, parent, parent_name, population, geometry``; sorted by key.
+        Names may repeat: identify areas by key, show :attr:`area_labels`.
     indicators
         Long table ``area_key, indicator, year, value, suppressed``; a suppressed
         value (fewer cases than ``settings.min_cases``) is NaN with ``suppressed`` True.
@@ -73,6 +84,9 @@ class Dataset:
         Site category code to its label and colour, in display order.
     report
         What was repaired, left out or noticed during the load.
+    unit, parent_unit
+        The city's words for one area and for the level above (from the areas
+        spec); :func:`geodash.web.i18n.area_word` picks one for a text.
     """
 
     workspace: Path
@@ -87,6 +101,8 @@ class Dataset:
     report: ValidationReport
     layers: tuple[LayerInfo, ...] = field(default=())
     population_grid: gpd.GeoDataFrame | None = None
+    unit: Word = DEFAULT_UNIT
+    parent_unit: Word = DEFAULT_PARENT_UNIT
 
     @cached_property
     def areas_metric(self) -> gpd.GeoDataFrame:
@@ -153,6 +169,15 @@ class Dataset:
         """The name of the area with ``key``."""
         return str(self.areas.loc[self.areas["key"] == key, "name"].iloc[0])
 
+    @cached_property
+    def area_labels(self) -> pd.Series:
+        """Display label per area key, unique even where names repeat (see :mod:`geodash.analysis.labels`)."""
+        return area_labels(self.areas)
+
+    def area_label(self, key: str) -> str:
+        """The display label of the area with ``key``: its name, or "Name (Bezirk)" where it repeats."""
+        return str(self.area_labels.get(key, key))
+
     def category_label(self, code: str, lang: str = "de") -> str:
         """The label of a site category, or its code if the spec gives none."""
         category = self.categories.get(code)
@@ -181,6 +206,15 @@ def _check_index_settings(catalog: Catalog) -> None:
                         fix="choose a registered method.")
 
 
+def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
+    repeated = repeated_names(areas)
+    if repeated:
+        listed = "; ".join(f"{name} (keys {', '.join(keys)})" for name, keys in list(repeated.items())[:10])
+        report.add("notice", "areas", file, "",
+                   f"{len(repeated)} name(s) used by more than one area, told apart by the parent's "
+                   f"name or the key wherever areas are shown: {listed}")
+
+
 def build_dataset(catalog: Catalog) -> Dataset:
     """Read, validate and join every layer of a catalog into a :class:`Dataset`.
 
@@ -196,10 +230,13 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
-    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
+    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report,
+                       workspace=catalog.workspace)
     info("areas", areas_path, areas_spec, len(areas))
+    _note_repeated_names(areas, areas_spec.file, report)
     if areas["population"].isna().any():
-        missing = areas.loc[areas["population"].isna(), "name"].tolist()
+        # Labels, not names: two areas of one name must be told apart in the report too.
+        missing = area_labels(areas)[areas["population"].isna().to_numpy()].tolist()
         report.add("notice", "areas", areas_spec.file, "",
                    f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     keys = set(areas["key"])
@@ -227,7 +264,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
             report.add("notice", "indicators", "", f"indicator {ind_id}", "has no values at all")
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
-        names = areas.set_index("key").loc[without, "name"].tolist()
+        names = area_labels(areas).loc[without].tolist()
         report.add("notice", "indicators", "", "",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
 
@@ -290,6 +327,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
         report=report.freeze(),
         layers=tuple(layers),
         population_grid=grid,
+        unit=areas_spec.unit,
+        parent_unit=areas_spec.parent_unit,
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas
