@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -141,3 +142,21 @@ def target_workspace(realcity_geodata, tmp_path_factory) -> Path:
     workspace = copy_workspace(tmp_path_factory.mktemp("berlin"), realcity_geodata, HERE / "layers")
     repair_published_key(workspace)
     return workspace
+
+
+def skip_unless_issue_10_keys(call, *args):
+    """``call(*args)``, or skip when today's catalog refuses an issue-10 spec key as unknown.
+
+    Any other spec error fails the test: only the keys not merged yet are excused.
+    """
+    from geodash.errors import SpecError
+
+    try:
+        return call(*args)
+    except SpecError as err:
+        text = str(err)
+        # "key indicators[2].change_of: is not a known key" → change_of
+        found = re.search(r"key (?:\S+\.)?(\w+): is not a known key", text)
+        if not found or found.group(1) not in ISSUE_10_KEYS:
+            raise
+        pytest.skip(f"needs the issue-10 spec key {found.group(1)!r}, not merged on this branch ({text})")
