@@ -160,3 +160,7 @@ def skip_unless_issue_10_keys(call, *args):
         if not found or found.group(1) not in ISSUE_10_KEYS:
             raise
         pytest.skip(f"needs the issue-10 spec key {found.group(1)!r}, not merged on this branch ({text})")
+
+
+# Browser tests here need the same Chromium options and test port as tests/browser.
+from tests.browser.conftest import _test_server_port, pytest_setup_options  # noqa: E402, F401
