@@ -11,7 +11,8 @@ import pytest
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
 from geodash.errors import DataError
-from geodash.export.layers import district_analysis
+from geodash.export.formats import write_layer
+from geodash.export.layers import build_layer, district_analysis
 from tests.realcity.berlin import agreement, feature_count, published_classes_2019
 from tests.realcity.conftest import HERE, copy_workspace, preprocess_for_today
 
@@ -89,3 +90,13 @@ def test_areas_under_300_residents_get_no_class(berlin_analysis, berlin):
     assert len(small) > 0
     assert berlin_analysis.loc[small, "status_class"].isna().all()
 
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
+def test_the_districts_layer_exports_every_planning_area(berlin, berlin_analysis, tmp_path, fmt):
+    layer = build_layer(berlin, "districts", MSS_YEAR)
+    path = write_layer(layer, tmp_path / f"districts.{fmt}", fmt)
+    if fmt == "csv":
+        assert path.read_text(encoding="utf-8").count("\n") == 448 + 1
+    else:
+        assert feature_count(path) == 448
