@@ -4,9 +4,8 @@ The data files are public but are not part of this repository (see README.md her
 they are looked up in ``$GEODASH_REALCITY`` or ``<repo>/../shared/realcity/``, and
 every test here is skipped, with the reason, when they are absent.
 
-Two workspaces are built in ``tmp_path`` from the committed specs:
-
-Both get one repair of the published boundaries (:func:`repair_published_key`).
+Two workspaces are built in ``tmp_path`` from the committed specs, both with one
+repair of the published boundaries (:func:`repair_published_key`):
 
 - ``layers/`` — the specs as a city would write them with the spec keys of issue 10
   (``population_indicator``, ``unit``, ``[parent]``, ``change_of``, ``aggregate``,
@@ -28,6 +27,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+
+# Browser tests here need the same Chromium options and test port as tests/browser.
+from tests.browser.conftest import _test_server_port, pytest_setup_options  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -138,7 +140,7 @@ def today_workspace(realcity_geodata, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def target_workspace(realcity_geodata, tmp_path_factory) -> Path:
-    """The Berlin workspace with the issue-10 spec keys, data files exactly as published."""
+    """The Berlin workspace with the issue-10 spec keys; the data as published but for one key."""
     workspace = copy_workspace(tmp_path_factory.mktemp("berlin"), realcity_geodata, HERE / "layers")
     repair_published_key(workspace)
     return workspace
@@ -160,7 +162,3 @@ def skip_unless_issue_10_keys(call, *args):
         if not found or found.group(1) not in ISSUE_10_KEYS:
             raise
         pytest.skip(f"needs the issue-10 spec key {found.group(1)!r}, not merged on this branch ({text})")
-
-
-# Browser tests here need the same Chromium options and test port as tests/browser.
-from tests.browser.conftest import _test_server_port, pytest_setup_options  # noqa: E402, F401
