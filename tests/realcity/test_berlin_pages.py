@@ -75,3 +75,19 @@ def test_coverage_page_opens_on_berlin(berlin_app):
     visit(berlin_app, "/abdeckung", f"#{coverage.REACH_GRAPH} .js-plotly-plot")
     berlin_app.wait_for_element(f"#{coverage.GAP_TABLE}", timeout=DEADLINE)
     assert berlin_app.get_logs() == []
+
+
+def test_pages_speak_of_planning_areas_and_boroughs_not_stadtteile(dash_duo, target_workspace):
+    # Only with the issue-10 specs: `unit` and `[parent]` name Planungsraum and Bezirk.
+    berlin = build_dataset(skip_unless_issue_10_keys(load_catalog, target_workspace))
+    dash_duo.start_server(create_app(berlin), navigate=False)
+    pages = [("/", f"#{map_page.LEGEND}", None),
+             ("/profil?gebiete=04030417", f"#{profile.TITLE}", "Schloßstraße"),
+             ("/vergleich?gebiete=04030417,06010102", f"#{compare.RANKING_GRID}", "Stülerstraße")]
+    for path, selector, text in pages:
+        visit(dash_duo, path, selector, text)
+        body = dash_duo.find_element("body").text
+        assert "Planungsr" in body and "Stadtteil" not in body, path
+        if "profil" in path:
+            assert "Charlottenburg-Wilmersdorf" in body
+    assert dash_duo.get_logs() == []
