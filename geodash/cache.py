@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = "1"
 FRAMES = ("areas", "sites", "zones")
-TABLES = ("indicators", "zone_shares")
+TABLES = ("indicators", "zone_shares", "population_table")
 
 
 def default_cache_dir() -> Path:
@@ -98,6 +98,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         report=ValidationReport(tuple(Finding(**f) for f in meta["findings"])),
         layers=layers,
         population_grid=grid,
+        population_table=tables["population_table"],
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.analysis.social_index import INDEX_METHODS
-from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
+from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text, parse_spec
 from geodash.errors import DataError, SpecError
 from geodash.load import (
     WGS84,
@@ -73,6 +73,11 @@ class Dataset:
         Site category code to its label and colour, in display order.
     report
         What was repaired, left out or noticed during the load.
+    population_table
+        Long table ``area_key, year, population``: the residents of every area
+        in every year of :attr:`years`, from the indicator the areas spec names
+        as ``population_indicator`` where it has a value, else from the areas'
+        own population column (NaN where neither knows).
     """
 
     workspace: Path
@@ -87,6 +92,21 @@ class Dataset:
     report: ValidationReport
     layers: tuple[LayerInfo, ...] = field(default=())
     population_grid: gpd.GeoDataFrame | None = None
+    population_table: pd.DataFrame | None = None
+
+    def population_in(self, year: int | None) -> pd.Series:
+        """Residents per area in ``year``, by key (index of every area, NaN where unknown).
+
+        From :attr:`population_table` (the areas spec's ``population_indicator``
+        per year, else the areas' own column); for a year the table does not
+        hold, the areas' own column.
+        """
+        own = self.areas.set_index("key")["population"].astype(float)
+        table = self.population_table
+        if year is None or table is None or not (table["year"] == year).any():
+            return own
+        part = table[table["year"] == year].set_index("area_key")["population"].astype(float)
+        return part.reindex(own.index).rename("population")
 
     @cached_property
     def areas_metric(self) -> gpd.GeoDataFrame:
@@ -181,6 +201,101 @@ def _check_index_settings(catalog: Catalog) -> None:
                         fix="choose a registered method.")
 
 
+POPULATION_COLUMNS = ["area_key", "year", "population"]
+
+
+def population_by_year(areas: pd.DataFrame, indicators: pd.DataFrame,
+                       indicator: str | None) -> pd.DataFrame:
+    """Residents per area and year: the named indicator's value, else the areas' own column.
+
+    Parameters
+    ----------
+    areas
+        ``key, population`` (the areas' own column, NaN where the file has none).
+    indicators
+        Long table ``area_key, indicator, year, value``; its years are the years returned.
+    indicator
+        The id of the indicator holding residents per area and year, or ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_key, year, population`` for every area and year (NaN where unknown).
+
+    Examples
+    --------
+    >>> areas = pd.DataFrame({"key": ["a", "b"], "population": [100.0, None]})
+    >>> ind = pd.DataFrame({"area_key": ["a", "b", "a"], "indicator": ["ew", "ew", "x"],
+    ...                     "year": [2020, 2020, 2021], "value": [120.0, 80.0, 1.0]})
+    >>> population_by_year(areas, ind, "ew")["population"].tolist()
+    [120.0, 80.0, 100.0, nan]
+    """
+    years = sorted(int(y) for y in indicators["year"].unique())
+    grid = pd.MultiIndex.from_product([list(areas["key"]), years], names=["area_key", "year"])
+    own = areas.set_index("key")["population"].astype(float)
+    table = pd.DataFrame(index=grid).reset_index()
+    table["population"] = table["area_key"].map(own).astype(float)
+    if indicator is not None:
+        given = (indicators[indicators["indicator"] == indicator]
+                 .set_index(["area_key", "year"])["value"].astype(float))
+        from_table = pd.Series(given.reindex(grid).to_numpy(), index=table.index, dtype=float)
+        table["population"] = from_table.fillna(table["population"])
+    return table.sort_values(["year", "area_key"], kind="stable").reset_index(drop=True)[
+        POPULATION_COLUMNS]
+
+
+def _report_population(areas: pd.DataFrame, population: pd.DataFrame, spec, report: ReportBuilder) -> None:
+    """Say which areas and years have no residents: their index and rates per 1,000 stay empty."""
+    source = (f"indicator {spec.population_indicator!r}" if spec.population_indicator
+              else f"column {spec.columns.population!r}" if spec.columns.population else "")
+    if areas["population"].isna().any() and (spec.columns.population or not spec.population_indicator):
+        missing = areas.loc[areas["population"].isna(), "name"].tolist()
+        report.add("notice", "areas", spec.file, source,
+                   f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
+    if spec.population_indicator and len(population):
+        known = population.groupby("year")["population"].count()
+        empty = known[known == 0].index.tolist()
+        if empty:
+            report.add("notice", "areas", spec.file, source,
+                       f"no residents for the year(s) {', '.join(map(str, empty))}: the index with "
+                       "min_population or weights and sites per 1,000 stay empty there")
+
+
+def _check_population_needed(catalog: Catalog, areas: pd.DataFrame, population: pd.DataFrame,
+                             has_sites: bool, report: ReportBuilder) -> None:
+    """A setting that needs residents where the workspace has none is an error, never an empty result."""
+    if areas["population"].notna().any() or population["population"].notna().any():
+        return
+    areas_file = catalog.areas[0].name
+    how = (f'name the residents per area in {areas_file}: columns.population (a column of the '
+           'areas file) or population_indicator = "<id>" (an indicator with the residents per '
+           "area and year)")
+    index = catalog.settings.index
+    needs = [("index.min_population", index.min_population > 0,
+              "or set min_population = 0 in [index]"),
+             ("index.weighted", index.weighted, "or set weighted = false in [index]"),
+             ("[coverage]", has_sites and "coverage" in catalog.settings.model_fields_set,
+              "or remove the [coverage] section")]
+    for key, needed, alternative in needs:
+        if needed:
+            raise SpecError(
+                f"{key} needs the residents per area, but the workspace has none: the areas "
+                f"spec {areas_file} names no population.",
+                file=_settings_file(catalog), where=f"key {key}", fix=f"{how}; {alternative}.")
+    if has_sites:
+        report.add("notice", "areas", catalog.areas[1].file, "",
+                   "no residents per area: sites per 1,000 residents and the need–offer gap stay "
+                   f"empty ({how})")
+
+
+def _settings_file(catalog: Catalog) -> Path:
+    """The workspace settings spec (``kind = "workspace"``), for messages."""
+    for path in catalog.spec_files:
+        if isinstance(parse_spec(path), Settings):
+            return path
+    return catalog.workspace / "layers" / "workspace.toml"
+
+
 def build_dataset(catalog: Catalog) -> Dataset:
     """Read, validate and join every layer of a catalog into a :class:`Dataset`.
 
@@ -198,10 +313,6 @@ def build_dataset(catalog: Catalog) -> Dataset:
     areas_path, areas_spec = catalog.areas
     areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
     info("areas", areas_path, areas_spec, len(areas))
-    if areas["population"].isna().any():
-        missing = areas.loc[areas["population"].isna(), "name"].tolist()
-        report.add("notice", "areas", areas_spec.file, "",
-                   f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     keys = set(areas["key"])
     reference = settings.index.reference or []
     if set(reference) - keys:
@@ -222,14 +333,24 @@ def build_dataset(catalog: Catalog) -> Dataset:
                                     "suppressed": bool})
     indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
     meta = catalog.indicator_specs
+    file_of = {ind.id: spec.file for _, spec in catalog.indicators for ind in spec.indicators}
     for ind_id in meta:
         if not (indicators["indicator"] == ind_id).any():
-            report.add("notice", "indicators", "", f"indicator {ind_id}", "has no values at all")
+            report.add("notice", "indicators", file_of[ind_id], f"indicator {ind_id}",
+                       "has no values at all")
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
         names = areas.set_index("key").loc[without, "name"].tolist()
-        report.add("notice", "indicators", "", "",
+        report.add("notice", "indicators", ", ".join(spec.file for _, spec in catalog.indicators),
+                   "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
+    population = population_by_year(areas, indicators, areas_spec.population_indicator)
+    if areas_spec.columns.population is None and areas_spec.population_indicator:
+        # Pages that show one number of residents (profile, coverage table) show the latest year's.
+        latest = population.dropna(subset=["population"]).sort_values("year").groupby("area_key").last()
+        areas["population"] = areas["key"].map(latest["population"]).astype(float)
+    _report_population(areas, population, areas_spec, report)
+    _check_population_needed(catalog, areas, population, len(catalog.sites) > 0, report)
 
     metric_areas = areas.to_crs(settings.metric_crs)
     site_frames = []
@@ -290,6 +411,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
         report=report.freeze(),
         layers=tuple(layers),
         population_grid=grid,
+        population_table=population,
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas
