@@ -58,7 +58,7 @@ def districts_layer(
                          else pd.Series(np.nan, index=out.index, dtype=float))
     names = zones.set_index("zone_id")["name"] if len(zones) else pd.Series(dtype=object)
     touched = zone_shares.assign(zone=zone_shares["zone_id"].map(names)).groupby("area_key")["zone"]
-    out["zones"] = out["key"].map(touched.agg(lambda z: "; ".join(sorted(z)))).fillna("")
+    out["zones"] = out["key"].map(touched.agg(lambda z: "; ".join(sorted(z)))).astype("str").fillna("")
     return gpd.GeoDataFrame(out, geometry=areas.geometry.values, crs=areas.crs)
 
 
