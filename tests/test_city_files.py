@@ -486,3 +486,51 @@ def test_a_weighted_mean_without_base_weights_by_the_years_residents(grid_worksp
 
     assert (meta["alq"].aggregate, meta["alq"].base) == ("weighted_mean", "population")
     assert pd.isna(meta["kinder"].base)
+
+
+# --- the README's worked example, as written there ---
+
+
+def readme_blocks() -> dict[str, str]:
+    """The worked example's code blocks: the CSV and each ``layers/*.toml`` it shows."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = text[text.index("### A worked example"):text.index("`layers/angebote.toml`")]
+    # The first block is the CSV, then each spec follows its file name.
+    blocks = {"sozialdaten.csv": example.split("```")[1].partition("\n")[2]}
+    for label in ("stadtteile.toml", "sozialdaten.toml"):
+        start = example.index(f"`layers/{label}`")
+        body = example[start:].split("```")[1].partition("\n")[2]
+        blocks[label] = body
+    return blocks
+
+
+def test_the_readme_worked_example_loads_with_spec_settings_alone(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    blocks = readme_blocks()
+    root = tmp_path / "musterstadt"
+    (root / "layers").mkdir(parents=True)
+    (root / "geodata").mkdir()
+    gpd.GeoDataFrame({"STT_NR": ["1", "2"], "STT_NAME": ["Altstadt", "Nord"]},
+                     geometry=[box(456000, 5480000, 457000, 5481000),
+                               box(457000, 5480000, 458000, 5481000)],
+                     crs="EPSG:25832").to_file(root / "geodata" / "stadtteile.gpkg", layer="stt")
+    (root / "geodata" / "sozialdaten.csv").write_bytes(blocks["sozialdaten.csv"].encode("cp1252"))
+    for name in ("stadtteile.toml", "sozialdaten.toml"):
+        (root / "layers" / name).write_text(blocks[name], encoding="utf-8")
+    write_settings(root, "min_cases = 1200\n[index]\nmin_population = 300\n")
+
+    dataset = load(root)
+
+    assert dataset.years == [2022, 2023]
+    assert dataset.population_in(2022).to_dict() == {"01": 10315.0, "02": 18870.0}
+    assert ("02", 2022) not in values_of(dataset, "kinderarmut")  # -9999 is missing
+    assert values_of(dataset, "alq_chg")[("01", 2023)] == -0.6
+    sgb2 = dataset.indicators[dataset.indicators["indicator"] == "sgb2"]
+    assert sgb2["suppressed"].tolist() == [False, False, True]  # 1.204, 2.310 kept; 1.180 not
+    city = city_reference(dataset.indicators, dataset.population_table, dataset.indicator_meta)
+    city = city.set_index(["indicator", "year"])["value"]
+    assert city[("alq", 2022)] == pytest.approx((7.9 * 10315 + 12.3 * 18870) / (10315 + 18870))
+    assert city[("kinderarmut", 2022)] == pytest.approx(21.3)  # Nord's -9999 stays out
+    assert city[("ew", 2022)] == 10315 + 18870
