@@ -56,7 +56,9 @@ class Dataset:
     Attributes
     ----------
     areas
-        ``key, name, parent, population, geometry``; sorted by key.
+        ``key, name, parent, population, geometry``; sorted by key. With a
+        ``population_indicator`` in the areas spec, ``population`` is each
+        area's latest known number of residents from it.
     indicators
         Long table ``area_key, indicator, year, value, suppressed``; a suppressed
         value (fewer cases than ``settings.min_cases``) is NaN with ``suppressed`` True.
@@ -345,10 +347,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
                    "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
     population = population_by_year(areas, indicators, areas_spec.population_indicator)
-    if areas_spec.columns.population is None and areas_spec.population_indicator:
-        # Pages that show one number of residents (profile, coverage table) show the latest year's.
+    if areas_spec.population_indicator:
+        # Pages that show one number of residents (profile, coverage table) show the latest
+        # year's, as the index and the rates per 1,000 of that year do.
         latest = population.dropna(subset=["population"]).sort_values("year").groupby("area_key").last()
-        areas["population"] = areas["key"].map(latest["population"]).astype(float)
+        areas["population"] = areas["key"].map(latest["population"]).astype(float).fillna(
+            areas["population"])
     _report_population(areas, population, areas_spec, report)
     _check_population_needed(catalog, areas, population, len(catalog.sites) > 0, report)
 
