@@ -534,3 +534,16 @@ def test_the_readme_worked_example_loads_with_spec_settings_alone(tmp_path):
     assert city[("alq", 2022)] == pytest.approx((7.9 * 10315 + 12.3 * 18870) / (10315 + 18870))
     assert city[("kinderarmut", 2022)] == pytest.approx(21.3)  # Nord's -9999 stays out
     assert city[("ew", 2022)] == 10315 + 18870
+
+
+@pytest.mark.parametrize("key", ["population_indicator", "missing", "year_format", "year",
+                                 "aggregate", "base", "change_of", "change_years", "cases"])
+def test_every_key_for_a_citys_own_files_is_documented_in_the_readme_and_the_init_template(key):
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    template = "\n".join(path.read_text(encoding="utf-8")
+                         for path in sorted((root / "geodash" / "template" / "layers").glob("*.toml")))
+    section = readme[readme.index("## Bring your own city"):readme.index("## The social index")]
+
+    assert f"{key} =" in section or f"`{key}`" in section
+    assert f"{key} " in template
