@@ -547,3 +547,32 @@ def test_every_key_for_a_citys_own_files_is_documented_in_the_readme_and_the_ini
 
     assert f"{key} =" in section or f"`{key}`" in section
     assert f"{key} " in template
+
+
+# --- year codes, for any date ---
+
+RENDER = {"YYYY": "%Y", "YYYYMM": "%Y%m", "YYYY-MM-DD": "%Y-%m-%d", "DD.MM.YYYY": "%d.%m.%Y"}
+
+
+@pytest.mark.parametrize("year_format", list(RENDER))
+def test_any_date_written_in_a_year_format_gives_its_year(year_format):
+    import datetime
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from geodash.catalog import Settings
+    from geodash.load import _years
+    from geodash.sources import Table
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(st.dates(datetime.date(1950, 1, 1), datetime.date(2100, 12, 31)),
+                    min_size=1, max_size=5))
+    def check(dates):
+        texts = pd.Series([d.strftime(RENDER[year_format]) for d in dates])
+        table = Table(frame=pd.DataFrame({"Jahr": texts}), path=Path("t.csv"), separator=";",
+                      rows=tuple(range(2, len(texts) + 2)))
+        years = _years(texts, table, Settings(), "Jahr", year_format)
+        assert years.tolist() == [d.year for d in dates]
+
+    check()
