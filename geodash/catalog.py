@@ -124,15 +124,12 @@ class AreaColumns(_Spec):
 
 
 class AreasSpec(_LayerSpec):
-    """Polygons with a key and a name: Stadtteile, Ortsbezirke, statistical blocks.
-
-    ``population_indicator`` names an indicator (of any indicators spec) whose
-    values are the residents per area and year, for cities whose boundaries
-    carry no population.
-    """
+    """Polygons with a key and a name: Stadtteile, Ortsbezirke, statistical blocks."""
 
     kind: Literal["areas"]
     columns: AreaColumns
+    # The id of an indicator (of any indicators spec) holding the residents per area and
+    # year, for boundaries that carry no population (or only one year's).
     population_indicator: str | None = None
 
 
