@@ -12,7 +12,7 @@ import pandas as pd
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.analysis.social_index import INDEX_METHODS
-from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text, parse_spec
+from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
 from geodash.errors import DataError, SpecError
 from geodash.load import (
     WGS84,
@@ -22,6 +22,7 @@ from geodash.load import (
     load_sites,
     load_zones,
 )
+from geodash.population import check_population_needed, population_by_year, report_population
 from geodash.report import ReportBuilder, ValidationReport
 
 # A site further than this from every area is not "just outside the city":
@@ -203,101 +204,6 @@ def _check_index_settings(catalog: Catalog) -> None:
                         fix="choose a registered method.")
 
 
-POPULATION_COLUMNS = ["area_key", "year", "population"]
-
-
-def population_by_year(areas: pd.DataFrame, indicators: pd.DataFrame,
-                       indicator: str | None) -> pd.DataFrame:
-    """Residents per area and year: the named indicator's value, else the areas' own column.
-
-    Parameters
-    ----------
-    areas
-        ``key, population`` (the areas' own column, NaN where the file has none).
-    indicators
-        Long table ``area_key, indicator, year, value``; its years are the years returned.
-    indicator
-        The id of the indicator holding residents per area and year, or ``None``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``area_key, year, population`` for every area and year (NaN where unknown).
-
-    Examples
-    --------
-    >>> areas = pd.DataFrame({"key": ["a", "b"], "population": [100.0, None]})
-    >>> ind = pd.DataFrame({"area_key": ["a", "b", "a"], "indicator": ["ew", "ew", "x"],
-    ...                     "year": [2020, 2020, 2021], "value": [120.0, 80.0, 1.0]})
-    >>> population_by_year(areas, ind, "ew")["population"].tolist()
-    [120.0, 80.0, 100.0, nan]
-    """
-    years = sorted(int(y) for y in indicators["year"].unique())
-    grid = pd.MultiIndex.from_product([list(areas["key"]), years], names=["area_key", "year"])
-    own = areas.set_index("key")["population"].astype(float)
-    table = pd.DataFrame(index=grid).reset_index()
-    table["population"] = table["area_key"].map(own).astype(float)
-    if indicator is not None:
-        given = (indicators[indicators["indicator"] == indicator]
-                 .set_index(["area_key", "year"])["value"].astype(float))
-        from_table = pd.Series(given.reindex(grid).to_numpy(), index=table.index, dtype=float)
-        table["population"] = from_table.fillna(table["population"])
-    return table.sort_values(["year", "area_key"], kind="stable").reset_index(drop=True)[
-        POPULATION_COLUMNS]
-
-
-def _report_population(areas: pd.DataFrame, population: pd.DataFrame, spec, report: ReportBuilder) -> None:
-    """Say which areas and years have no residents: their index and rates per 1,000 stay empty."""
-    source = (f"indicator {spec.population_indicator!r}" if spec.population_indicator
-              else f"column {spec.columns.population!r}" if spec.columns.population else "")
-    if areas["population"].isna().any() and (spec.columns.population or not spec.population_indicator):
-        missing = areas.loc[areas["population"].isna(), "name"].tolist()
-        report.add("notice", "areas", spec.file, source,
-                   f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
-    if spec.population_indicator and len(population):
-        known = population.groupby("year")["population"].count()
-        empty = known[known == 0].index.tolist()
-        if empty:
-            report.add("notice", "areas", spec.file, source,
-                       f"no residents for the year(s) {', '.join(map(str, empty))}: the index with "
-                       "min_population or weights and sites per 1,000 stay empty there")
-
-
-def _check_population_needed(catalog: Catalog, areas: pd.DataFrame, population: pd.DataFrame,
-                             has_sites: bool, report: ReportBuilder) -> None:
-    """A setting that needs residents where the workspace has none is an error, never an empty result."""
-    if areas["population"].notna().any() or population["population"].notna().any():
-        return
-    areas_file = catalog.areas[0].name
-    how = (f'name the residents per area in {areas_file}: columns.population (a column of the '
-           'areas file) or population_indicator = "<id>" (an indicator with the residents per '
-           "area and year)")
-    index = catalog.settings.index
-    needs = [("index.min_population", index.min_population > 0,
-              "or set min_population = 0 in [index]"),
-             ("index.weighted", index.weighted, "or set weighted = false in [index]"),
-             ("[coverage]", has_sites and "coverage" in catalog.settings.model_fields_set,
-              "or remove the [coverage] section")]
-    for key, needed, alternative in needs:
-        if needed:
-            raise SpecError(
-                f"{key} needs the residents per area, but the workspace has none: the areas "
-                f"spec {areas_file} names no population.",
-                file=_settings_file(catalog), where=f"key {key}", fix=f"{how}; {alternative}.")
-    if has_sites:
-        report.add("notice", "areas", catalog.areas[1].file, "",
-                   "no residents per area: sites per 1,000 residents and the need–offer gap stay "
-                   f"empty ({how})")
-
-
-def _settings_file(catalog: Catalog) -> Path:
-    """The workspace settings spec (``kind = "workspace"``), for messages."""
-    for path in catalog.spec_files:
-        if isinstance(parse_spec(path), Settings):
-            return path
-    return catalog.workspace / "layers" / "workspace.toml"
-
-
 def build_dataset(catalog: Catalog) -> Dataset:
     """Read, validate and join every layer of a catalog into a :class:`Dataset`.
 
@@ -353,8 +259,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
         latest = population.dropna(subset=["population"]).sort_values("year").groupby("area_key").last()
         areas["population"] = areas["key"].map(latest["population"]).astype(float).fillna(
             areas["population"])
-    _report_population(areas, population, areas_spec, report)
-    _check_population_needed(catalog, areas, population, len(catalog.sites) > 0, report)
+    report_population(areas, population, areas_spec, report)
+    check_population_needed(catalog, areas, population, len(catalog.sites) > 0, report)
 
     metric_areas = areas.to_crs(settings.metric_crs)
     site_frames = []
