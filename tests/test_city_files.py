@@ -576,3 +576,44 @@ def test_any_date_written_in_a_year_format_gives_its_year(year_format):
         assert years.tolist() == [d.year for d in dates]
 
     check()
+
+
+# --- German numbers in every numeric column ---
+
+
+@pytest.mark.parametrize(("x", "y"), [("456.500", "5.481.500"), ("456.500,0", "5.481.500,0")])
+def test_projected_coordinates_with_thousands_dots_are_read_as_metres(grid_workspace, x, y):
+    edit(grid_workspace / "data" / "sites.csv", "s1;QM Nordwest;qm;456500;5481500",
+         f"s1;QM Nordwest;qm;{x};{y}")
+    edit(grid_workspace / "data" / "sites.csv", "s2;Kurs Nordwest;kurs;456250;5481750",
+         "s2;Kurs Nordwest;kurs;456.250;5.481.750")
+
+    dataset = load(grid_workspace)
+
+    metric = dataset.sites_metric.set_index("site_id").geometry
+    assert (metric["s1"].x, metric["s1"].y) == pytest.approx((456500, 5481500))
+    assert dataset.sites.set_index("site_id").loc["s1", "area_key"] == "01"
+
+
+def test_degrees_with_three_decimals_are_not_taken_for_thousands(grid_workspace):
+    sites = grid_workspace / "layers" / "sites.toml"
+    edit(sites, 'geometry = "xy"\ncrs = "EPSG:25832"', 'geometry = "lonlat"')
+    (grid_workspace / "data" / "sites.csv").write_text(
+        "ID;Name;Art;X;Y\ns1;QM;qm;8.413;49.494\n", encoding="utf-8")
+
+    dataset = load(grid_workspace)
+
+    point = dataset.sites.geometry.iloc[0]
+    assert (point.x, point.y) == pytest.approx((8.413, 49.494))
+
+
+def test_residents_written_with_thousands_dots_in_the_boundaries_are_whole_numbers(grid_workspace):
+    path = grid_workspace / "data" / "grid.geojson"
+    text = path.read_text(encoding="utf-8")
+    for pop in (1000, 2000, 3000, 4000):
+        text = text.replace(f'"ew": {pop}', f'"ew": "{pop // 1000}.{pop % 1000:03d}"')
+    path.write_text(text, encoding="utf-8")
+
+    dataset = load(grid_workspace)
+
+    assert dataset.areas["population"].tolist() == [1000.0, 2000.0, 3000.0, 4000.0]
