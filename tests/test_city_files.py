@@ -617,3 +617,11 @@ def test_residents_written_with_thousands_dots_in_the_boundaries_are_whole_numbe
     dataset = load(grid_workspace)
 
     assert dataset.areas["population"].tolist() == [1000.0, 2000.0, 3000.0, 4000.0]
+
+
+def test_missing_markers_may_be_written_as_toml_numbers_and_are_trimmed(grid_workspace):
+    set_table_key(grid_workspace, 'missing = [-9999, " -999 ", 99999.0]')
+
+    (_, spec), = [item for item in load_catalog(grid_workspace).indicators]
+
+    assert spec.missing == ["-9999", "-999", "99999"]
