@@ -625,3 +625,29 @@ def test_missing_markers_may_be_written_as_toml_numbers_and_are_trimmed(grid_wor
     (_, spec), = [item for item in load_catalog(grid_workspace).indicators]
 
     assert spec.missing == ["-9999", "-999", "99999"]
+
+
+# --- the demo: each rate's city value rests on its own base ---
+
+
+@pytest.mark.parametrize(("indicator", "rate_column", "base_column"), [
+    ("alq", "Arbeitslosenquote (%)", "Einwohner 15 bis unter 65 J."),
+    ("langzeit_alq", "Anteil Langzeitarbeitslose an Arbeitslosen (%)", "Arbeitslose"),
+    ("kinderarmut", "SGB-II-Quote unter 15 J. (%)", "Kinder unter 15 J."),
+])
+def test_demo_city_values_are_weighted_by_each_rates_own_base(indicator, rate_column, base_column):
+    import csv
+
+    root = Path(__file__).resolve().parents[1]
+    with (root / "geodata" / "indikatoren.csv").open(encoding="cp1252", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["Jahr"] == "2023"]
+    rate = [float(r[rate_column].replace(",", ".")) for r in rows]
+    base = [float(r[base_column].replace(".", "")) for r in rows]
+    expected = sum(v * w for v, w in zip(rate, base, strict=True)) / sum(base)
+
+    dataset = load(root)
+    city = city_reference(dataset.indicators, dataset.population_table, dataset.indicator_meta)
+
+    value = city.set_index(["indicator", "year"]).loc[(indicator, 2023)]
+    assert value["method"] == "weighted_mean"
+    assert value["value"] == pytest.approx(expected)
