@@ -392,6 +392,7 @@ def write_indicator_csv(values: pd.DataFrame, path: Path) -> None:
 SCHULEINGANG_CODES = {
     "sprachfoerderung": "Sprachförderbedarf bei der Schuleingangsuntersuchung (%)",
     "uebergewicht": "Übergewicht (inkl. Adipositas) bei der Schuleingangsuntersuchung (%)",
+    "untersuchte": "Untersuchte Kinder (Anzahl): die Bezugsgröße beider Anteile",
 }
 SCHULEINGANG_TITLE = (
     "Schuleingangsuntersuchung nach Stadtteilen 2019–2023 "
@@ -419,6 +420,8 @@ def build_schuleingang_values(rng: np.random.Generator) -> pd.DataFrame:
             gewicht += rng.normal(0.0, 0.8 * noise_scale)
             rows.append((st.key, "sprachfoerderung", year, round(float(np.clip(sprach, 2, 90)), 1)))
             rows.append((st.key, "uebergewicht", year, round(float(np.clip(gewicht, 2, 40)), 1)))
+            # The base of both shares; no random draw, so the shares above stay as they were.
+            rows.append((st.key, "untersuchte", year, round(children * (1 + 0.006 * t))))
     return pd.DataFrame(rows, columns=["Stadtteil", "Merkmal", "Jahr", "Wert"])
 
 
