@@ -512,10 +512,12 @@ def test_the_readme_worked_example_loads_with_spec_settings_alone(tmp_path):
     root = tmp_path / "musterstadt"
     (root / "layers").mkdir(parents=True)
     (root / "geodata").mkdir()
-    gpd.GeoDataFrame({"STT_NR": ["1", "2"], "STT_NAME": ["Altstadt", "Nord"]},
+    # STB and stadtbezirke.csv serve an example that also names the parent level.
+    gpd.GeoDataFrame({"STT_NR": ["1", "2"], "STT_NAME": ["Altstadt", "Nord"], "STB": ["1", "1"]},
                      geometry=[box(456000, 5480000, 457000, 5481000),
                                box(457000, 5480000, 458000, 5481000)],
                      crs="EPSG:25832").to_file(root / "geodata" / "stadtteile.gpkg", layer="stt")
+    (root / "geodata" / "stadtbezirke.csv").write_text("STB;STB_NAME\n1;Mitte\n", encoding="utf-8")
     (root / "geodata" / "sozialdaten.csv").write_bytes(blocks["sozialdaten.csv"].encode("cp1252"))
     for name in ("stadtteile.toml", "sozialdaten.toml"):
         (root / "layers" / name).write_text(blocks[name], encoding="utf-8")
