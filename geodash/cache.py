@@ -26,7 +26,7 @@ from geodash.report import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: areas carry parent_name
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 
@@ -44,7 +44,11 @@ def cache_key(catalog: Catalog) -> str:
     from geodash import __version__
 
     digest = hashlib.sha256(f"geodash {__version__} cache {FORMAT_VERSION}\n".encode())
-    data_files = sorted({catalog.path(spec) for _, spec in catalog_layers(catalog)})
+    data_files = {catalog.path(spec) for _, spec in catalog_layers(catalog)}
+    parent = catalog.areas[1].parent
+    if parent and parent.names and (catalog.workspace / parent.names.file).is_file():
+        data_files.add(catalog.workspace / parent.names.file)  # the parent names table
+    data_files = sorted(data_files)
     for path in [*sorted(catalog.spec_files), *data_files]:
         digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0")
         with path.open("rb") as handle:
@@ -98,6 +102,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         report=ValidationReport(tuple(Finding(**f) for f in meta["findings"])),
         layers=layers,
         population_grid=grid,
+        unit=catalog.areas[1].unit,
+        parent_unit=catalog.areas[1].parent_unit,
         population_table=tables["population_table"],
     )
 

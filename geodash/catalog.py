@@ -123,20 +123,118 @@ class AreaColumns(_Spec):
     population: str | None = None
 
 
+class Word(_Spec):
+    """A noun in singular and plural, German and (optionally) English: the city's word for its areas."""
+
+    singular: Text
+    plural: Text
+
+    _normalise = field_validator("singular", "plural", mode="before")(_text)
+
+    def form(self, lang: str = "de", *, plural: bool = False, capital: bool = True) -> str:
+        """The word in ``lang`` (English falls back to German), singular or plural.
+
+        ``capital=False`` lower-cases the first letter of an English word
+        ("planning area" in a sentence); German nouns keep their capital.
+
+        Examples
+        --------
+        >>> DEFAULT_UNIT.form("en", plural=True), DEFAULT_UNIT.form("de", capital=False)
+        ('Districts', 'Stadtteil')
+        """
+        text = (self.plural if plural else self.singular).get(lang)
+        if not text:
+            return text
+        if capital:
+            return text[0].upper() + text[1:]
+        return text if lang == "de" else text[0].lower() + text[1:]
+
+
+# The defaults when a spec names no unit (documented in the README).
+DEFAULT_UNIT = Word(singular=Text(de="Stadtteil", en="district"),
+                    plural=Text(de="Stadtteile", en="districts"))
+DEFAULT_PARENT_UNIT = Word(singular=Text(de="Bezirk", en="borough"),
+                           plural=Text(de="Bezirke", en="boroughs"))
+
+
+class ParentNames(_Spec):
+    """A small lookup table of the parent level: its key and its name, e.g. ``geodata/bezirke.csv``."""
+
+    file: str
+    key: str = "key"
+    name: str = "name"
+
+    @field_validator("file")
+    @classmethod
+    def _relative_file(cls, value: str) -> str:
+        return _LayerSpec._relative_file(value)
+
+
+class AreaParent(_Spec):
+    """The level above the areas (Bezirk, Ortsbezirk): its key column, its names and its word.
+
+    The names come from a column of the areas file (``name_column``) or from a
+    lookup table (``names``: a path, read with the columns ``key`` and ``name``,
+    or ``{ file = …, key = …, name = … }``); without either the key is shown.
+    """
+
+    column: str | None = None
+    name_column: str | None = None
+    names: ParentNames | None = None
+    unit: Word = DEFAULT_PARENT_UNIT
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _names_file(cls, value: object) -> object:
+        return {"file": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_source_of_names(self) -> AreaParent:
+        if self.name_column and self.names:
+            raise ValueError("give the parent names either as name_column or as a names table, not both")
+        return self
+
+
 class AreasSpec(_LayerSpec):
-    """Polygons with a key and a name: Stadtteile, Ortsbezirke, statistical blocks."""
+    """Polygons with a key and a name: Stadtteile, Ortsbezirke, statistical blocks.
+
+    ``unit`` is the city's word for one and for several areas (default
+    Stadtteil/Stadtteile, district/districts); ``[parent]`` the level above.
+    """
 
     kind: Literal["areas"]
     columns: AreaColumns
+    unit: Word = DEFAULT_UNIT
+    parent: AreaParent | None = None
     # The id of an indicator (of any indicators spec) holding the residents per area and
     # year, for boundaries that carry no population (or only one year's).
     population_indicator: str | None = None
+
+    @model_validator(mode="after")
+    def _one_parent_column(self) -> AreasSpec:
+        if self.parent and self.parent.column and self.columns.parent \
+                and self.parent.column != self.columns.parent:
+            raise ValueError(f"columns.parent ({self.columns.parent!r}) and parent.column "
+                             f"({self.parent.column!r}) differ; keep one of them")
+        if self.parent and (self.parent.name_column or self.parent.names) and not self.parent_column:
+            raise ValueError("parent names need the parent key column: set parent.column")
+        return self
+
+    @property
+    def parent_column(self) -> str | None:
+        """The parent key column, from ``[parent] column`` or the older ``columns.parent``."""
+        return (self.parent.column if self.parent else None) or self.columns.parent
+
+    @property
+    def parent_unit(self) -> Word:
+        """The word for the parent level (default Bezirk/Bezirke, borough/boroughs)."""
+        return self.parent.unit if self.parent else DEFAULT_PARENT_UNIT
 
 
 # Columns of the exported districts layer (analysis.districts) that an indicator id would
 # collide with: the join would fail or export two columns of one name.
 RESERVED_INDICATOR_IDS = frozenset({
-    "key", "name", "parent", "population", "year", "geometry", "zones", "zone_share",
+    "key", "name", "parent", "parent_name", "population", "year", "geometry", "zones", "zone_share",
     "status_index", "status_class", "dynamics_index", "dynamics_class", "summary", "gap",
 })
 RESERVED_INDICATOR_PREFIXES = re.compile(r"^(sites_|per1000_|share\d+_)")

@@ -43,7 +43,13 @@ def cmd_info(args: argparse.Namespace) -> int:
     """Print the layers, counts and indicators with their years."""
     ds = load_workspace(args.workspace)
     print(f"{ds.settings.name} ({ds.workspace})")
-    print(f"Areas:      {len(ds.areas)}  (population {ds.areas['population'].sum():,.0f})")
+    # The CLI speaks English: the city's English words for its areas (German when none given).
+    units = ds.unit.form("en", plural=True)
+    n_parents = ds.areas["parent"].dropna().nunique()
+    in_parents = (f" in {n_parents} {ds.parent_unit.form('en', plural=True, capital=False)}"
+                  if n_parents else "")
+    print(f"{units + ':':<11} {len(ds.areas)}{in_parents}  "
+          f"(population {ds.areas['population'].sum():,.0f})")
     print(f"Sites:      {len(ds.sites)} in {len(ds.categories)} categories")
     for code in ds.categories:
         n = int((ds.sites["category"] == code).sum())
@@ -66,7 +72,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     frame = build_layer(dataset, args.layer, args.year)
     output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
     write_layer(frame, output, args.format, german=args.german)
-    print(f"Wrote {len(frame)} {args.layer} to {output}", file=sys.stderr)
+    what = dataset.unit.form("en", plural=True, capital=False) if args.layer == "districts" else args.layer
+    print(f"Wrote {len(frame)} {what} to {output}", file=sys.stderr)
     return 0
 
 

@@ -11,8 +11,18 @@ import pandas as pd
 
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
+from geodash.analysis.labels import area_labels, repeated_names
 from geodash.analysis.social_index import INDEX_METHODS
-from geodash.catalog import Catalog, Category, IndicatorSpec, Settings, Text
+from geodash.catalog import (
+    DEFAULT_PARENT_UNIT,
+    DEFAULT_UNIT,
+    Catalog,
+    Category,
+    IndicatorSpec,
+    Settings,
+    Text,
+    Word,
+)
 from geodash.errors import DataError, SpecError
 from geodash.load import (
     WGS84,
@@ -57,7 +67,8 @@ class Dataset:
     Attributes
     ----------
     areas
-        ``key, name, parent, population, geometry``; sorted by key. With a
+        ``key, name, parent, parent_name, population, geometry``; sorted by key.
+        Names may repeat: identify areas by key, show :attr:`area_labels`. With a
         ``population_indicator`` in the areas spec, ``population`` is each
         area's latest known number of residents from it.
     indicators
@@ -76,6 +87,9 @@ class Dataset:
         Site category code to its label and colour, in display order.
     report
         What was repaired, left out or noticed during the load.
+    unit, parent_unit
+        The city's words for one area and for the level above (from the areas
+        spec); :func:`geodash.web.i18n.area_word` picks one for a text.
     population_table
         Long table ``area_key, year, population``: the residents of every area
         in every year of :attr:`years`, from the indicator the areas spec names
@@ -95,6 +109,8 @@ class Dataset:
     report: ValidationReport
     layers: tuple[LayerInfo, ...] = field(default=())
     population_grid: gpd.GeoDataFrame | None = None
+    unit: Word = DEFAULT_UNIT
+    parent_unit: Word = DEFAULT_PARENT_UNIT
     population_table: pd.DataFrame | None = None
 
     def population_in(self, year: int | None) -> pd.Series:
@@ -176,6 +192,15 @@ class Dataset:
         """The name of the area with ``key``."""
         return str(self.areas.loc[self.areas["key"] == key, "name"].iloc[0])
 
+    @cached_property
+    def area_labels(self) -> pd.Series:
+        """Display label per area key, unique even where names repeat (see :mod:`geodash.analysis.labels`)."""
+        return area_labels(self.areas)
+
+    def area_label(self, key: str) -> str:
+        """The display label of the area with ``key``: its name, or "Name (Bezirk)" where it repeats."""
+        return str(self.area_labels.get(key, key))
+
     def category_label(self, code: str, lang: str = "de") -> str:
         """The label of a site category, or its code if the spec gives none."""
         category = self.categories.get(code)
@@ -204,6 +229,15 @@ def _check_index_settings(catalog: Catalog) -> None:
                         fix="choose a registered method.")
 
 
+def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
+    repeated = repeated_names(areas)
+    if repeated:
+        listed = "; ".join(f"{name} (keys {', '.join(keys)})" for name, keys in list(repeated.items())[:10])
+        report.add("notice", "areas", file, "",
+                   f"{len(repeated)} name(s) used by more than one area, told apart by the parent's "
+                   f"name or the key wherever areas are shown: {listed}")
+
+
 def build_dataset(catalog: Catalog) -> Dataset:
     """Read, validate and join every layer of a catalog into a :class:`Dataset`.
 
@@ -219,8 +253,10 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
-    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
+    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report,
+                       workspace=catalog.workspace)
     info("areas", areas_path, areas_spec, len(areas))
+    _note_repeated_names(areas, areas_spec.file, report)
     keys = set(areas["key"])
     reference = settings.index.reference or []
     if set(reference) - keys:
@@ -248,7 +284,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
                        "has no values at all")
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
-        names = areas.set_index("key").loc[without, "name"].tolist()
+        names = area_labels(areas).loc[without].tolist()
         report.add("notice", "indicators", ", ".join(spec.file for _, spec in catalog.indicators),
                    "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
@@ -321,6 +357,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
         report=report.freeze(),
         layers=tuple(layers),
         population_grid=grid,
+        unit=areas_spec.unit,
+        parent_unit=areas_spec.parent_unit,
         population_table=population,
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.

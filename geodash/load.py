@@ -178,11 +178,22 @@ def _check_area_of_use(areas: gpd.GeoDataFrame, metric_crs: str, file: Path) -> 
         )
 
 
-def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBuilder) -> gpd.GeoDataFrame:
-    """Read the areas layer: ``key, name, parent, population, geometry`` in WGS84."""
+def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBuilder,
+               *, workspace: Path | None = None) -> gpd.GeoDataFrame:
+    """Read the areas layer: ``key, name, parent, parent_name, population, geometry`` in WGS84.
+
+    ``workspace`` resolves the parent's names table (``[parent] names``); it
+    defaults to the folder above the areas file's folder.
+    """
     frame = read_vector(path, layer=spec.layer, crs=spec.crs)
     cols = spec.columns
     _require_columns(cols.model_dump(), list(frame.columns), path, "the areas spec")
+    for key in ("column", "name_column"):
+        column = getattr(spec.parent, key) if spec.parent else None
+        if column is not None and column not in frame.columns:
+            shown = ", ".join(repr(c) for c in frame.columns if c != "geometry")
+            raise DataError(f"has no column {column!r} (named as parent.{key} in the areas spec).",
+                            file=path, fix=f"use one of the file's columns: {shown}.")
     _check_coordinates(frame, path)
     if frame.empty:
         raise DataError("has no features.", file=path, fix="check that the right file or layer is named.")
@@ -230,20 +241,66 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
             raise DataError("has a negative population.", file=path,
                             where=f"{_feature(pos)} ({labels.iloc[pos]})", fix="correct the value.")
     parent = (
-        frame[cols.parent].astype("string").str.strip().astype(object)
-        if cols.parent else pd.Series(None, index=frame.index, dtype=object)
+        frame[spec.parent_column].astype("string").str.strip().astype(object)
+        if spec.parent_column else pd.Series(None, index=frame.index, dtype=object)
     )
+    parent_name = _parent_names(spec, frame, parent, workspace or path.parent.parent, report)
     areas = gpd.GeoDataFrame(
         {
             "key": keys.astype(str).to_numpy(),
             "name": labels.to_numpy(),
             "parent": parent.to_numpy(),
+            "parent_name": parent_name.to_numpy(),
             "population": population.to_numpy(dtype=float),
         },
         geometry=gpd.GeoSeries(geometry.values, crs=frame.crs),
     ).to_crs(WGS84)
     _check_area_of_use(areas, settings.metric_crs, path)
     return areas.sort_values("key", kind="stable").reset_index(drop=True)
+
+
+def _parent_match(keys: pd.Series) -> pd.Series:
+    """Parent keys as comparable text: "8", "08" and " 08 " are one Bezirk."""
+    text = keys.astype("string").str.strip()
+    numeric = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    return text.where(~numeric, text.str.lstrip("0").replace("", "0")).astype(object)
+
+
+def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, workspace: Path,
+                  report: ReportBuilder) -> pd.Series:
+    """The parent's name per area, from a column of the areas file or a lookup table; else None."""
+    none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if spec.parent is None or not (spec.parent.name_column or spec.parent.names):
+        return none
+    if spec.parent.name_column:
+        names = frame[spec.parent.name_column].astype("string").str.strip()
+        return _text_or_none(names.where(names != ""))
+    lookup = spec.parent.names
+    table_path = workspace / lookup.file
+    if not table_path.is_file():
+        raise DataError(f"names the parent names table {lookup.file!r}, which does not exist.",
+                        file=table_path, where="key parent.names",
+                        fix=f"put the table at {table_path} or correct the path (relative to the workspace).")
+    table = read_table(table_path).frame
+    _require_columns({"key": lookup.key, "name": lookup.name}, list(table.columns), table_path,
+                     "parent.names of the areas spec")
+    names = pd.Series(table[lookup.name].astype("string").str.strip().astype(object).to_numpy(),
+                      index=_parent_match(table[lookup.key]).to_numpy())
+    names = names[~names.index.duplicated()]
+    found = _parent_match(parent).map(names)
+    unmatched = sorted({str(p) for p in parent[found.isna() & parent.notna()]})
+    if unmatched:
+        report.add("notice", "areas", lookup.file, "",
+                   f"{len(unmatched)} parent key(s) without a name in the table, shown as keys: "
+                   + ", ".join(unmatched[:10]))
+    return _text_or_none(found)
+
+
+def _text_or_none(values: pd.Series) -> pd.Series:
+    """Text values with ``None`` (not NaN or ``<NA>``) for missing ones, as everywhere in a Dataset."""
+    out = values.astype(object).to_numpy(dtype=object, copy=True)
+    out[pd.isna(out)] = None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodash.analysis.labels import area_labels
 from geodash.catalog import AreasSpec, Catalog, Settings, parse_spec
 from geodash.errors import SpecError
 from geodash.report import ReportBuilder
@@ -67,7 +68,8 @@ def report_population(areas: pd.DataFrame, population: pd.DataFrame, spec: Areas
     source = (f"indicator {spec.population_indicator!r}" if spec.population_indicator
               else f"column {spec.columns.population!r}" if spec.columns.population else "")
     if areas["population"].isna().any() and (spec.columns.population or not spec.population_indicator):
-        missing = areas.loc[areas["population"].isna(), "name"].tolist()
+        # Labels, not names: two areas of one name must be told apart in the report too.
+        missing = area_labels(areas)[areas["population"].isna().to_numpy()].tolist()
         report.add("notice", "areas", spec.file, source,
                    f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     if spec.population_indicator and len(population):

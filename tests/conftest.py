@@ -202,3 +202,67 @@ def _private_dataset_cache(tmp_path_factory):
 
     os.environ["GEODASH_CACHE"] = str(tmp_path_factory.mktemp("geodash-cache"))
     yield
+
+
+# --- A workspace with repeated area names and the city's own words (issue 10, items 5 and 6) ---
+
+# Two "Schloßstraße" in different Bezirke (told apart by the Bezirk's name) and two "Mitte"
+# in the same Bezirk (told apart only by their key). Parent keys are written "01"/"02" in
+# the boundaries and "1"/"2" in the lookup table, as spreadsheets do.
+DUPLICATE_GRID = {
+    "01": ("Schloßstraße", "01", 1000, (0, 1)),
+    "02": ("Mitte", "01", 2000, (1, 1)),
+    "03": ("Schloßstraße", "02", 3000, (0, 0)),
+    "04": ("Mitte", "01", 4000, (1, 0)),
+}
+DUPLICATE_LABELS = {"01": "Schloßstraße (Nord)", "02": "Mitte (02)",
+                    "03": "Schloßstraße (Süd)", "04": "Mitte (04)"}
+BEZIRKE_CSV = "Bezirk;Bezirksname\n1;Nord\n2;Süd\n"
+
+DUPLICATE_AREAS_TOML = """
+kind = "areas"
+title = { de = "Planungsräume", en = "Planning areas" }
+file = "data/grid.geojson"
+key_format = { pad = 2 }
+[unit]
+singular = { de = "Planungsraum", en = "planning area" }
+plural = { de = "Planungsräume", en = "planning areas" }
+[columns]
+key = "nr"
+name = "name"
+population = "ew"
+[parent]
+column = "bezirk"
+names = { file = "data/bezirke.csv", key = "Bezirk", name = "Bezirksname" }
+unit = { singular = { de = "Bezirk", en = "borough" }, plural = { de = "Bezirke", en = "boroughs" } }
+"""
+
+# The sites of the grid, one category with a code as a state GIS exports it.
+JFE = "Jugendfreizeiteinrichtungen (JFE)"
+
+
+def make_duplicate_names_workspace(root: Path) -> Path:
+    """The 2×2 grid with repeated names, a Bezirk lookup table and a category code with spaces."""
+    make_grid_workspace(root)
+    features = [
+        {"type": "Feature", "properties": {"nr": key, "name": name, "bezirk": parent, "ew": pop},
+         "geometry": {"type": "Polygon", "coordinates": [square(ix, iy)]}}
+        for key, (name, parent, pop, (ix, iy)) in DUPLICATE_GRID.items()
+    ]
+    (root / "data" / "grid.geojson").write_text(json.dumps({
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+        "features": features,
+    }), encoding="utf-8")
+    (root / "data" / "bezirke.csv").write_text(BEZIRKE_CSV, encoding="utf-8")
+    (root / "layers" / "areas.toml").write_text(DUPLICATE_AREAS_TOML, encoding="utf-8")
+    sites = SITES_CSV.replace(";kurs;", f";{JFE};")
+    (root / "data" / "sites.csv").write_bytes(b"\xef\xbb\xbf" + sites.encode("utf-8"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def duplicate_dataset(tmp_path_factory):
+    """The duplicate-names workspace, loaded once for read-only tests."""
+    root = make_duplicate_names_workspace(tmp_path_factory.mktemp("dup") / "grid")
+    return build_dataset(load_catalog(root))

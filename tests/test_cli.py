@@ -40,7 +40,7 @@ def test_info_lists_counts_zones_and_indicator_years(grid_workspace, capsys):
     assert main(["info", str(grid_workspace)]) == 0
 
     out = capsys.readouterr().out
-    assert "Areas:      4  (population 10,000)" in out
+    assert "Districts:  4 in 2 boroughs  (population 10,000)" in out  # the default area words
     assert "Sites:      4 in 2 categories" in out
     assert "West (Soziale Stadt since 2005)" in out
     assert "Indicators: 2" in out

@@ -35,13 +35,14 @@ def districts_layer(
     Returns
     -------
     geopandas.GeoDataFrame
-        ``key, name, parent, population, year``, one numeric column per
+        ``key, name, parent, parent_name`` (when the areas have it),
+        ``population, year``, one numeric column per
         indicator id, ``sites_<category>`` and ``sites_total``,
         ``zone_share`` (share of the surface inside any programme area, 0–1;
         NaN for every area when the workspace has no zones layer)
         and ``zones`` (names of the programme areas it touches), geometry.
     """
-    out = areas[["key", "name", "parent", "population"]].copy()
+    out = areas[[c for c in ("key", "name", "parent", "parent_name", "population") if c in areas]].copy()
     out["year"] = year
     if year is not None:
         wide = indicators_wide(indicators, year, indicator_ids)

@@ -109,8 +109,8 @@ DYNAMICS_INDEX = Measure(
 OFFERS_PER_1000 = Measure(
     "per1000_total", Text(de="Angebote je 1.000 EW", en="Offers per 1,000 residents"),
     "je 1.000 EW", "resource", 2,
-    Text(de="Angebote aller Arten im Stadtteil je 1.000 Einwohnerinnen und Einwohner.",
-         en="Offers of every kind in the district per 1,000 residents."),
+    Text(de="Angebote aller Arten im Gebiet je 1.000 Einwohnerinnen und Einwohner.",
+         en="Offers of every kind in the area per 1,000 residents."),
     yearly=False, source=COVERAGE_SOURCE,
 )
 

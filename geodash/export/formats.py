@@ -6,6 +6,7 @@ a failed export never leaves a partial file.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -50,6 +51,28 @@ def _to_plain_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def column_labels(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """The labels of a layer's columns (``attrs["column_labels"]``, see :mod:`geodash.export.columns`)."""
+    return dict(frame.attrs.get("column_labels") or {})
+
+
+def write_column_labels(frame: pd.DataFrame, path: Path) -> Path | None:
+    """Write ``<file>.columns.csv`` beside an export: column, German and English label.
+
+    CSV and GeoJSON have no place for column metadata, so the labels go into
+    this small companion table (UTF-8 with BOM, as the CSV export). ``None``
+    when the layer has no labels.
+    """
+    labels = column_labels(frame)
+    if not labels:
+        return None
+    table = pd.DataFrame([{"column": col, "label_de": text.get("de", ""), "label_en": text.get("en", "")}
+                          for col, text in labels.items()])
+    target = path.with_name(path.name + ".columns.csv")
+    write_csv(table, target)
+    return target
+
+
 def write_csv(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
     """CSV that Excel opens: UTF-8 with BOM; ``german`` for ``;`` and decimal comma."""
     table = neutralise_formulas(_to_plain_table(frame))
@@ -74,12 +97,23 @@ def write_geojson(frame: pd.DataFrame, path: Path, *, german: bool = False) -> N
 
 
 def write_gpkg(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
-    """GeoPackage with one layer named after the file."""
-    pyogrio.write_dataframe(_require_geo(frame), path, driver="GPKG", layer=path.stem)
+    """GeoPackage with one layer named after the file; column labels in the layer's metadata.
+
+    The labels are JSON under the metadata item ``GEODASH_COLUMN_LABELS``
+    (``pyogrio.read_info(path)["layer_metadata"]``, QGIS: Layer Properties → Metadata).
+    """
+    labels = column_labels(frame)
+    metadata = {"GEODASH_COLUMN_LABELS": json.dumps(labels, ensure_ascii=False)} if labels else None
+    pyogrio.write_dataframe(_require_geo(frame), path, driver="GPKG", layer=path.stem,
+                            layer_metadata=metadata)
 
 
 def write_parquet(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
-    """GeoParquet (or plain Parquet for a table)."""
+    """GeoParquet (or plain Parquet for a table); column labels kept in the pandas ``attrs``.
+
+    pandas stores ``attrs`` in the file's schema metadata (``PANDAS_ATTRS``):
+    ``geopandas.read_parquet(path).attrs["column_labels"]``.
+    """
     frame.to_parquet(path, index=False)
 
 
@@ -98,12 +132,13 @@ class Format:
     suffix: str
     media_type: str
     write: Callable[..., None]
+    labels_beside: bool = False  # no metadata in the file: column labels go to <file>.columns.csv
 
 
 FORMATS: dict[str, Format] = {
-    "geojson": Format(".geojson", "application/geo+json", write_geojson),
+    "geojson": Format(".geojson", "application/geo+json", write_geojson, labels_beside=True),
     "gpkg": Format(".gpkg", "application/geopackage+sqlite3", write_gpkg),
-    "csv": Format(".csv", "text/csv", write_csv),
+    "csv": Format(".csv", "text/csv", write_csv, labels_beside=True),
     "parquet": Format(".parquet", "application/vnd.apache.parquet", write_parquet),
 }
 
@@ -129,6 +164,9 @@ def write_layer(frame: pd.DataFrame, path: str | Path, fmt: str, *, german: bool
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".geodash-") as tmp:
         partial = Path(tmp) / path.name
         spec.write(frame, partial, german=german)
+        companion = write_column_labels(frame, partial) if spec.labels_beside else None
+        if companion is not None:
+            os.replace(companion, path.with_name(companion.name))
         os.replace(partial, path)
     return path
 

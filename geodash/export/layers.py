@@ -17,6 +17,7 @@ from geodash.analysis.districts import (
 from geodash.analysis.social_index import IndexOptions
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
+from geodash.export.columns import safe_columns
 
 
 def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def _districts(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
     extra = district_analysis(dataset, year).reset_index(drop=True)
     geometry = layer.geometry
     joined = pd.concat([layer.drop(columns=geometry.name), extra], axis=1)
-    return gpd.GeoDataFrame(joined, geometry=geometry.values, crs=layer.crs)
+    return safe_columns(gpd.GeoDataFrame(joined, geometry=geometry.values, crs=layer.crs), dataset)
 
 
 def _catchments(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:

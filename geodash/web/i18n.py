@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geodash.dataset import Dataset
 
 Texts = Mapping[str, Mapping[str, str]]
 
@@ -65,3 +69,87 @@ DROPDOWN_LABELS = {
 def dropdown_labels(lang: str) -> dict[str, str]:
     """The texts a ``dcc.Dropdown`` shows by itself ("3 ausgewählt"), in the UI's language."""
     return dict(DROPDOWN_LABELS.get(lang, DROPDOWN_LABELS["de"]))
+
+
+def area_word(dataset: Dataset, lang: str = "de", *, plural: bool = False, capital: bool = True,
+              parent: bool = False) -> str:
+    """The city's own word for its areas (or, with ``parent``, for the level above).
+
+    Every text that names the unit takes it from here: "Planungsraum" in one
+    city, "Stadtteil" (the default) in another; never a hard-coded word.
+
+    Parameters
+    ----------
+    dataset
+        Its ``unit`` and ``parent_unit`` come from the areas spec.
+    lang
+        ``"de"`` or ``"en"``; English falls back to German when the spec gives none.
+    plural
+        The plural ("Planungsräume") instead of the singular.
+    capital
+        Start with a capital letter, as at the start of a sentence or heading.
+        German nouns always keep theirs; ``capital=False`` lower-cases only the
+        first letter of an English word ("planning area").
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from geodash.catalog import DEFAULT_PARENT_UNIT, DEFAULT_UNIT
+    >>> ds = SimpleNamespace(unit=DEFAULT_UNIT, parent_unit=DEFAULT_PARENT_UNIT)
+    >>> area_word(ds, "de", plural=True), area_word(ds, "en", capital=False)
+    ('Stadtteile', 'district')
+    >>> area_word(ds, "en", parent=True)
+    'Borough'
+    """
+    word = dataset.parent_unit if parent else dataset.unit
+    return word.form(lang, plural=plural, capital=capital)
+
+
+# Placeholders a text table may use for the area words; :func:`area_texts` fills them.
+AREA_PLACEHOLDERS = {
+    "{Unit}": {"plural": False, "capital": True},
+    "{unit}": {"plural": False, "capital": False},
+    "{Units}": {"plural": True, "capital": True},
+    "{units}": {"plural": True, "capital": False},
+    "{Parent}": {"plural": False, "capital": True, "parent": True},
+    "{parent_unit}": {"plural": False, "capital": False, "parent": True},
+}
+
+
+def area_texts(texts: Texts, dataset: Dataset) -> dict[str, dict[str, str]]:
+    """A page's text table with the city's area words put in for ``{Unit}``, ``{units}`` and the like.
+
+    Only these placeholders are replaced (plainly, not with ``str.format``), so
+    other placeholders such as ``{year}`` or Plotly's ``%{x}`` stay for later.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from geodash.catalog import DEFAULT_PARENT_UNIT, Text, Word
+    >>> unit = Word(singular=Text(de="Planungsraum", en="planning area"),
+    ...             plural=Text(de="Planungsräume", en="planning areas"))
+    >>> ds = SimpleNamespace(unit=unit, parent_unit=DEFAULT_PARENT_UNIT)
+    >>> area_texts({"de": {"t": "{Units} in {year}"}, "en": {"t": "All {units}: %{x}"}}, ds)
+    {'de': {'t': 'Planungsräume in {year}'}, 'en': {'t': 'All planning areas: %{x}'}}
+    """
+    out: dict[str, dict[str, str]] = {}
+    for lang, table in texts.items():
+        words = {token: area_word(dataset, lang, **form) for token, form in AREA_PLACEHOLDERS.items()}
+        localised = {}
+        for key, text in table.items():
+            for token, word in words.items():
+                if token in text:
+                    text = text.replace(token, word)
+            localised[key] = text
+        out[lang] = localised
+    return out
+
+
+def area_options(dataset: Dataset) -> list[dict[str, str]]:
+    """Dropdown options for picking areas: unique labels (sorted) as text, keys as values.
+
+    Two areas of one name stay two distinct options ("Schloßstraße (Mitte)",
+    "Schloßstraße (Süd)"), and a pick is always a key.
+    """
+    labels = dataset.area_labels.sort_values(kind="stable")
+    return [{"label": label, "value": key} for key, label in labels.items()]

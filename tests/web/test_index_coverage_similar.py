@@ -168,7 +168,7 @@ def test_compare_page_explains_an_impossible_comparison(grid_dataset):
     assert "nicht möglich" in text(find(page, compare_similar.GRID))
     none = compare.layout(grid_dataset, ViewState(
         areas=("01", "02"), year=2022, extra={"modus": "percent", "tol": "10"}))
-    assert "Kein anderer Stadtteil" in text(find(none, compare_similar.GRID))
+    assert "Keine anderen Stadtteile" in text(find(none, compare_similar.GRID))
 
 
 def test_similar_search_writes_the_picks_and_ignores_echoes(grid_dataset):

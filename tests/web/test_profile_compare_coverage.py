@@ -103,7 +103,7 @@ def test_trend_figure_has_district_and_city_per_indicator(grid_dataset):
 def test_profile_page_shows_the_district_its_indicators_sites_and_zones(grid_dataset):
     page = profile.layout(grid_dataset, ViewState(areas=("03",), year=2022))
     assert find(page, profile.TITLE).children == "Südwest"
-    assert "Ortsbezirk Süd · 3.000 Einwohnerinnen und Einwohner" in text(page)
+    assert "Bezirk Süd · 3.000 Einwohnerinnen und Einwohner" in text(page)  # default parent word
     index = text(find(page, profile_sections.INDEX))
     assert "Statusindex 2022: 0,45 – Status mittel" in index and "Rang 2 von 4" in index
     assert "Dynamikindex 2022: nicht berechenbar" in index

@@ -17,7 +17,6 @@ from geodash.web.figures.profile import (
     CITY_COLOR,
     SEPARATORS,
     TEMPLATE,
-    is_suppressed,
     population,
     values_as_of,
 )
@@ -79,7 +78,8 @@ def compare_table(dataset: Dataset, keys: list[str], year: int | None = None,
     -------
     pandas.DataFrame
         ``area_key, name, indicator, label, unit, decimals, year, value, z``,
-        one row per district and indicator that has a value in that year;
+        one row per area and indicator that has a value in that year (``name``
+        is the area's unique display label);
         ``z`` is positive where the district has more need than the mean.
 
     """
@@ -91,7 +91,7 @@ def compare_table(dataset: Dataset, keys: list[str], year: int | None = None,
     wide = current.pivot(index="area_key", columns="indicator", values="value")[ids]
     z = standardise(wide, dataset.indicator_meta, weights=population(dataset))
     ind_year = current.groupby("indicator")["year"].first()
-    names = dataset.areas.set_index("key")["name"]
+    names = dataset.area_labels
     rows = []
     for key in keys:
         for ind in ids:
@@ -162,7 +162,7 @@ def timeseries_figure(dataset: Dataset, keys: list[str], indicator: str | None,
     reference = city[city["indicator"] == indicator]
     unit = plotly_text(spec.unit)
     hover = f"%{{x}}: %{{y:,.{spec.decimals}f}} {unit}<extra>%{{fullData.name}}</extra>"
-    names = dataset.areas.set_index("key")["name"]
+    names = dataset.area_labels
     fig = go.Figure()
     for i, key in enumerate(keys):
         mine = part[part["area_key"] == key].sort_values("year")
@@ -209,7 +209,7 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
     -------
     pandas.DataFrame
         ``key, name, parent, year, value, rank, status, status_class,
-        status_rank, suppressed``, sorted by rank (1 = most need), districts
+        status_rank, suppressed``, sorted by rank (1 = most need), areas
         without a value last; ``suppressed`` marks values withheld because
         they rest on too few cases.
 
@@ -232,8 +232,10 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
         status, classes = frame["status_index"].astype(float), frame["status_class"]
     out = pd.DataFrame({
         "key": keys.to_numpy(),
-        "name": dataset.areas["name"].astype(str).to_numpy(),
-        "parent": dataset.areas["parent"].to_numpy(),
+        "name": keys.map(dataset.area_labels).to_numpy(),
+        # The parent's name where the spec gives names, else its key.
+        "parent": dataset.areas["parent_name"].where(dataset.areas["parent_name"].notna(),
+                                                     dataset.areas["parent"]).to_numpy(),
         "year": ind_year,
         "value": values.to_numpy(dtype=float),
         "rank": rank_areas(values, spec.polarity).to_numpy(),
@@ -241,7 +243,9 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
         "status_class": classes.to_numpy(),
         "status_rank": rank_areas(status, "need").to_numpy(),
     })
-    out["suppressed"] = [is_suppressed(current, k) for k in out["key"]]
+    withheld = (current.loc[current["suppressed"].astype(bool), "area_key"]
+                if "suppressed" in current.columns else pd.Series(dtype=object))
+    out["suppressed"] = out["key"].isin(withheld).to_numpy()
     out["rank"] = out["rank"].astype("Int64")
     out["status_rank"] = out["status_rank"].astype("Int64")
     out = out.sort_values(["rank", "name"], na_position="last", kind="stable")

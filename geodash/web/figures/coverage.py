@@ -15,7 +15,7 @@ from geodash.analysis.coverage import coverage_table, gap_cutoffs, need_offer_ga
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import area_texts, fmt_number, translate
 from geodash.web.text import plotly_texts
 
 NORMAL_COLOR = "#56B4E9"
@@ -27,7 +27,7 @@ TEXT = {
         "total": "Alle gewählten",
         "need": "Statusindex (MSS) {year}: 0 = Stadtmittel, höher = mehr Bedarf",
         "offers": "Angebote je 1.000 Einwohner/innen",
-        "districts": "Stadtteile",
+        "districts": "{Units}",
         "gap": "hoher Bedarf, wenige Angebote",
         "q_gap": "hoher Bedarf,<br>wenige Angebote",
         "q_covered": "hoher Bedarf,<br>viele Angebote",
@@ -41,7 +41,7 @@ TEXT = {
         "total": "All selected",
         "need": "Status index (MSS) {year}: 0 = city mean, higher = more need",
         "offers": "Offers per 1,000 residents",
-        "districts": "Districts",
+        "districts": "{Units}",
         "gap": "high need, few offers",
         "q_gap": "high need,<br>few offers",
         "q_covered": "high need,<br>many offers",
@@ -73,7 +73,8 @@ def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None) -
     Returns
     -------
     pandas.DataFrame
-        Indexed by area key (in the dataset's order): ``name, population``,
+        Indexed by area key (in the dataset's order): ``name`` (the unique
+        display label, :attr:`Dataset.area_labels`), ``population``,
         then per category ``count_<code>`` and ``per_1000_<code>``, and the
         sums ``count__total`` and ``per_1000__total``; per-1,000 values are
         NaN where the population is unknown or 0.
@@ -90,7 +91,7 @@ def _coverage_matrix(dataset: Dataset, codes: list[str]) -> pd.DataFrame:
     counts = long.pivot(index="area_key", columns="category", values="count")
     dens = long.pivot(index="area_key", columns="category", values="per_1000")
     out = pd.DataFrame(index=pd.Index(areas["key"], name="area_key"))
-    out["name"] = areas["name"].astype(str).to_numpy()
+    out["name"] = areas["key"].map(dataset.area_labels).to_numpy()
     out["population"] = areas["population"].astype(float).to_numpy()
     for code in codes:
         out[f"count_{code}"] = counts[code].reindex(out.index).fillna(0).astype(int)
@@ -200,6 +201,7 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
     trace, so the legend names them.
     """
     frame, need_cut, offer_cut = gap_frame(dataset, year, categories)
+    texts = area_texts(TEXT, dataset)
     fig = go.Figure()
     if frame.empty:
         fig.add_annotation(text=translate(TEXT, "no_data", lang), showarrow=False,
@@ -222,7 +224,7 @@ def coverage_scatter(dataset: Dataset, year: int | None = None,
         fig.add_trace(go.Scatter(
             x=part["need"], y=part["offers_per_1000"], text=plotly_texts(part["name"]),
             customdata=hover,
-            mode="markers+text", textposition=positions, name=translate(TEXT, label, lang),
+            mode="markers+text", textposition=positions, name=translate(texts, label, lang),
             marker={"color": color, "size": 12 if flagged else 9,
                     "line": {"color": "white", "width": 1}},
             hovertemplate="<b>%{text}</b><br>%{customdata}<extra></extra>",

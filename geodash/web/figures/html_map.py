@@ -20,15 +20,15 @@ import shapely
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import MapView, hover_rows, legend_rows, map_view
 from geodash.web.figures.map import DECIMALS, site_category_colors
-from geodash.web.i18n import translate
+from geodash.web.i18n import area_texts, translate
 from geodash.web.state import ViewState
 
 TEXT = {
-    "de": {"district": "Stadtteil", "name": "Name", "rank": "Rang", "category": "Art",
-           "programme": "Programm", "address": "Adresse", "districts": "Stadtteile",
+    "de": {"district": "{Unit}", "name": "Name", "rank": "Rang", "category": "Art",
+           "programme": "Programm", "address": "Adresse", "districts": "{Units}",
            "zones": "Programmgebiete", "made": "Erstellt mit geodash", "unit": "Einheit: {unit}"},
-    "en": {"district": "District", "name": "Name", "rank": "Rank", "category": "Category",
-           "programme": "Programme", "address": "Address", "districts": "Districts",
+    "en": {"district": "{Unit}", "name": "Name", "rank": "Rank", "category": "Category",
+           "programme": "Programme", "address": "Address", "districts": "{Units}",
            "zones": "Programme areas", "made": "Made with geodash", "unit": "Unit: {unit}"},
 }
 
@@ -49,12 +49,14 @@ def escape(value: object) -> str:
 def _district_features(dataset: Dataset, view: MapView) -> dict:
     geoms = shapely.set_precision(dataset.areas.geometry.values, 10 ** -DECIMALS)
     rows = hover_rows(view)
+    # Unique labels: two areas of one name must not look alike in the tooltips.
+    labels = dataset.area_labels.reindex(list(view.keys)).tolist()
     features = []
-    for key, geom, color, (name, value, rank) in zip(view.keys, geoms, view.area_colors, rows,
-                                                     strict=True):
+    for key, label, geom, color, (_, value, rank) in zip(view.keys, labels, geoms, view.area_colors,
+                                                         rows, strict=True):
         features.append({
             "type": "Feature",
-            "properties": {"key": escape(key), "name": escape(name), "value": escape(value),
+            "properties": {"key": escape(key), "name": escape(label), "value": escape(value),
                            "rank": escape(rank), "color": color},
             "geometry": shapely.geometry.mapping(geom),
         })
@@ -121,6 +123,7 @@ def html_map(dataset: Dataset, state: ViewState) -> str:
     """
     view = map_view(dataset, state)
     lang = view.lang
+    texts = area_texts(TEXT, dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
     # Only Leaflet itself: the popups and tooltips used here need neither jQuery,
     # Bootstrap nor the icon fonts that folium links by default.
@@ -131,14 +134,14 @@ def html_map(dataset: Dataset, state: ViewState) -> str:
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     label = escape(view.spec.label.get(lang)) if view.spec else ""
     folium.GeoJson(
-        _district_features(dataset, view), name=escape(translate(TEXT, "districts", lang)),
+        _district_features(dataset, view), name=escape(translate(texts, "districts", lang)),
         style_function=lambda f: {"fillColor": f["properties"]["color"], "fillOpacity": 0.85,
                                   "color": "#ffffff", "weight": 1.2},
         highlight_function=lambda f: {"weight": 3, "color": "#333333"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "value"], labels=False),
         popup=folium.GeoJsonPopup(
             fields=["name", "value", "rank"],
-            aliases=[escape(translate(TEXT, "district", lang)), label,
+            aliases=[escape(translate(texts, "district", lang)), label,
                      escape(translate(TEXT, "rank", lang))]),
     ).add_to(fmap)
     if len(dataset.zones) and "zones" in view.state.overlays:

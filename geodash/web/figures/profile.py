@@ -87,14 +87,23 @@ def is_suppressed(values: pd.DataFrame, key: str) -> bool:
 
 
 def area_header(dataset: Dataset, key: str) -> dict[str, object]:
-    """Name, Ortsbezirk (parent) and population of one district."""
+    """Name, parent (key and name) and population of one area.
+
+    ``title`` is "Name (Parent name)" when the parent level has names, else
+    the area's unique display label; ``parent`` the parent's key, shown with
+    the parent word only when it has no name.
+    """
     row = dataset.areas.set_index("key").loc[key]
     parent = row["parent"]
+    parent_name = row.get("parent_name")
+    parent_name = None if parent_name is None or pd.isna(parent_name) else str(parent_name)
     pop = row["population"]
     return {
         "key": key,
         "name": str(row["name"]),
+        "title": f"{row['name']} ({parent_name})" if parent_name else dataset.area_label(key),
         "parent": None if pd.isna(parent) or parent == "" else str(parent),
+        "parent_name": parent_name,
         "population": None if pd.isna(pop) else float(pop),
     }
 
@@ -251,7 +260,7 @@ def trend_figure(dataset: Dataset, key: str, lang: str = "de", columns: int = 4)
         for s in meta.values()]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.06, vertical_spacing=min(0.5 / rows, 0.12))
-    name = plotly_text(dataset.area_name(key))
+    name = plotly_text(dataset.area_label(key))
     city_name = LEGEND.get(lang, LEGEND["de"])["city"]
     shown: set[str] = set()
     for i, (ind, spec) in enumerate(meta.items()):

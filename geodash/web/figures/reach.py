@@ -18,7 +18,7 @@ from geodash.analysis.programme import index_inside_outside, programme_years
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import area_texts, fmt_number, translate
 from geodash.web.text import plotly_text, plotly_texts
 
 INSIDE_COLOR = "#D55E00"
@@ -31,7 +31,7 @@ TEXT = {
         "mean": "mittlere Entfernung {m}",
         "inside": "in Programmgebieten",
         "outside": "außerhalb",
-        "hover": "%{x}: %{y:.2f} (%{customdata} Stadtteile)",
+        "hover": "%{x}: %{y:.2f} (%{customdata} {Units})",
         "index_axis": "mittlerer Statusindex (höher = mehr Bedarf)",
     },
     "en": {
@@ -40,28 +40,30 @@ TEXT = {
         "mean": "mean distance {m}",
         "inside": "in programme areas",
         "outside": "outside",
-        "hover": "%{x}: %{y:.2f} (%{customdata} districts)",
+        "hover": "%{x}: %{y:.2f} (%{customdata} {units})",
         "index_axis": "mean status index (higher = more need)",
     },
 }
 
 
 def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
-    """Share of residents near each kind of offer, per district.
+    """Share of residents near each kind of offer, per area.
 
     Returns
     -------
     pandas.DataFrame
         Long: ``area_key, name, category, mean_distance, share_<d>…`` for
         the given categories, plus ``any`` (all sites) when every category
-        is given; districts in the dataset's order.
+        is given; areas in the dataset's order. ``name`` is the area's unique
+        display label (:attr:`Dataset.area_labels`), so that areas of one name
+        stay apart.
     """
     codes = list(categories)
     if codes == list(dataset.categories):
         codes.append(ANY)
     access = dataset.access
     part = access[access["category"].isin(codes)].copy()
-    part["name"] = part["area_key"].map(dataset.areas.set_index("key")["name"].astype(str))
+    part["name"] = part["area_key"].map(dataset.area_labels)
     order = {c: i for i, c in enumerate(codes)}
     keys = {k: i for i, k in enumerate(dataset.areas["key"])}
     part = part.sort_values(["area_key", "category"],
@@ -72,9 +74,11 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
 
 
 def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de") -> go.Figure:
-    """Draw a heat table: districts as rows, kinds of offer as columns, the share within the first distance.
+    """Draw a heat table: areas as rows, kinds of offer as columns, the share within the first distance.
 
-    The hover adds every distance and the mean distance to the nearest offer.
+    Rows are areas by key, labelled with their unique display labels and
+    sorted by them; the hover adds every distance and the mean distance to the
+    nearest offer.
     """
     long = reach_matrix(dataset, categories)
     shares = [c for c in long.columns if c.startswith("share_")]
@@ -82,19 +86,25 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de")
     codes = list(dict.fromkeys(long["category"]))
     labels = [translate(TEXT, "all", lang) if c == ANY else dataset.category_label(c, lang)
               for c in codes]
-    names = sorted(dict.fromkeys(long["name"]))
-    z, text, hover = [], [], []
-    for name in names:
-        rows = long[long["name"] == name].set_index("category").reindex(codes)
-        z.append(rows[first].tolist())
-        text.append([fmt_number(v * 100, lang, 0, "%") for v in rows[first]])
-        hover.append([" · ".join([
-            *(translate(TEXT, "within", lang, d=fmt_number(float(s[6:]), lang, 0),
-                        share=fmt_number(r[s] * 100, lang, 0, "%")) for s in shares),
-            translate(TEXT, "mean", lang, m=fmt_number(r["mean_distance"], lang, 0, "m"))])
-            for _, r in rows.iterrows()])
+    parts = [long[s].map(lambda v, d=float(s[6:]): translate(
+                 TEXT, "within", lang, d=fmt_number(d, lang, 0), share=fmt_number(v * 100, lang, 0, "%")))
+             for s in shares]
+    parts.append(long["mean_distance"].map(
+        lambda m: translate(TEXT, "mean", lang, m=fmt_number(m, lang, 0, "m"))))
+    hover_text = parts[0]
+    for part in parts[1:]:
+        hover_text = hover_text + " · " + part
+    long = long.assign(_text=long[first].map(lambda v: fmt_number(v * 100, lang, 0, "%")),
+                       _hover=hover_text)
+    rows = long.drop_duplicates("area_key").sort_values("name", kind="stable")
+
+    def grid(column: str) -> pd.DataFrame:
+        return long.pivot(index="area_key", columns="category", values=column).reindex(
+            index=rows["area_key"], columns=codes)
+
     fig = go.Figure(go.Heatmap(
-        z=z, x=plotly_texts(labels), y=plotly_texts(names), text=text, customdata=hover,
+        z=grid(first).to_numpy(dtype=float), x=plotly_texts(labels), y=plotly_texts(rows["name"]),
+        text=grid("_text").fillna("–").to_numpy(), customdata=grid("_hover").fillna("").to_numpy(),
         texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1.25, showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
     ))
@@ -102,7 +112,7 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de")
     fig.update_xaxes(side="top", automargin=True)
     return fig.update_layout(
         template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
-        height=90 + 26 * len(names), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=90 + 26 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
 
 
@@ -136,13 +146,14 @@ def _inside_outside(dataset: Dataset) -> pd.DataFrame:
 def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
     """Two lines over the years: the mean status index inside and outside the programme areas."""
     table = inside_outside(dataset)
+    texts = area_texts(TEXT, dataset)
     fig = go.Figure()
     for column, color in (("inside", INSIDE_COLOR), ("outside", OUTSIDE_COLOR)):
         fig.add_trace(go.Scatter(
             x=table["year"], y=table[column], customdata=table[f"n_{column}"],
             name=plotly_text(translate(TEXT, column, lang)), mode="lines+markers",
             line={"color": color, "width": 2},
-            hovertemplate=translate(TEXT, "hover", lang) + "<extra>%{fullData.name}</extra>",
+            hovertemplate=translate(texts, "hover", lang) + "<extra>%{fullData.name}</extra>",
         ))
     fig.add_hline(y=0, line_color="#999999", line_width=1)
     fig.update_xaxes(tickvals=table["year"].tolist(), tickformat="d")

@@ -83,7 +83,7 @@ def similar_table(
     wide.columns.name = None
     found = similar_areas(wide, reference, list(wide.columns), mode=mode, tolerance=tolerance,
                           limit=DISTANCE_LIMIT if mode == "distance" else None)
-    names = dataset.areas.set_index("key")["name"].astype(str)
+    names = dataset.area_labels
     ref_row = wide.loc[[reference]].assign(distance=0.0)
     table = pd.concat([ref_row, found.drop(columns="within")])
     table.index.name = "key"

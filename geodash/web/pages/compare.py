@@ -15,7 +15,7 @@ from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures.compare import compare_figure, ranking_table, timeseries_figure
 from geodash.web.figures.derived import class_name
-from geodash.web.i18n import dropdown_labels, fmt_number, translate
+from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.pages.compare_similar import build_similar, register_similar_callbacks
 from geodash.web.state import ViewState
 
@@ -37,16 +37,16 @@ RANKING_GRID = "vergleich-rangliste"
 
 TEXT = {
     "de": {
-        "areas": "Stadtteile (2 bis 6)",
-        "areas_placeholder": "Stadtteile wählen …",
+        "areas": "{Units} (2 bis 6)",
+        "areas_placeholder": "{Units} wählen …",
         "year": "Jahr",
         "latest": "neuestes Jahr",
         "indicator": "Indikator",
-        "too_many": "Es lassen sich höchstens {max} Stadtteile vergleichen.",
-        "trimmed": "Es lassen sich höchstens {max} Stadtteile vergleichen; "
+        "too_many": "Es lassen sich höchstens {max} {Units} vergleichen.",
+        "trimmed": "Es lassen sich höchstens {max} {Units} vergleichen; "
                    "gezeigt werden die ersten {max}.",
         "unknown": "Nicht im Datenbestand und daher ausgelassen: {keys}.",
-        "prompt": "Bitte wählen Sie mindestens zwei Stadtteile, um sie zu vergleichen.",
+        "prompt": "Bitte wählen Sie mindestens zwei {Units}, um sie zu vergleichen.",
         "profile": "Alle Indikatoren im Vergleich",
         "profile_note": "Damit sich Indikatoren mit verschiedenen Einheiten vergleichen lassen, "
                         "zeigt jeder Balken den Abstand zum Stadtmittel in Standardabweichungen. "
@@ -54,11 +54,11 @@ TEXT = {
                         "(bei neutralen Indikatoren wie Altersanteilen: höher). "
                         "Die tatsächlichen Werte stehen im Tooltip.",
         "timeseries": "Zeitreihe",
-        "ranking": "Rangliste aller Stadtteile",
+        "ranking": "Rangliste aller {Units}",
         "no_indicators": "Für diesen Datenbestand sind keine Indikatoren erfasst.",
         "col_rank": "Rang",
-        "col_name": "Stadtteil",
-        "col_parent": "Ortsbezirk",
+        "col_name": "{Unit}",
+        "col_parent": "{Parent}",
         "col_value": "Wert ({year})",
         "col_status": "Statusindex (MSS)",
         "col_status_class": "Status",
@@ -66,15 +66,15 @@ TEXT = {
         "suppressed": "vertraulich",
     },
     "en": {
-        "areas": "Districts (2 to 6)",
-        "areas_placeholder": "Choose districts …",
+        "areas": "{Units} (2 to 6)",
+        "areas_placeholder": "Choose {units} …",
         "year": "Year",
         "latest": "latest year",
         "indicator": "Indicator",
-        "too_many": "At most {max} districts can be compared.",
-        "trimmed": "At most {max} districts can be compared; showing the first {max}.",
+        "too_many": "At most {max} {units} can be compared.",
+        "trimmed": "At most {max} {units} can be compared; showing the first {max}.",
         "unknown": "Not in this dataset and left out: {keys}.",
-        "prompt": "Please choose at least two districts to compare them.",
+        "prompt": "Please choose at least two {units} to compare them.",
         "profile": "All indicators compared",
         "profile_note": "So that indicators with different units can be compared, each bar "
                         "shows the distance from the city mean in standard deviations. "
@@ -82,11 +82,11 @@ TEXT = {
                         "(for neutral indicators such as age shares: higher). "
                         "The real values are in the tooltip.",
         "timeseries": "Time series",
-        "ranking": "Ranking of all districts",
+        "ranking": "Ranking of all {units}",
         "no_indicators": "This dataset has no indicators.",
         "col_rank": "Rank",
-        "col_name": "District",
-        "col_parent": "Borough",
+        "col_name": "{Unit}",
+        "col_parent": "{Parent}",
         "col_value": "Value ({year})",
         "col_status": "Status index (MSS)",
         "col_status_class": "Status",
@@ -142,6 +142,7 @@ def compare_search(dataset: Dataset, search: str | None, areas: list[str] | None
 def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: list[str],
                  lang: str) -> list[dict]:
     """Turn the ranking into grid rows: raw numbers to sort by, texts to show."""
+    texts = area_texts(TEXT, dataset)
     spec = dataset.indicator_meta[indicator]
     rows = []
     for rec in table.to_dict("records"):
@@ -152,7 +153,7 @@ def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: li
             "parent": "" if pd.isna(rec["parent"]) else str(rec["parent"]),
             "rank": None if pd.isna(rec["rank"]) else int(rec["rank"]),
             "value": value,
-            "value_text": (translate(TEXT, "suppressed", lang) if rec["suppressed"]
+            "value_text": (translate(texts, "suppressed", lang) if rec["suppressed"]
                            else fmt_number(value, lang, spec.decimals, spec.unit)),
             "status": status, "status_text": fmt_number(status, lang, 2),
             "status_class": class_name(rec["status_class"], lang),
@@ -165,11 +166,12 @@ def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: li
 def build_ranking(dataset: Dataset, indicator: str, year: int | None, keys: list[str],
                   lang: str) -> dag.AgGrid:
     """Build the sortable ranking grid; the chosen districts are highlighted."""
+    texts = area_texts(TEXT, dataset)
     table = ranking_table(dataset, indicator, year, lang)
     shown_year = int(table["year"].iloc[0]) if len(table) else ""
 
     def col(field: str, head: str, **extra) -> dict:
-        return {"field": field, "headerName": translate(TEXT, head, lang, year=shown_year),
+        return {"field": field, "headerName": translate(texts, head, lang, year=shown_year),
                 **extra}
 
     # Sorting uses the raw number; the cell shows the text formatted per language.
@@ -201,17 +203,16 @@ def build_ranking(dataset: Dataset, indicator: str, year: int | None, keys: list
 
 def build_controls(dataset: Dataset, keys: list[str], year: int | None, lang: str) -> dbc.Row:
     """Pick the districts and the year."""
-    areas = dataset.areas.sort_values("name")
+    texts = area_texts(TEXT, dataset)
     return dbc.Row([
-        dbc.Col([dbc.Label(translate(TEXT, "areas", lang), html_for=AREAS_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "areas", lang), html_for=AREAS_DROPDOWN),
                  dcc.Dropdown(id=AREAS_DROPDOWN, labels=dropdown_labels(lang), value=keys, multi=True,
-                              placeholder=translate(TEXT, "areas_placeholder", lang),
-                              options=[{"label": n, "value": k}
-                                       for k, n in zip(areas["key"], areas["name"], strict=True)])],
+                              placeholder=translate(texts, "areas_placeholder", lang),
+                              options=area_options(dataset))],
                 md=9),
-        dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "year", lang), html_for=YEAR_DROPDOWN),
                  dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=year,
-                              placeholder=translate(TEXT, "latest", lang),
+                              placeholder=translate(texts, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),
     ], className="no-print g-3 mb-2")
@@ -219,46 +220,47 @@ def build_controls(dataset: Dataset, keys: list[str], year: int | None, lang: st
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
     """Build the comparison of the districts in ``state.areas``."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     keys, unknown, trimmed = chosen_areas(dataset, state)
     indicator = chosen_indicator(dataset, state)
     notes = []
     if trimmed:
-        notes.append(translate(TEXT, "trimmed", lang, max=MAX_AREAS))
+        notes.append(translate(texts, "trimmed", lang, max=MAX_AREAS))
     if unknown:
-        notes.append(translate(TEXT, "unknown", lang, keys=", ".join(unknown)))
+        notes.append(translate(texts, "unknown", lang, keys=", ".join(unknown)))
     alert = dbc.Alert(" ".join(notes), id=LIMIT_ALERT, color="warning", is_open=bool(notes),
                       className="no-print")
     if len(keys) >= MIN_AREAS:
         figure = compare_figure(dataset, keys, state.year, lang)
-        profile = [html.P(translate(TEXT, "profile_note", lang), className="small text-muted"),
+        profile = [html.P(translate(texts, "profile_note", lang), className="small text-muted"),
                    dcc.Graph(id=COMPARE_GRAPH, figure=figure,
                              config={"displayModeBar": False, "responsive": True})]
     else:
-        profile = [dbc.Alert(translate(TEXT, "prompt", lang), color="info")]
+        profile = [dbc.Alert(translate(texts, "prompt", lang), color="info")]
     # The indicator picker is always there (disabled when empty): the callback needs it.
     series = [dbc.Row(dbc.Col([
-        dbc.Label(translate(TEXT, "indicator", lang), html_for=INDICATOR_DROPDOWN),
+        dbc.Label(translate(texts, "indicator", lang), html_for=INDICATOR_DROPDOWN),
         dcc.Dropdown(id=INDICATOR_DROPDOWN, labels=dropdown_labels(lang), value=indicator, clearable=False,
                      disabled=indicator is None,
                      options=[{"label": s.label.get(lang), "value": i}
                               for i, s in dataset.indicator_meta.items()]),
     ], md=6), className="no-print mb-2")]
     if indicator is None:
-        series.append(html.P(translate(TEXT, "no_indicators", lang), className="text-muted"))
+        series.append(html.P(translate(texts, "no_indicators", lang), className="text-muted"))
     else:
         series += [
             dcc.Graph(id=TIMESERIES_GRAPH, figure=timeseries_figure(dataset, keys, indicator, lang),
                       config={"displayModeBar": False, "responsive": True}),
-            html.H3(translate(TEXT, "ranking", lang), className="h5 mt-3"),
+            html.H3(translate(texts, "ranking", lang), className="h5 mt-3"),
             build_ranking(dataset, indicator, state.year, keys, lang),
         ]
     return html.Div([
         build_controls(dataset, keys, state.year, lang),
         alert,
-        html.H3(translate(TEXT, "profile", lang), className="h5 mt-2"),
+        html.H3(translate(texts, "profile", lang), className="h5 mt-2"),
         *profile,
-        html.H3(translate(TEXT, "timeseries", lang), className="h5 mt-3"),
+        html.H3(translate(texts, "timeseries", lang), className="h5 mt-3"),
         *series,
         build_similar(dataset, state, keys),
     ], id=PAGE, className="geodash-page compare-page")
@@ -266,6 +268,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
 
 def register_callbacks(app, dataset: Dataset) -> None:
     """Wire the pickers to the URL; refuse a seventh district with a polite note."""
+    texts = area_texts(TEXT, dataset)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -284,7 +287,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         if len(areas) > MAX_AREAS:
             # Keep the view as it is and undo the extra pick in the dropdown.
             return (no_update, areas[:MAX_AREAS],
-                    translate(TEXT, "too_many", lang, max=MAX_AREAS), True)
+                    translate(texts, "too_many", lang, max=MAX_AREAS), True)
         new = compare_search(dataset, search, areas, indicator, year)
         return (no_update if new is None else new), no_update, no_update, no_update
 

@@ -23,7 +23,7 @@ from geodash.web.figures.similar import (
     indicator_years,
     similar_table,
 )
-from geodash.web.i18n import dropdown_labels, fmt_number, translate
+from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.state import ViewState
 
 # Element ids (stable: browser tests rely on them).
@@ -39,44 +39,44 @@ PARAMS = {"reference": "ref", "indicators": "aehnl", "mode": "modus", "tolerance
 
 TEXT = {
     "de": {
-        "title": "Ähnliche Stadtteile",
-        "intro": "Welche Stadtteile sehen aus wie dieser? Zum Beispiel: wo sonst ist die Lage "
-                 "wie in einem Stadtteil, der schon ein Quartiersmanagement hat?",
-        "reference": "Vergleichsstadtteil",
+        "title": "Ähnliche {Units}",
+        "intro": "Welche {Units} sehen ähnlich aus? Zum Beispiel: wo sonst ist die Lage "
+                 "wie dort, wo schon ein Quartiersmanagement arbeitet?",
+        "reference": "{Unit} zum Vergleich",
         "indicators": "Indikatoren",
         "mode": "Ähnlich heißt",
         "distance": "am nächsten (standardisierter Abstand)",
         "percent": "jeder Wert höchstens ± Toleranz % entfernt",
         "absolute": "jeder Wert höchstens ± Toleranz entfernt (in der Einheit des Indikators)",
         "tolerance": "Toleranz",
-        "none": "Kein anderer Stadtteil liegt bei allen gewählten Indikatoren in der Toleranz.",
+        "none": "Keine anderen {Units} liegen bei allen gewählten Indikatoren in der Toleranz.",
         "no_indicators": "Für diesen Datenbestand sind keine Indikatoren erfasst.",
         "error": "Der Vergleich ist so nicht möglich: {message}",
-        "col_name": "Stadtteil",
+        "col_name": "{Unit}",
         "col_distance": "Abstand",
         "reference_row": "Vergleich",
         "note": "Abstand: Wurzel der Summe der quadrierten Unterschiede der z-Werte; 0 = gleich. "
-                "Gezeigt werden bis zu zehn Stadtteile.",
+                "Gezeigt werden bis zu zehn {Units}.",
     },
     "en": {
-        "title": "Similar districts",
-        "intro": "Which districts look like this one? For example: where else is the situation "
-                 "like in a district that already has a neighbourhood management?",
-        "reference": "Reference district",
+        "title": "Similar {units}",
+        "intro": "Which {units} look like this one? For example: where else is the situation "
+                 "like in a {unit} that already has a neighbourhood management?",
+        "reference": "Reference {unit}",
         "indicators": "Indicators",
         "mode": "Similar means",
         "distance": "nearest (standardised distance)",
         "percent": "every value within ± tolerance %",
         "absolute": "every value within ± tolerance (in the indicator's unit)",
         "tolerance": "Tolerance",
-        "none": "No other district lies within the tolerance on every chosen indicator.",
+        "none": "No other {unit} lies within the tolerance on every chosen indicator.",
         "no_indicators": "This dataset has no indicators.",
         "error": "This comparison is not possible: {message}",
-        "col_name": "District",
+        "col_name": "{Unit}",
         "col_distance": "Distance",
         "reference_row": "reference",
         "note": "Distance: square root of the summed squared differences of the z-scores; "
-                "0 = the same. Up to ten districts are shown.",
+                "0 = the same. Up to ten {units} are shown.",
     },
 }
 
@@ -125,12 +125,13 @@ def similar_search(dataset: Dataset, search: str | None, **picked) -> str | None
 
 def similar_rows(table: pd.DataFrame, dataset: Dataset, lang: str) -> list[dict]:
     """Grid rows: raw numbers to sort by, texts formatted per language to show."""
+    texts = area_texts(TEXT, dataset)
     indicators = [c for c in table.columns if c in dataset.indicator_meta]
     rows = []
     for rec in table.to_dict("records"):
         row = {"key": rec["key"], "name": rec["name"], "reference": bool(rec["reference"]),
                "distance": float(rec["distance"]),
-               "distance_text": (translate(TEXT, "reference_row", lang) if rec["reference"]
+               "distance_text": (translate(texts, "reference_row", lang) if rec["reference"]
                                  else fmt_number(rec["distance"], lang, 2))}
         for ind in indicators:
             spec = dataset.indicator_meta[ind]
@@ -143,9 +144,10 @@ def similar_rows(table: pd.DataFrame, dataset: Dataset, lang: str) -> list[dict]
 
 def build_grid(dataset: Dataset, table: pd.DataFrame, years: dict[str, int], lang: str) -> dag.AgGrid:
     """The list of similar districts, the reference first and in bold."""
+    texts = area_texts(TEXT, dataset)
     columns = [
-        {"field": "name", "headerName": translate(TEXT, "col_name", lang), "pinned": "left"},
-        {"field": "distance", "headerName": translate(TEXT, "col_distance", lang),
+        {"field": "name", "headerName": translate(texts, "col_name", lang), "pinned": "left"},
+        {"field": "distance", "headerName": translate(texts, "col_distance", lang),
          "type": "rightAligned", "valueFormatter": {"function": "params.data.distance_text"}},
     ]
     for ind in [c for c in table.columns if c in dataset.indicator_meta]:
@@ -166,46 +168,46 @@ def build_grid(dataset: Dataset, table: pd.DataFrame, years: dict[str, int], lan
 
 
 def _result(dataset: Dataset, view: dict, year: int | None, lang: str) -> list:
+    texts = area_texts(TEXT, dataset)
     try:
         table = similar_table(dataset, view["reference"], view["indicators"], mode=view["mode"],
                               tolerance=view["tolerance"], year=year)
     except ParameterError as exc:
-        return [dbc.Alert(translate(TEXT, "error", lang, message=exc.message), color="info",
+        return [dbc.Alert(translate(texts, "error", lang, message=exc.message), color="info",
                           id=GRID)]
     if len(table) <= 1:
-        return [dbc.Alert(translate(TEXT, "none", lang), color="info", id=GRID)]
+        return [dbc.Alert(translate(texts, "none", lang), color="info", id=GRID)]
     years = indicator_years(dataset, view["indicators"], year)
     return [build_grid(dataset, table, years, lang),
-            html.P(translate(TEXT, "note", lang), className="small text-muted mt-1")]
+            html.P(translate(texts, "note", lang), className="small text-muted mt-1")]
 
 
 def build_similar(dataset: Dataset, state: ViewState, keys: list[str]) -> html.Section:
     """The section: pick the reference, indicators, mode and tolerance; list the similar districts."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     view = similar_view(dataset, state, keys)
-    heading = [html.H3(translate(TEXT, "title", lang), className="h5 mt-4"),
-               html.P(translate(TEXT, "intro", lang), className="small text-muted")]
+    heading = [html.H3(translate(texts, "title", lang), className="h5 mt-4"),
+               html.P(translate(texts, "intro", lang), className="small text-muted")]
     if view["reference"] is None or not dataset.indicator_meta:
-        return html.Section([*heading, html.P(translate(TEXT, "no_indicators", lang),
+        return html.Section([*heading, html.P(translate(texts, "no_indicators", lang),
                                               className="text-muted")], id=SECTION)
-    areas = dataset.areas.sort_values("name")
     controls = dbc.Row([
-        dbc.Col([dbc.Label(translate(TEXT, "reference", lang), html_for=REFERENCE_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "reference", lang), html_for=REFERENCE_DROPDOWN),
                  dcc.Dropdown(id=REFERENCE_DROPDOWN, value=view["reference"], clearable=False,
                               labels=dropdown_labels(lang),
-                              options=[{"label": n, "value": k} for k, n in
-                                       zip(areas["key"], areas["name"], strict=True)])], md=4),
-        dbc.Col([dbc.Label(translate(TEXT, "indicators", lang), html_for=INDICATORS_DROPDOWN),
+                              options=area_options(dataset))], md=4),
+        dbc.Col([dbc.Label(translate(texts, "indicators", lang), html_for=INDICATORS_DROPDOWN),
                  dcc.Dropdown(id=INDICATORS_DROPDOWN, value=view["indicators"], multi=True,
                               labels=dropdown_labels(lang),
                               options=[{"label": s.label.get(lang), "value": i}
                                        for i, s in dataset.indicator_meta.items()])], md=8),
-        dbc.Col([dbc.Label(translate(TEXT, "mode", lang), html_for=MODE_RADIO),
+        dbc.Col([dbc.Label(translate(texts, "mode", lang), html_for=MODE_RADIO),
                  dbc.RadioItems(id=MODE_RADIO, value=view["mode"],
-                                options=[{"label": translate(TEXT, m, lang), "value": m}
+                                options=[{"label": translate(texts, m, lang), "value": m}
                                          for m in ("distance", *[m for m in MODES
                                                                  if m != "distance"])])], md=8),
-        dbc.Col([dbc.Label(translate(TEXT, "tolerance", lang), html_for=TOLERANCE_INPUT),
+        dbc.Col([dbc.Label(translate(texts, "tolerance", lang), html_for=TOLERANCE_INPUT),
                  dbc.Input(id=TOLERANCE_INPUT, type="number", min=0, step="any", debounce=True,
                            value=view["tolerance"], disabled=view["mode"] == "distance")], md=4),
     ], className="no-print g-3 mb-2")

@@ -20,7 +20,7 @@ from geodash.web.figures.coverage import (
 )
 from geodash.web.figures.derived import class_name, index_year
 from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
-from geodash.web.i18n import dropdown_labels, fmt_number, translate
+from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"
@@ -39,7 +39,7 @@ PROGRAMME_GRAPH = "abdeckung-programmgebiete-verlauf"
 
 TEXT = {
     "de": {
-        "intro": "Wie viele Angebote gibt es in jedem Stadtteil, gemessen an der Zahl der "
+        "intro": "Wie viele Angebote gibt es je {Unit}, gemessen an der Zahl der "
                  "Menschen, die dort wohnen? Und wo ist der Bedarf hoch, das Angebot aber gering?",
         "categories": "Welche Angebote zählen?",
         "year": "Jahr des Statusindex",
@@ -47,39 +47,39 @@ TEXT = {
         "no_sites": "In diesem Datenbestand sind keine Angebote erfasst. Sobald eine Liste "
                     "von Angeboten eingebunden ist, erscheint hier die Abdeckung.",
         "no_categories": "Bitte wählen Sie mindestens eine Art von Angebot.",
-        "no_population": "Für die Stadtteile liegen keine Einwohnerzahlen vor; Angebote je "
+        "no_population": "Für die {Units} liegen keine Einwohnerzahlen vor; Angebote je "
                          "1.000 Einwohner/innen lassen sich daher nicht berechnen.",
         "some_population": "Ohne Einwohnerzahl und daher nicht bewertet: {names}.",
         "no_need": "Es gibt keinen Statusindex: kein Indikator ist für den Index vorgesehen "
                    "oder es fehlen Werte.",
         "reach": "Wie nah sind die Angebote?",
-        "reach_note": "Jede Zahl: Anteil der Menschen im Stadtteil, die höchstens {d} m "
+        "reach_note": "Jede Zahl: Anteil der Menschen je {Unit}, die höchstens {d} m "
                       "(Luftlinie) vom nächsten Angebot der Art entfernt wohnen; im Tooltip "
                       "weitere Entfernungen und die mittlere Entfernung. Die Wohnorte sind "
-                      "gleichmäßig über den Stadtteil verteilt angenommen.",
+                      "gleichmäßig über die Fläche verteilt angenommen.",
         "density": "Angebote je 1.000 Einwohner/innen",
-        "density_note": "Jede Zahl: Angebote im Stadtteil je 1.000 Menschen, die dort wohnen; "
+        "density_note": "Jede Zahl: Angebote je 1.000 Menschen, die dort wohnen; "
                         "in Klammern die Zahl der Angebote. Je dunkler, desto besser versorgt "
-                        "ist der Stadtteil im Vergleich der Stadtteile.",
+                        "im Vergleich der {Units}.",
         "scatter": "Bedarf und Angebot",
-        "scatter_note": "Jeder Punkt ist ein Stadtteil. Weiter rechts = mehr Bedarf "
+        "scatter_note": "Ein Punkt je {Unit}. Weiter rechts = mehr Bedarf "
                         "(Statusindex {year} nach dem Berliner Monitoring Soziale "
                         "Stadtentwicklung), weiter oben = mehr Angebote je 1.000 "
                         "Einwohner/innen. Die gestrichelten Linien sind die Schwellen der "
                         "Lückenbewertung.",
-        "gaps": "Stadtteile mit hohem Bedarf und wenigen Angeboten",
-        "gaps_note": "Statusindex über dem {need}-Quantil der Stadtteile und Angebote je 1.000 "
+        "gaps": "{Units} mit hohem Bedarf und wenigen Angeboten",
+        "gaps_note": "Statusindex über dem {need}-Quantil der {Units} und Angebote je 1.000 "
                      "Einwohner/innen höchstens beim {offer}-Quantil (0,5 = Median).",
         "programme": "Statusindex innerhalb und außerhalb der Programmgebiete",
-        "programme_note": "Mittlerer Statusindex der Stadtteile, die im jeweiligen Jahr "
+        "programme_note": "Mittlerer Statusindex der {Units}, die im jeweiligen Jahr "
                           "mindestens zu einem Zehntel in einem laufenden Programmgebiet "
                           "(Soziale Stadt) liegen, und der übrigen. 0 = Stadtmittel.",
         "no_zones": "In diesem Datenbestand sind keine Programmgebiete erfasst.",
-        "no_inside": "Kein Stadtteil liegt in den Jahren mit Statusindex in einem laufenden "
+        "no_inside": "Keine {Units} liegen in den Jahren mit Statusindex in einem laufenden "
                      "Programmgebiet.",
-        "no_gaps": "Kein Stadtteil hat zugleich überdurchschnittlichen Bedarf und "
+        "no_gaps": "Keine {Units} haben zugleich überdurchschnittlichen Bedarf und "
                    "unterdurchschnittlich wenige Angebote.",
-        "col_name": "Stadtteil",
+        "col_name": "{Unit}",
         "col_need": "Statusindex",
         "col_status": "Status",
         "col_need_rank": "Rang Statusindex",
@@ -88,7 +88,7 @@ TEXT = {
         "rank": "{rank} von {n}",
     },
     "en": {
-        "intro": "How many offers does each district have, measured against the number of "
+        "intro": "How many offers does each {unit} have, measured against the number of "
                  "people who live there? And where is need high but offers few?",
         "categories": "Which offers count?",
         "year": "Year of the status index",
@@ -96,37 +96,37 @@ TEXT = {
         "no_sites": "This dataset has no offers. Coverage appears here as soon as a list of "
                     "offers is added.",
         "no_categories": "Please choose at least one kind of offer.",
-        "no_population": "The districts have no population figures, so offers per 1,000 "
+        "no_population": "The {units} have no population figures, so offers per 1,000 "
                          "residents cannot be computed.",
         "some_population": "Without population and therefore not assessed: {names}.",
         "no_need": "There is no status index: no indicator is marked for the index, or values "
                    "are missing.",
         "reach": "How near are the offers?",
-        "reach_note": "Each number: share of the people in the district who live at most {d} m "
+        "reach_note": "Each number: share of the people in the {unit} who live at most {d} m "
                       "(straight line) from the nearest offer of the kind; more distances and "
                       "the mean distance in the tooltip. Residents are assumed to be spread "
-                      "evenly over the district.",
+                      "evenly over the {unit}.",
         "density": "Offers per 1,000 residents",
-        "density_note": "Each number: offers in the district per 1,000 people living there; "
+        "density_note": "Each number: offers in the {unit} per 1,000 people living there; "
                         "in brackets the number of offers. The darker, the better served the "
-                        "district compared with the others.",
+                        "{unit} compared with the others.",
         "scatter": "Need and offers",
-        "scatter_note": "Each dot is a district. Further right = more need (status index "
+        "scatter_note": "Each dot is a {unit}. Further right = more need (status index "
                         "{year} after Berlin's Monitoring Soziale Stadtentwicklung), higher up "
                         "= more offers per 1,000 residents. The dashed lines are the cut-offs "
                         "of the gap rule.",
-        "gaps": "Districts with high need and few offers",
-        "gaps_note": "Status index above the {need} quantile of the districts and offers per "
+        "gaps": "{Units} with high need and few offers",
+        "gaps_note": "Status index above the {need} quantile of the {units} and offers per "
                      "1,000 residents at most at the {offer} quantile (0.5 = median).",
         "programme": "Status index inside and outside the programme areas",
-        "programme_note": "Mean status index of the districts that lie at least one tenth in a "
+        "programme_note": "Mean status index of the {units} that lie at least one tenth in a "
                           "running programme area (Soziale Stadt) in each year, and of the "
                           "others. 0 = city mean.",
         "no_zones": "This dataset has no programme areas.",
-        "no_inside": "No district lies in a running programme area in the years with a status "
+        "no_inside": "No {unit} lies in a running programme area in the years with a status "
                      "index.",
-        "no_gaps": "No district has both above-average need and below-average offers.",
-        "col_name": "District",
+        "no_gaps": "No {unit} has both above-average need and below-average offers.",
+        "col_name": "{Unit}",
         "col_need": "Status index",
         "col_status": "Status",
         "col_need_rank": "Status index rank",
@@ -155,20 +155,21 @@ def coverage_search(dataset: Dataset, search: str | None, categories: list[str] 
 
 
 def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: str) -> html.Div:
-    """Build the plain list of districts with high need and few offers."""
+    """Build the plain list of areas with high need and few offers."""
+    texts = area_texts(TEXT, dataset)
     gaps = gap_table(dataset, year, codes, lang)
     ranked = len(need_coverage(dataset, year, codes))
     if gaps.empty:
-        return html.P(translate(TEXT, "no_gaps", lang), id=GAP_TABLE, className="fw-bold")
+        return html.P(translate(texts, "no_gaps", lang), id=GAP_TABLE, className="fw-bold")
     heads = ["col_name", "col_need", "col_status", "col_need_rank", "col_offers", "col_count"]
-    header = html.Tr([html.Th(translate(TEXT, h, lang),
+    header = html.Tr([html.Th(translate(texts, h, lang),
                               className=None if h in ("col_name", "col_status") else "text-end")
                       for h in heads])
     rows = [html.Tr([
         html.Td(row["name"]),
         html.Td(fmt_number(row["need"], lang, 2), className="text-end"),
         html.Td(class_name(row["status_class"], lang)),
-        html.Td(translate(TEXT, "rank", lang, rank=int(row["need_rank"]), n=ranked),
+        html.Td(translate(texts, "rank", lang, rank=int(row["need_rank"]), n=ranked),
                 className="text-end"),
         html.Td(fmt_number(row["offers_per_1000"], lang, 2), className="text-end"),
         html.Td(str(int(row["count"])), className="text-end"),
@@ -179,14 +180,15 @@ def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: 
 
 def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> dbc.Row:
     """Pick the categories counted and the year of the need score."""
+    texts = area_texts(TEXT, dataset)
     return dbc.Row([
-        dbc.Col([dbc.Label(translate(TEXT, "categories", lang), html_for=CATEGORY_CHECKLIST),
+        dbc.Col([dbc.Label(translate(texts, "categories", lang), html_for=CATEGORY_CHECKLIST),
                  dbc.Checklist(id=CATEGORY_CHECKLIST, value=codes, inline=True,
                                options=[{"label": dataset.category_label(c, lang), "value": c}
                                         for c in dataset.categories])], md=9),
-        dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "year", lang), html_for=YEAR_DROPDOWN),
                  dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=year,
-                              placeholder=translate(TEXT, "latest", lang),
+                              placeholder=translate(texts, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),
     ], className="no-print g-3 mb-3")
@@ -194,27 +196,28 @@ def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: s
 
 def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> list:
     """Heat table, scatter and gap list, or the polite reason why they cannot be shown."""
+    texts = area_texts(TEXT, dataset)
     if dataset.sites.empty:
-        return [dbc.Alert(translate(TEXT, "no_sites", lang), color="info")]
+        return [dbc.Alert(translate(texts, "no_sites", lang), color="info")]
     if not codes:
-        return [dbc.Alert(translate(TEXT, "no_categories", lang), color="info")]
+        return [dbc.Alert(translate(texts, "no_categories", lang), color="info")]
     pop = dataset.areas["population"]
     if not (pop > 0).any():
-        return [dbc.Alert(translate(TEXT, "no_population", lang), color="info")]
+        return [dbc.Alert(translate(texts, "no_population", lang), color="info")]
     parts = [
-        html.H3(translate(TEXT, "density", lang), className="h5 mt-3"),
-        html.P(translate(TEXT, "density_note", lang), className="small text-muted"),
+        html.H3(translate(texts, "density", lang), className="h5 mt-3"),
+        html.P(translate(texts, "density_note", lang), className="small text-muted"),
         dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang),
                   config={"displayModeBar": False, "responsive": True}),
     ]
-    missing = dataset.areas.loc[~(pop > 0), "name"].astype(str).tolist()
+    missing = dataset.areas.loc[~(pop > 0), "key"].map(dataset.area_labels).tolist()
     if missing:
-        parts.append(html.P(translate(TEXT, "some_population", lang, names=", ".join(missing)),
+        parts.append(html.P(translate(texts, "some_population", lang, names=", ".join(missing)),
                             className="small text-muted mt-2"))
     distance = dataset.settings.coverage.distances[0]
     parts += [
-        html.H3(translate(TEXT, "reach", lang), className="h5 mt-4"),
-        html.P(translate(TEXT, "reach_note", lang, d=fmt_number(distance, lang, 0)),
+        html.H3(translate(texts, "reach", lang), className="h5 mt-4"),
+        html.P(translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)),
                className="small text-muted"),
         dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang),
                   config={"displayModeBar": False, "responsive": True}),
@@ -222,16 +225,16 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     score_year = index_year(dataset, year)
     settings = dataset.settings.coverage
     if score_year is None:
-        return [*parts, dbc.Alert(translate(TEXT, "no_need", lang), color="info", className="mt-3")]
+        return [*parts, dbc.Alert(translate(texts, "no_need", lang), color="info", className="mt-3")]
     return [
         *parts,
-        html.H3(translate(TEXT, "scatter", lang), className="h5 mt-4"),
-        html.P(translate(TEXT, "scatter_note", lang, year=score_year),
+        html.H3(translate(texts, "scatter", lang), className="h5 mt-4"),
+        html.P(translate(texts, "scatter_note", lang, year=score_year),
                className="small text-muted"),
         dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
                   config={"displayModeBar": False, "responsive": True}),
-        html.H3(translate(TEXT, "gaps", lang), className="h5 mt-4"),
-        html.P(translate(TEXT, "gaps_note", lang, need=fmt_number(settings.need_quantile, lang, 2),
+        html.H3(translate(texts, "gaps", lang), className="h5 mt-4"),
+        html.P(translate(texts, "gaps_note", lang, need=fmt_number(settings.need_quantile, lang, 2),
                          offer=fmt_number(settings.offer_quantile, lang, 2)),
                className="small text-muted"),
         build_gap_table(dataset, year, codes, lang),
@@ -241,17 +244,18 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
 
 def build_programme(dataset: Dataset, lang: str) -> html.Section:
     """The status index inside and outside the programme areas over the years, or why not."""
-    heading = html.H3(translate(TEXT, "programme", lang), className="h5 mt-4")
+    texts = area_texts(TEXT, dataset)
+    heading = html.H3(translate(texts, "programme", lang), className="h5 mt-4")
     if dataset.zones.empty:
-        return html.Section([heading, html.P(translate(TEXT, "no_zones", lang),
+        return html.Section([heading, html.P(translate(texts, "no_zones", lang),
                                              className="text-muted")], id=PROGRAMME)
     table = inside_outside(dataset)
     if table.empty or not (table["n_inside"] > 0).any():
-        return html.Section([heading, html.P(translate(TEXT, "no_inside", lang),
+        return html.Section([heading, html.P(translate(texts, "no_inside", lang),
                                              className="text-muted")], id=PROGRAMME)
     return html.Section([
         heading,
-        html.P(translate(TEXT, "programme_note", lang), className="small text-muted"),
+        html.P(translate(texts, "programme_note", lang), className="small text-muted"),
         dcc.Graph(id=PROGRAMME_GRAPH, figure=inside_outside_figure(dataset, lang),
                   config={"displayModeBar": False, "responsive": True}),
     ], id=PROGRAMME)
@@ -259,10 +263,11 @@ def build_programme(dataset: Dataset, lang: str) -> html.Section:
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
     """Build the coverage page for the categories ``state.categories`` (default: all)."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     codes = selected_categories(dataset, state.categories)
     return html.Div([
-        html.P(translate(TEXT, "intro", lang), className="lead"),
+        html.P(translate(texts, "intro", lang), className="lead"),
         build_controls(dataset, codes, state.year, lang),
         *_analysis(dataset, codes, state.year, lang),
     ], id=PAGE, className="geodash-page coverage-page")

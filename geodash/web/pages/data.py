@@ -17,11 +17,12 @@ from geodash.analysis.districts import latest_year
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.export import FORMATS, build_layer, layer_bytes
+from geodash.export.slugs import slug
 from geodash.report import LEVEL_LABELS
 from geodash.web import ids, upload_panel
 from geodash.web.figures.choropleth import resolve_state
 from geodash.web.figures.html_map import html_map
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import area_texts, area_word, fmt_number, translate
 from geodash.web.live import Uploads
 from geodash.web.state import ViewState
 
@@ -42,15 +43,15 @@ class LayerDownload:
 
     layer: str
     fmt: str
-    stem: str  # may contain {year}
+    stem: str  # may contain {year} and {units} (the areas' plural, as a slug)
     german: bool = False
 
 
 DOWNLOADS: dict[str, LayerDownload] = {
-    "districts-geojson": LayerDownload("districts", "geojson", "stadtteile_{year}"),
-    "districts-gpkg": LayerDownload("districts", "gpkg", "stadtteile_{year}"),
-    "districts-csv": LayerDownload("districts", "csv", "stadtteile_{year}"),
-    "districts-csv-de": LayerDownload("districts", "csv", "stadtteile_{year}_excel", german=True),
+    "districts-geojson": LayerDownload("districts", "geojson", "{units}_{year}"),
+    "districts-gpkg": LayerDownload("districts", "gpkg", "{units}_{year}"),
+    "districts-csv": LayerDownload("districts", "csv", "{units}_{year}"),
+    "districts-csv-de": LayerDownload("districts", "csv", "{units}_{year}_excel", german=True),
     "sites-geojson": LayerDownload("sites", "geojson", "angebote"),
     "sites-csv": LayerDownload("sites", "csv", "angebote"),
 }
@@ -61,7 +62,7 @@ TEXT = {
         "title": "Daten und Downloads",
         "note": "Hinweis zu den Daten",
         "downloads": "Downloads",
-        "districts": "Stadtteile mit allen Indikatoren, {year}",
+        "districts": "{Units} mit allen Indikatoren, {year}",
         "sites": "Angebote und Projekte",
         "map": "Karte als HTML-Datei",
         "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie lädt die "
@@ -75,7 +76,7 @@ TEXT = {
         "layers": "Ebenen",
         "kind": "Art", "layer_title": "Titel", "file": "Datei", "spec": "Spezifikation",
         "count": "Zeilen/Objekte", "source": "Quelle", "notes": "Anmerkungen",
-        "areas": "Gebiete", "indicators": "Indikatoren", "zones": "Programmgebiete",
+        "areas": "{Units}", "indicators": "Indikatoren", "zones": "Programmgebiete",
         "sites_kind": "Standorte",
         "indicator_list": "Indikatoren",
         "label": "Indikator", "id": "Kürzel", "unit": "Einheit", "polarity": "Richtung",
@@ -91,7 +92,7 @@ TEXT = {
         "title": "Data and downloads",
         "note": "About the data",
         "downloads": "Downloads",
-        "districts": "Districts with every indicator, {year}",
+        "districts": "{Units} with every indicator, {year}",
         "sites": "Offers and projects",
         "map": "Map as an HTML file",
         "map_note": "The current map ({label}, {year}) as a standalone file. It loads the "
@@ -105,7 +106,7 @@ TEXT = {
         "layers": "Layers",
         "kind": "Kind", "layer_title": "Title", "file": "File", "spec": "Spec",
         "count": "Rows/features", "source": "Source", "notes": "Notes",
-        "areas": "Areas", "indicators": "Indicators", "zones": "Programme areas",
+        "areas": "{Units}", "indicators": "Indicators", "zones": "Programme areas",
         "sites_kind": "Sites",
         "indicator_list": "Indicators",
         "label": "Indicator", "id": "Code", "unit": "Unit", "polarity": "Direction",
@@ -122,7 +123,7 @@ KIND_KEYS = {"areas": "areas", "indicators": "indicators", "sites": "sites_kind"
 
 
 def export_year(dataset: Dataset, state: ViewState) -> int | None:
-    """The year of the district download: the view's year if it has values, else the latest."""
+    """The year of the areas download: the view's year if it has values, else the latest."""
     if state.year in dataset.years:
         return state.year
     return latest_year(dataset.indicators)
@@ -144,13 +145,15 @@ def export_file(dataset: Dataset, state: ViewState, item: str) -> tuple[str, byt
         raise ValueError(f"`item` was {item!r} but is expected to be in {sorted(DOWNLOADS)}")
     spec = DOWNLOADS[item]
     year = export_year(dataset, state) if spec.layer == "districts" else None
-    stem = spec.stem.format(year=year if year is not None else "")
+    units = slug(area_word(dataset, state.lang, plural=True), fallback="areas")
+    stem = spec.stem.format(year=year if year is not None else "", units=units)
     frame = build_layer(dataset, spec.layer, year)
     content = layer_bytes(frame, spec.fmt, name=stem, german=spec.german)
     return f"{stem}{FORMATS[spec.fmt].suffix}", content
 
 
 def _button(item: str, lang: str) -> dbc.Button:
+    # The button texts name formats only, never the areas: TEXT needs no area words here.
     return dbc.Button(translate(TEXT, item, lang), id={"type": DOWNLOAD_BUTTON, "item": item},
                       color="primary", outline=True, size="sm", className="gd-download")
 
@@ -165,87 +168,92 @@ def _table(header: list[str], rows: list[list], table_id: str) -> dbc.Table:
 
 
 def _downloads(dataset: Dataset, state: ViewState) -> html.Section:
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     year = export_year(dataset, state)
     view = resolve_state(dataset, state)
     spec = dataset.indicator_meta.get(view.indicator) if view.indicator else None
     blocks = [html.Div(className="gd-download-group", children=[
-        html.H3(translate(TEXT, "districts", lang, year=year or "–")),
+        html.H3(translate(texts, "districts", lang, year=year or "–")),
         html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("districts")],
                  className="gd-buttons"),
     ])]
     if len(dataset.sites):
         blocks.append(html.Div(className="gd-download-group", children=[
-            html.H3(translate(TEXT, "sites", lang)),
+            html.H3(translate(texts, "sites", lang)),
             html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("sites")],
                      className="gd-buttons"),
         ]))
     if spec is not None:
         blocks.append(html.Div(className="gd-download-group", children=[
-            html.H3(translate(TEXT, "map", lang)),
+            html.H3(translate(texts, "map", lang)),
             html.Div([_button(MAP_HTML, lang)], className="gd-buttons"),
-            html.P(translate(TEXT, "map_note", lang, label=spec.label.get(lang),
+            html.P(translate(texts, "map_note", lang, label=spec.label.get(lang),
                              year=view.year or "–"), className="text-muted small"),
         ]))
     return html.Section(className="gd-section no-print", children=[
-        html.H2(translate(TEXT, "downloads", lang)),
+        html.H2(translate(texts, "downloads", lang)),
         html.Div(blocks, className="gd-download-groups"),
-        html.P(translate(TEXT, "csv_note", lang), className="text-muted small"),
+        html.P(translate(texts, "csv_note", lang), className="text-muted small"),
         html.Div(id=DOWNLOAD_MESSAGE, role="status"),
         dcc.Download(id=DOWNLOAD),
     ])
 
 
 def _layers(dataset: Dataset, lang: str) -> html.Section:
+    texts = area_texts(TEXT, dataset)
     rows = [
-        [translate(TEXT, KIND_KEYS.get(layer.kind, layer.kind), lang), layer.title.get(lang),
+        [translate(texts, KIND_KEYS.get(layer.kind, layer.kind), lang), layer.title.get(lang),
          html.Code(layer.data_file), html.Code(f"layers/{layer.spec_file}"),
          fmt_number(layer.count, lang, 0), layer.source,
          layer.notes.get(lang) if layer.notes else ""]
         for layer in dataset.layers
     ]
-    header = [translate(TEXT, k, lang) for k in
+    header = [translate(texts, k, lang) for k in
               ("kind", "layer_title", "file", "spec", "count", "source", "notes")]
     return html.Section(className="gd-section", children=[
-        html.H2(translate(TEXT, "layers", lang)), _table(header, rows, LAYERS_TABLE)])
+        html.H2(translate(texts, "layers", lang)), _table(header, rows, LAYERS_TABLE)])
 
 
 def _indicators(dataset: Dataset, lang: str) -> html.Section:
+    texts = area_texts(TEXT, dataset)
     rows = []
     for ind_id, spec in dataset.indicator_meta.items():
         years = dataset.indicator_years(ind_id)
         span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])) if years \
-            else translate(TEXT, "no_years", lang)
+            else translate(texts, "no_years", lang)
         rows.append([spec.label.get(lang), html.Code(ind_id), spec.unit,
-                     translate(TEXT, spec.polarity, lang), spec.theme.get(lang), span, spec.source,
+                     translate(texts, spec.polarity, lang), spec.theme.get(lang), span, spec.source,
                      spec.description.get(lang) if spec.description else ""])
-    header = [translate(TEXT, k, lang) for k in
+    header = [translate(texts, k, lang) for k in
               ("label", "id", "unit", "polarity", "theme", "years", "source", "description")]
     return html.Section(className="gd-section", children=[
-        html.H2(translate(TEXT, "indicator_list", lang)), _table(header, rows, INDICATORS_TABLE)])
+        html.H2(translate(texts, "indicator_list", lang)), _table(header, rows, INDICATORS_TABLE)])
 
 
 def _report(dataset: Dataset, lang: str) -> html.Section:
+    texts = area_texts(TEXT, dataset)
     frame = dataset.report.to_frame()
     if frame.empty:
-        body = html.P(translate(TEXT, "report_empty", lang), id=REPORT_TABLE)
+        body = html.P(translate(texts, "report_empty", lang), id=REPORT_TABLE)
     else:
         rows = [[LEVEL_LABELS.get(r.level, {}).get(lang, r.level), r.layer, r.file, r.where,
                  r.message] for r in frame.itertuples()]
-        header = [translate(TEXT, k, lang) for k in ("level", "layer", "file", "where", "message")]
+        header = [translate(texts, k, lang) for k in ("level", "layer", "file", "where", "message")]
         body = _table(header, rows, REPORT_TABLE)
     return html.Section(className="gd-section", children=[
-        html.H2(translate(TEXT, "report", lang)),
-        html.P(translate(TEXT, "report_intro", lang), className="text-muted"), body])
+        html.H2(translate(texts, "report", lang)),
+        html.P(translate(texts, "report_intro", lang), className="text-muted"), body])
 
 
 def layout(dataset: Dataset, state: ViewState, *, uploads: Uploads | None = None) -> html.Div:
     """The data page: data note, downloads, uploads (if on), layers, indicators and the report."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     note = dataset.settings.notes.get(lang) if dataset.settings.notes else None
     return html.Div(className="gd-page gd-data-page", children=[
-        html.H1(translate(TEXT, "title", lang)),
-        dbc.Alert([html.Strong(translate(TEXT, "note", lang) + ": "), note], color="warning",
+        html.H1(translate(texts, "title", lang)),
+        dbc.Alert([html.Strong(translate(texts, "note", lang) + ": "), note], color="warning",
                   className="gd-data-note") if note else None,
         _downloads(dataset, state),
         upload_panel.build_section(uploads, lang) if uploads is not None else None,
@@ -257,6 +265,7 @@ def layout(dataset: Dataset, state: ViewState, *, uploads: Uploads | None = None
 
 def register_callbacks(app, dataset: Dataset) -> None:
     """Send the file of the download button that was clicked."""
+    texts = area_texts(TEXT, dataset)
     @app.callback(
         Output(DOWNLOAD, "data"),
         Output(DOWNLOAD_MESSAGE, "children"),
@@ -272,6 +281,6 @@ def register_callbacks(app, dataset: Dataset) -> None:
         try:
             filename, content = export_file(dataset, state, trigger["item"])
         except GeodashError as exc:
-            return no_update, dbc.Alert(translate(TEXT, "failed", state.lang, message=exc.message),
+            return no_update, dbc.Alert(translate(texts, "failed", state.lang, message=exc.message),
                                         color="danger")
         return dcc.send_bytes(content, filename), None

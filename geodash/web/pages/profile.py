@@ -22,12 +22,13 @@ from geodash.web.figures.profile import (
     trend_figure,
 )
 from geodash.web.figures.profile_index import index_summary
-from geodash.web.i18n import dropdown_labels, fmt_number, translate
+from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
 
 PATH = "/profil"
-NAME = {"de": "Stadtteilprofil", "en": "District profile"}
+# "Profil", not "Stadtteilprofil": the navbar does not know the city's word for its areas.
+NAME = {"de": "Profil", "en": "Profile"}
 
 # Element ids (stable: browser tests and print CSS rely on them).
 PAGE = "profil-seite"
@@ -46,69 +47,69 @@ NUMBER = "text-end text-nowrap"
 
 TEXT = {
     "de": {
-        "choose": "Stadtteil",
+        "choose": "{Unit}",
         "year": "Jahr",
         "latest": "neuestes Jahr",
         "print": "Drucken",
-        "no_areas": "Dieser Datenbestand enthält keine Stadtteile.",
-        "unknown": "Den Stadtteil „{area}“ gibt es in diesem Datenbestand nicht; "
+        "no_areas": "Dieser Datenbestand enthält keine {Units}.",
+        "unknown": "„{area}“ gibt es in diesem Datenbestand nicht (kein Schlüssel der {Units}); "
                    "gezeigt wird {name}.",
-        "parent": "Ortsbezirk {parent}",
+        "parent": "{Parent} {parent}",
         "population": "{n} Einwohnerinnen und Einwohner",
         "no_population": "Einwohnerzahl unbekannt",
         "indicators": "Indikatoren",
         "no_indicators": "Für diesen Datenbestand sind keine Indikatoren erfasst.",
         "col_indicator": "Indikator",
         "col_year": "Jahr",
-        "col_value": "Stadtteil",
+        "col_value": "{Unit}",
         "col_city": "Stadt",
         "col_rank": "Rang",
         "col_change": "Veränderung",
         "rank": "{rank} von {n}",
         "since": "seit {year}",
         "rank_note": "Stadt: Mittel der Stadt (Anteile nach Einwohnerzahl gewichtet), bei "
-                     "Anzahlen die Summe. Rang 1 = der Stadtteil mit dem größten Bedarf bei "
+                     "Anzahlen die Summe. Rang 1 = der größte Bedarf unter den {Units} bei "
                      "diesem Indikator.",
         "trend": "Entwicklung",
-        "sites": "Angebote im Stadtteil",
-        "no_sites": "Keine Angebote in diesem Stadtteil erfasst.",
+        "sites": "Angebote in {name}",
+        "no_sites": "Keine Angebote in {name} erfasst.",
         "zones": "Programmgebiete Soziale Stadt",
         "no_zones_at_all": "In diesem Datenbestand sind keine Programmgebiete erfasst.",
-        "no_zones": "Der Stadtteil liegt in keinem Programmgebiet.",
-        "zone": "{name}{details}: {share} der Fläche des Stadtteils",
+        "no_zones": "{area} liegt in keinem Programmgebiet.",
+        "zone": "{name}{details}: {share} der Fläche",
         "zone_since": "seit {year}",
         "points": "Pp.",
         "suppressed": "vertraulich",
     },
     "en": {
-        "choose": "District",
+        "choose": "{Unit}",
         "year": "Year",
         "latest": "latest year",
         "print": "Print",
-        "no_areas": "This dataset has no districts.",
-        "unknown": "There is no district “{area}” in this dataset; showing {name}.",
-        "parent": "Borough {parent}",
+        "no_areas": "This dataset has no {units}.",
+        "unknown": "There is no {unit} “{area}” in this dataset; showing {name}.",
+        "parent": "{Parent} {parent}",
         "population": "{n} residents",
         "no_population": "population unknown",
         "indicators": "Indicators",
         "no_indicators": "This dataset has no indicators.",
         "col_indicator": "Indicator",
         "col_year": "Year",
-        "col_value": "District",
+        "col_value": "{Unit}",
         "col_city": "City",
         "col_rank": "Rank",
         "col_change": "Change",
         "rank": "{rank} of {n}",
         "since": "since {year}",
         "rank_note": "City: the city mean (shares weighted by population), for counts the "
-                     "total. Rank 1 = the district with the most need on this indicator.",
+                     "total. Rank 1 = the {unit} with the most need on this indicator.",
         "trend": "Trend",
-        "sites": "Offers in the district",
-        "no_sites": "No offers recorded in this district.",
+        "sites": "Offers in {name}",
+        "no_sites": "No offers recorded in {name}.",
         "zones": "Soziale Stadt programme areas",
         "no_zones_at_all": "This dataset has no programme areas.",
-        "no_zones": "The district lies in no programme area.",
-        "zone": "{name}{details}: {share} of the district's surface",
+        "no_zones": "{area} lies in no programme area.",
+        "zone": "{name}{details}: {share} of the {unit}'s surface",
         "zone_since": "since {year}",
         "points": "pp",
         "suppressed": "confidential",
@@ -150,12 +151,13 @@ def _change_text(row: pd.Series, lang: str) -> str:
     return f"{text} ({translate(TEXT, 'since', lang, year=int(row['first_year']))})"
 
 
-def build_indicator_table(table: pd.DataFrame, lang: str) -> html.Div:
+def build_indicator_table(dataset: Dataset, table: pd.DataFrame, lang: str) -> html.Div:
     """Lay out the profile table: one section per theme, one row per indicator."""
+    texts = area_texts(TEXT, dataset)
     if table.empty:
-        return html.P(translate(TEXT, "no_indicators", lang), className="text-muted")
+        return html.P(translate(texts, "no_indicators", lang), className="text-muted")
     heads = ["col_indicator", "col_year", "col_value", "col_city", "col_rank", "col_change"]
-    header = html.Thead(html.Tr([html.Th(translate(TEXT, h, lang),
+    header = html.Thead(html.Tr([html.Th(translate(texts, h, lang),
                                          className="text-end" if i > 1 else None)
                                  for i, h in enumerate(heads)]))
     bodies = []
@@ -164,11 +166,11 @@ def build_indicator_table(table: pd.DataFrame, lang: str) -> html.Div:
         for _, row in part.iterrows():
             decimals, unit = int(row["decimals"]), row["unit"]
             rank = ("–" if pd.isna(row["rank"]) else
-                    translate(TEXT, "rank", lang, rank=int(row["rank"]), n=int(row["ranked"])))
+                    translate(texts, "rank", lang, rank=int(row["rank"]), n=int(row["ranked"])))
             rows.append(html.Tr([
                 html.Td(row["label"]),
                 html.Td("–" if pd.isna(row["year"]) else str(int(row["year"]))),
-                html.Td(translate(TEXT, "suppressed", lang) if row["suppressed"]
+                html.Td(translate(texts, "suppressed", lang) if row["suppressed"]
                         else fmt_number(row["value"], lang, decimals, unit), className=NUMBER),
                 html.Td(fmt_number(row["city"], lang, decimals, unit), className=NUMBER),
                 html.Td(rank, className=NUMBER),
@@ -177,14 +179,16 @@ def build_indicator_table(table: pd.DataFrame, lang: str) -> html.Div:
         bodies.append(html.Tbody(rows))
     return html.Div([
         dbc.Table([header, *bodies], id=INDICATOR_TABLE, size="sm", hover=True, responsive=True),
-        html.P(translate(TEXT, "rank_note", lang), className="small text-muted"),
+        html.P(translate(texts, "rank_note", lang), className="small text-muted"),
     ])
 
 
-def build_sites(sites: pd.DataFrame, lang: str) -> html.Div:
-    """List the district's sites under one heading per category."""
+def build_sites(dataset: Dataset, key: str, sites: pd.DataFrame, lang: str) -> html.Div:
+    """List the area's sites under one heading per category."""
+    texts = area_texts(TEXT, dataset)
     if sites.empty:
-        return html.P(translate(TEXT, "no_sites", lang), id=SITES, className="text-muted")
+        return html.P(translate(texts, "no_sites", lang, name=dataset.area_label(key)), id=SITES,
+                      className="text-muted")
     sections = []
     for label, part in sites.groupby("category_label", sort=False):
         items = []
@@ -205,89 +209,93 @@ def _year_text(value: object) -> str | None:
     return str(value)
 
 
-def build_zones(dataset: Dataset, zones: pd.DataFrame, lang: str) -> html.Div:
+def build_zones(dataset: Dataset, key: str, zones: pd.DataFrame, lang: str) -> html.Div:
     """Name the programme areas the district touches, with share and since-year."""
+    texts = area_texts(TEXT, dataset)
     if dataset.zones.empty:
-        return html.P(translate(TEXT, "no_zones_at_all", lang), id=ZONES, className="text-muted")
+        return html.P(translate(texts, "no_zones_at_all", lang), id=ZONES, className="text-muted")
     if zones.empty:
-        return html.P(translate(TEXT, "no_zones", lang), id=ZONES, className="text-muted")
+        return html.P(translate(texts, "no_zones", lang, area=dataset.area_label(key)), id=ZONES,
+                      className="text-muted")
     items = []
     for _, zone in zones.iterrows():
         since, until = _year_text(zone["since"]), _year_text(zone["until"])
         period = (f"{since}–{until}" if since and until
-                  else translate(TEXT, "zone_since", lang, year=since) if since else "")
+                  else translate(texts, "zone_since", lang, year=since) if since else "")
         details = ", ".join(d for d in (str(zone["programme"] or ""), period) if d)
         percent = float(zone["share"]) * 100
         # A sliver along the border is real but would read as "0 %".
         share = ("< " + fmt_number(1, lang, 0, "%")) if percent < 0.5 else fmt_number(
             percent, lang, 0, "%")
         items.append(html.Li(translate(
-            TEXT, "zone", lang, name=zone["name"], details=f" ({details})" if details else "",
+            texts, "zone", lang, name=zone["name"], details=f" ({details})" if details else "",
             share=share,
         )))
     return html.Ul(items, id=ZONES)
 
 
 def build_header(dataset: Dataset, key: str, lang: str) -> html.Div:
-    """Name the district, its Ortsbezirk and its population."""
+    """Name the area ("Name (Parent name)"), its parent's key where it has no name, and its population."""
+    texts = area_texts(TEXT, dataset)
     head = area_header(dataset, key)
     facts = []
-    if head["parent"]:
-        facts.append(translate(TEXT, "parent", lang, parent=head["parent"]))
-    facts.append(translate(TEXT, "population", lang, n=fmt_number(head["population"], lang, 0))
-                 if head["population"] is not None else translate(TEXT, "no_population", lang))
-    return html.Div([html.H2(head["name"], id=TITLE), html.P(" · ".join(facts), className="lead mb-1")])
+    if head["parent"] and not head["parent_name"]:
+        facts.append(translate(texts, "parent", lang, parent=head["parent"]))
+    facts.append(translate(texts, "population", lang, n=fmt_number(head["population"], lang, 0))
+                 if head["population"] is not None else translate(texts, "no_population", lang))
+    return html.Div([html.H2(head["title"], id=TITLE), html.P(" · ".join(facts), className="lead mb-1")])
 
 
 def build_controls(dataset: Dataset, key: str, state: ViewState) -> dbc.Row:
     """Pick the district and the year; print. Hidden when printing."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
-    areas = dataset.areas.sort_values("name")
     return dbc.Row([
-        dbc.Col([dbc.Label(translate(TEXT, "choose", lang), html_for=AREA_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "choose", lang), html_for=AREA_DROPDOWN),
                  dcc.Dropdown(id=AREA_DROPDOWN, labels=dropdown_labels(lang), value=key, clearable=False,
-                              options=[{"label": n, "value": k}
-                                       for k, n in zip(areas["key"], areas["name"], strict=True)])],
+                              options=area_options(dataset))],
                 md=5),
-        dbc.Col([dbc.Label(translate(TEXT, "year", lang), html_for=YEAR_DROPDOWN),
+        dbc.Col([dbc.Label(translate(texts, "year", lang), html_for=YEAR_DROPDOWN),
                  dcc.Dropdown(id=YEAR_DROPDOWN, labels=dropdown_labels(lang), value=state.year,
-                              placeholder=translate(TEXT, "latest", lang),
+                              placeholder=translate(texts, "latest", lang),
                               options=[{"label": str(y), "value": y} for y in dataset.years])],
                 md=3),
-        dbc.Col(dbc.Button(translate(TEXT, "print", lang), id=PRINT_BUTTON, color="secondary",
+        dbc.Col(dbc.Button(translate(texts, "print", lang), id=PRINT_BUTTON, color="secondary",
                            outline=True), md="auto", className="align-self-end"),
     ], className="no-print g-3 mb-3")
 
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
     """Build the profile of the district ``state.areas[0]`` (default: the first district)."""
+    texts = area_texts(TEXT, dataset)
     lang = state.lang
     key = shown_area(dataset, state)
     if key is None:
-        return html.Div(dbc.Alert(translate(TEXT, "no_areas", lang), color="info"), id=PAGE)
+        return html.Div(dbc.Alert(translate(texts, "no_areas", lang), color="info"), id=PAGE)
     requested = state.areas[0] if state.areas else None
     notice = []
     if requested is not None and requested != key:
-        notice = [dbc.Alert(translate(TEXT, "unknown", lang, area=requested,
-                                      name=dataset.area_name(key)),
+        notice = [dbc.Alert(translate(texts, "unknown", lang, area=requested,
+                                      name=dataset.area_label(key)),
                             color="warning", className="no-print")]
     table = profile_table(dataset, key, state.year, lang)
     return html.Div([
         build_controls(dataset, key, state),
         *notice,
         build_header(dataset, key, lang),
-        build_index(index_summary(dataset, key, state.year), lang),
-        html.H3(translate(TEXT, "indicators", lang), className="h5 mt-3"),
-        build_indicator_table(table, lang),
-        html.H3(translate(TEXT, "trend", lang), className="h5 mt-3"),
+        build_index(dataset, key, index_summary(dataset, key, state.year), lang),
+        html.H3(translate(texts, "indicators", lang), className="h5 mt-3"),
+        build_indicator_table(dataset, table, lang),
+        html.H3(translate(texts, "trend", lang), className="h5 mt-3"),
         dcc.Graph(id=TREND_GRAPH, figure=trend_figure(dataset, key, lang),
                   config={"displayModeBar": False, "responsive": True}),
         build_coverage(dataset, key, lang),
         dbc.Row([
-            dbc.Col([html.H3(translate(TEXT, "sites", lang), className="h5 mt-3"),
-                     build_sites(area_sites(dataset, key, lang), lang)], md=7),
-            dbc.Col([html.H3(translate(TEXT, "zones", lang), className="h5 mt-3"),
-                     build_zones(dataset, area_zones(dataset, key), lang)], md=5),
+            dbc.Col([html.H3(translate(texts, "sites", lang, name=dataset.area_label(key)),
+                             className="h5 mt-3"),
+                     build_sites(dataset, key, area_sites(dataset, key, lang), lang)], md=7),
+            dbc.Col([html.H3(translate(texts, "zones", lang), className="h5 mt-3"),
+                     build_zones(dataset, key, area_zones(dataset, key), lang)], md=5),
         ]),
     ], id=PAGE, className="geodash-page profile-page")
 

@@ -13,7 +13,7 @@ from dash import html
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile_index import IndexSummary, area_coverage_table
-from geodash.web.i18n import fmt_number, translate
+from geodash.web.i18n import area_texts, fmt_number, translate
 
 # Element ids (stable: browser tests rely on them).
 INDEX = "profil-index"
@@ -26,13 +26,13 @@ TEXT = {
         "status": "Statusindex {year}: {value}",
         "status_class": "Status {name}",
         "status_rank": "Rang {rank} von {n}; Rang 1 = niedrigster Status, größter Bedarf",
-        "no_status": "Für diesen Stadtteil gibt es {year} keinen Statusindex.",
+        "no_status": "Für {name} gibt es {year} keinen Statusindex.",
         "dynamics": "Dynamikindex {year}: {value}",
         "dynamics_class": "Dynamik {name}",
         "no_dynamics": "Dynamikindex {year}: nicht berechenbar (keine Werte im Vergleichsjahr).",
         "summary": "Gesamtbewertung: {summary}",
         "method": "Methode nach dem Berliner Monitoring Soziale Stadtentwicklung (MSS): die "
-                  "Indexindikatoren werden über die Stadtteile standardisiert und gemittelt. "
+                  "Indexindikatoren werden über die {Units} standardisiert und gemittelt. "
                   "Ein hoher Statusindex heißt niedriger sozialer Status, ein hoher "
                   "Dynamikindex eine Verschlechterung.",
         "coverage": "Versorgung",
@@ -43,22 +43,22 @@ TEXT = {
         "col_distance": "mittlere Entfernung",
         "col_share": "Bewohner ≤ {d} m",
         "all": "Alle Angebote",
-        "coverage_note": "Entfernung: Luftlinie von den Wohnorten (gleichmäßig über den "
-                         "Stadtteil verteilt) zum nächsten Angebot der Art, auch jenseits der "
-                         "Stadtteilgrenze. Angebote je 1.000 EW zählen nur Angebote im Stadtteil.",
+        "coverage_note": "Entfernung: Luftlinie von den Wohnorten (gleichmäßig über die "
+                         "Fläche verteilt) zum nächsten Angebot der Art, auch jenseits der "
+                         "Grenze. Angebote je 1.000 EW zählen nur Angebote innerhalb der Grenze.",
     },
     "en": {
         "status": "Status index {year}: {value}",
         "status_class": "status {name}",
         "status_rank": "rank {rank} of {n}; rank 1 = lowest status, most need",
-        "no_status": "This district has no status index for {year}.",
+        "no_status": "{name} has no status index for {year}.",
         "dynamics": "Dynamics index {year}: {value}",
         "dynamics_class": "dynamics {name}",
         "no_dynamics": "Dynamics index {year}: cannot be computed (no values in the comparison "
                        "year).",
         "summary": "Overall: {summary}",
         "method": "Method after Berlin's Monitoring Soziale Stadtentwicklung (MSS): the index "
-                  "indicators are standardised across the districts and averaged. A high status "
+                  "indicators are standardised across the {units} and averaged. A high status "
                   "index means a low social status, a high dynamics index a worsening.",
         "coverage": "Offers within reach",
         "no_coverage": "This dataset has no offers.",
@@ -69,9 +69,9 @@ TEXT = {
         "col_share": "residents ≤ {d} m",
         "all": "All offers",
         "coverage_note": "Distance: straight line from where residents live (spread evenly over "
-                         "the district) to the nearest offer of the kind, also beyond the "
-                         "district's border. Offers per 1,000 residents count only offers in "
-                         "the district.",
+                         "the {unit}) to the nearest offer of the kind, also beyond the "
+                         "{unit}'s border. Offers per 1,000 residents count only offers in "
+                         "the {unit}.",
     },
 }
 
@@ -83,50 +83,52 @@ def _with_class(value: float, kind: str, label: str | None, lang: str) -> str:
     return text
 
 
-def build_index(summary: IndexSummary | None, lang: str) -> html.Div:
-    """The district's MSS status and dynamics index with their classes, summary and rank."""
+def build_index(dataset: Dataset, key: str, summary: IndexSummary | None, lang: str) -> html.Div:
+    """The area's MSS status and dynamics index with their classes, summary and rank."""
+    texts = area_texts(TEXT, dataset)
     if summary is None:
         return html.Div(id=INDEX)  # the workspace has no index: nothing to say here
     year = summary.year
     if math.isnan(summary.status):
-        lines = [html.Li(translate(TEXT, "no_status", lang, year=year))]
+        lines = [html.Li(translate(texts, "no_status", lang, year=year, name=dataset.area_label(key)))]
     else:
-        status = translate(TEXT, "status", lang, year=year, value=_with_class(
+        status = translate(texts, "status", lang, year=year, value=_with_class(
             summary.status, "status_class", summary.status_class, lang))
-        rank = (f" ({translate(TEXT, 'status_rank', lang, rank=summary.rank, n=summary.ranked)})"
+        rank = (f" ({translate(texts, 'status_rank', lang, rank=summary.rank, n=summary.ranked)})"
                 if summary.rank is not None else "")
         lines = [html.Li([html.Strong(status), rank])]
         lines.append(html.Li(
-            translate(TEXT, "no_dynamics", lang, year=year) if math.isnan(summary.dynamics)
-            else translate(TEXT, "dynamics", lang, year=year, value=_with_class(
+            translate(texts, "no_dynamics", lang, year=year) if math.isnan(summary.dynamics)
+            else translate(texts, "dynamics", lang, year=year, value=_with_class(
                 summary.dynamics, "dynamics_class", summary.dynamics_class, lang))))
         if summary.summary and summary.dynamics_class:
-            lines.append(html.Li(translate(TEXT, "summary", lang,
+            lines.append(html.Li(translate(texts, "summary", lang,
                                            summary=derived.class_name(summary.summary, lang))))
     return html.Div([
         html.Ul(lines, className="list-unstyled mb-1"),
-        html.P(translate(TEXT, "method", lang), className="small text-muted"),
+        html.P(translate(texts, "method", lang), className="small text-muted"),
     ], id=INDEX)
 
 
 def build_coverage(dataset: Dataset, key: str, lang: str) -> html.Div:
     """Per kind of offer: how many, per 1,000 residents, how far, and how many residents are near."""
-    heading = html.H3(translate(TEXT, "coverage", lang), className="h5 mt-3")
+    texts = area_texts(TEXT, dataset)
+    heading = html.H3(translate(texts, "coverage", lang), className="h5 mt-3")
     table = area_coverage_table(dataset, key, lang)
     if table.empty:
-        return html.Div([heading, html.P(translate(TEXT, "no_coverage", lang), id=COVERAGE,
+        return html.Div([heading, html.P(translate(texts, "no_coverage", lang), id=COVERAGE,
                                          className="text-muted")])
     shares = [c for c in table.columns if c.startswith("share_")]
-    heads = [translate(TEXT, "col_category", lang), translate(TEXT, "col_count", lang),
-             translate(TEXT, "col_per_1000", lang), translate(TEXT, "col_distance", lang),
-             *(translate(TEXT, "col_share", lang, d=fmt_number(float(c[6:]), lang, 0))
+    heads = [translate(texts, "col_category", lang), translate(texts, "col_count", lang),
+             translate(texts, "col_per_1000", lang), translate(texts, "col_distance", lang),
+             *(translate(texts, "col_share", lang, d=fmt_number(float(c[6:]), lang, 0))
                for c in shares)]
     header = html.Thead(html.Tr([html.Th(h, className=NUMBER if i else None)
                                  for i, h in enumerate(heads)]))
     rows = []
     for rec in table.to_dict("records"):
         total = rec["category"] == "any"
-        cells = [translate(TEXT, "all", lang) if total else rec["label"], str(rec["count"]),
+        cells = [translate(texts, "all", lang) if total else rec["label"], str(rec["count"]),
                  fmt_number(rec["per_1000"], lang, 2),
                  fmt_number(rec["mean_distance"], lang, 0, "m"),
                  *(fmt_number(rec[c] * 100, lang, 0, "%") for c in shares)]
@@ -136,5 +138,5 @@ def build_coverage(dataset: Dataset, key: str, lang: str) -> html.Div:
     return html.Div([
         heading,
         dbc.Table([header, html.Tbody(rows)], id=COVERAGE, size="sm", hover=True, responsive=True),
-        html.P(translate(TEXT, "coverage_note", lang), className="small text-muted"),
+        html.P(translate(texts, "coverage_note", lang), className="small text-muted"),
     ])
