@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = "2"  # 2: areas carry parent_name
 FRAMES = ("areas", "sites", "zones")
-TABLES = ("indicators", "zone_shares")
+TABLES = ("indicators", "zone_shares", "population_table")
 
 
 def default_cache_dir() -> Path:
@@ -104,6 +104,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         population_grid=grid,
         unit=catalog.areas[1].unit,
         parent_unit=catalog.areas[1].parent_unit,
+        population_table=tables["population_table"],
     )
 
 

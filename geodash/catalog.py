@@ -52,6 +52,14 @@ def _text(value: object) -> object:
     return value
 
 
+def _markers(value: object) -> object:
+    """Missing-value markers are compared as trimmed text; numbers in TOML count as their text."""
+    if isinstance(value, list):
+        return [str(v).strip() if not isinstance(v, float) or not v.is_integer() else str(int(v))
+                for v in value]
+    return value
+
+
 def _check_crs(value: str | None) -> str | None:
     if value is None:
         return None
@@ -198,6 +206,9 @@ class AreasSpec(_LayerSpec):
     columns: AreaColumns
     unit: Word = DEFAULT_UNIT
     parent: AreaParent | None = None
+    # The id of an indicator (of any indicators spec) holding the residents per area and
+    # year, for boundaries that carry no population (or only one year's).
+    population_indicator: str | None = None
 
     @model_validator(mode="after")
     def _one_parent_column(self) -> AreasSpec:
@@ -229,8 +240,21 @@ RESERVED_INDICATOR_IDS = frozenset({
 RESERVED_INDICATOR_PREFIXES = re.compile(r"^(sites_|per1000_|share\d+_)")
 
 
+# How the city value of an indicator is formed from its area values (see the README).
+AGGREGATES = ("mean", "weighted_mean", "median", "sum")
+
+
 class IndicatorSpec(_Spec):
-    """One indicator: what it measures, its unit and which way is need."""
+    """One indicator: what it measures, its unit and which way is need.
+
+    ``aggregate`` says how its city value is formed (default ``"mean"``, the
+    plain mean of the areas); a ``"weighted_mean"`` weights each area by
+    ``base``: ``"population"`` (the year's residents) or the id of another
+    indicator holding the base per area and year (residents under 15, the
+    unemployed, children examined). ``change_of`` declares the indicator as
+    the published change of another over ``change_years`` years, which the
+    dynamics index then uses.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
     column: str | None = None
@@ -246,8 +270,14 @@ class IndicatorSpec(_Spec):
     decimals: int = Field(default=1, ge=0, le=6)
     minimum: float | None = None
     maximum: float | None = None
+    missing: list[str] = Field(default_factory=list)
+    aggregate: Literal["mean", "weighted_mean", "median", "sum"] = "mean"
+    base: str | None = None
+    change_of: str | None = None
+    change_years: int | None = Field(default=None, ge=1, le=20)
 
     _normalise = field_validator("label", "theme", "description", mode="before")(_text)
+    _trim_missing = field_validator("missing", mode="before")(lambda v: _markers(v))
 
     @field_validator("id")
     @classmethod
@@ -263,9 +293,11 @@ class IndicatorSpec(_Spec):
 
     @model_validator(mode="after")
     def _range(self) -> IndicatorSpec:
-        if self.unit == "%" and self.maximum is None:
+        # A share lies within 0–100 %; its published change (in points) may be negative.
+        share = self.unit == "%" and self.change_of is None
+        if share and self.maximum is None:
             object.__setattr__(self, "maximum", 100.0)
-        if self.unit == "%" and self.minimum is None:
+        if share and self.minimum is None:
             object.__setattr__(self, "minimum", 0.0)
         if (
             self.minimum is not None
@@ -273,6 +305,15 @@ class IndicatorSpec(_Spec):
             and self.minimum > self.maximum
         ):
             raise ValueError("minimum is larger than maximum")
+        if self.base is not None and self.aggregate != "weighted_mean":
+            raise ValueError(f'base only applies to aggregate = "weighted_mean", not "{self.aggregate}"')
+        if self.aggregate == "weighted_mean" and self.base is None:
+            object.__setattr__(self, "base", "population")
+        if (self.change_of is None) != (self.change_years is None):
+            raise ValueError("change_of and change_years go together: name the indicator and the years")
+        if self.change_of is not None and self.in_index:
+            raise ValueError("a declared change does not enter the status index itself; set "
+                             "in_index = false (it feeds the dynamics of the indicator it changes)")
         return self
 
 
@@ -286,14 +327,34 @@ class IndicatorColumns(_Spec):
     cases: str | None = None
 
 
+# How a year column writes its year: each form is a pattern whose group ``year`` is the year.
+YEAR_FORMATS = {
+    "YYYY": r"(?P<year>\d{4})",
+    "YYYYMM": r"(?P<year>\d{4})(?:0[1-9]|1[0-2])",
+    "YYYY-MM-DD": r"(?P<year>\d{4})-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?:[ T][0-9:.]+)?",
+    "DD.MM.YYYY": r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?P<year>\d{4})",
+}
+YEAR_EXAMPLES = {"YYYY": "2020", "YYYYMM": "202012", "YYYY-MM-DD": "2020-12-31",
+                 "DD.MM.YYYY": "31.12.2020"}
+
+
 class IndicatorsSpec(_LayerSpec):
-    """A table of indicator values per area and year, long or wide."""
+    """A table of indicator values per area and year, long or wide.
+
+    ``missing`` lists the cell texts (or numbers) that mean "no value" in the
+    whole table, such as ``-9999``; ``year_format`` says how the year column
+    writes its year (``YYYY``, ``YYYYMM``, ``YYYY-MM-DD`` or ``DD.MM.YYYY``).
+    """
 
     kind: Literal["indicators"]
     format: Literal["long", "wide"]
     columns: IndicatorColumns
     year: int | None = None
+    year_format: Literal["YYYY", "YYYYMM", "YYYY-MM-DD", "DD.MM.YYYY"] = "YYYY"
+    missing: list[str] = Field(default_factory=list)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+
+    _trim_missing = field_validator("missing", mode="before")(lambda v: _markers(v))
 
     @model_validator(mode="after")
     def _columns_for_format(self) -> IndicatorsSpec:
@@ -541,6 +602,32 @@ def parse_spec(path: Path) -> _Spec:
         raise SpecError(f"{msg}{more}.", file=path, where=f"key {key}", fix=fix) from None
 
 
+def _check_references(
+    areas: tuple[Path, AreasSpec],
+    indicators: tuple[tuple[Path, IndicatorsSpec], ...],
+    ids: dict[str, Path],
+) -> None:
+    """Indicator ids named by other keys (base, change_of, population_indicator) must exist."""
+    known = ", ".join(ids) or "(no indicators defined)"
+    for path, spec in indicators:
+        for ind in spec.indicators:
+            for key, target in (("base", ind.base), ("change_of", ind.change_of)):
+                if target is None or (key == "base" and target == "population"):
+                    continue
+                if target not in ids or target == ind.id:
+                    raise SpecError(
+                        f"{key} = {target!r} names no other indicator.", file=path,
+                        where=f"indicator {ind.id}, key {key}",
+                        fix=(f'use "population" or the id of an indicator: {known}.' if key == "base"
+                             else f"use the id of an indicator: {known}."))
+    path, spec = areas
+    if spec.population_indicator is not None and spec.population_indicator not in ids:
+        raise SpecError(
+            f"population_indicator = {spec.population_indicator!r} names no indicator.", file=path,
+            where="key population_indicator",
+            fix=f"use the id of the indicator that holds the residents per area and year: {known}.")
+
+
 def load_catalog(workspace: str | Path) -> Catalog:
     """Read every ``layers/*.toml`` of a workspace into a :class:`Catalog`.
 
@@ -585,6 +672,7 @@ def load_catalog(workspace: str | Path) -> Catalog:
                     fix="give each indicator a unique id.",
                 )
             seen[ind.id] = path
+    _check_references(areas[0], indicators, seen)
     catalog = Catalog(
         workspace=workspace,
         settings=settings[0] if settings else Settings(),

@@ -32,6 +32,7 @@ from geodash.load import (
     load_sites,
     load_zones,
 )
+from geodash.population import check_population_needed, population_by_year, report_population
 from geodash.report import ReportBuilder, ValidationReport
 
 # A site further than this from every area is not "just outside the city":
@@ -67,7 +68,9 @@ class Dataset:
     ----------
     areas
         ``key, name, parent, parent_name, population, geometry``; sorted by key.
-        Names may repeat: identify areas by key, show :attr:`area_labels`.
+        Names may repeat: identify areas by key, show :attr:`area_labels`. With a
+        ``population_indicator`` in the areas spec, ``population`` is each
+        area's latest known number of residents from it.
     indicators
         Long table ``area_key, indicator, year, value, suppressed``; a suppressed
         value (fewer cases than ``settings.min_cases``) is NaN with ``suppressed`` True.
@@ -87,6 +90,11 @@ class Dataset:
     unit, parent_unit
         The city's words for one area and for the level above (from the areas
         spec); :func:`geodash.web.i18n.area_word` picks one for a text.
+    population_table
+        Long table ``area_key, year, population``: the residents of every area
+        in every year of :attr:`years`, from the indicator the areas spec names
+        as ``population_indicator`` where it has a value, else from the areas'
+        own population column (NaN where neither knows).
     """
 
     workspace: Path
@@ -103,6 +111,21 @@ class Dataset:
     population_grid: gpd.GeoDataFrame | None = None
     unit: Word = DEFAULT_UNIT
     parent_unit: Word = DEFAULT_PARENT_UNIT
+    population_table: pd.DataFrame | None = None
+
+    def population_in(self, year: int | None) -> pd.Series:
+        """Residents per area in ``year``, by key (index of every area, NaN where unknown).
+
+        From :attr:`population_table` (the areas spec's ``population_indicator``
+        per year, else the areas' own column); for a year the table does not
+        hold, the areas' own column.
+        """
+        own = self.areas.set_index("key")["population"].astype(float)
+        table = self.population_table
+        if year is None or table is None or not (table["year"] == year).any():
+            return own
+        part = table[table["year"] == year].set_index("area_key")["population"].astype(float)
+        return part.reindex(own.index).rename("population")
 
     @cached_property
     def areas_metric(self) -> gpd.GeoDataFrame:
@@ -234,11 +257,6 @@ def build_dataset(catalog: Catalog) -> Dataset:
                        workspace=catalog.workspace)
     info("areas", areas_path, areas_spec, len(areas))
     _note_repeated_names(areas, areas_spec.file, report)
-    if areas["population"].isna().any():
-        # Labels, not names: two areas of one name must be told apart in the report too.
-        missing = area_labels(areas)[areas["population"].isna().to_numpy()].tolist()
-        report.add("notice", "areas", areas_spec.file, "",
-                   f"{len(missing)} area(s) without population: {', '.join(missing[:10])}")
     keys = set(areas["key"])
     reference = settings.index.reference or []
     if set(reference) - keys:
@@ -259,14 +277,26 @@ def build_dataset(catalog: Catalog) -> Dataset:
                                     "suppressed": bool})
     indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
     meta = catalog.indicator_specs
+    file_of = {ind.id: spec.file for _, spec in catalog.indicators for ind in spec.indicators}
     for ind_id in meta:
         if not (indicators["indicator"] == ind_id).any():
-            report.add("notice", "indicators", "", f"indicator {ind_id}", "has no values at all")
+            report.add("notice", "indicators", file_of[ind_id], f"indicator {ind_id}",
+                       "has no values at all")
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
         names = area_labels(areas).loc[without].tolist()
-        report.add("notice", "indicators", "", "",
+        report.add("notice", "indicators", ", ".join(spec.file for _, spec in catalog.indicators),
+                   "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
+    population = population_by_year(areas, indicators, areas_spec.population_indicator)
+    if areas_spec.population_indicator:
+        # Pages that show one number of residents (profile, coverage table) show the latest
+        # year's, as the index and the rates per 1,000 of that year do.
+        latest = population.dropna(subset=["population"]).sort_values("year").groupby("area_key").last()
+        areas["population"] = areas["key"].map(latest["population"]).astype(float).fillna(
+            areas["population"])
+    report_population(areas, population, areas_spec, report)
+    check_population_needed(catalog, areas, population, len(catalog.sites) > 0, report)
 
     metric_areas = areas.to_crs(settings.metric_crs)
     site_frames = []
@@ -329,6 +359,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
         population_grid=grid,
         unit=areas_spec.unit,
         parent_unit=areas_spec.parent_unit,
+        population_table=population,
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas

@@ -9,6 +9,7 @@ markers) is repaired and recorded in the report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +19,8 @@ import pyproj
 import shapely
 
 from geodash.catalog import (
+    YEAR_EXAMPLES,
+    YEAR_FORMATS,
     AreasSpec,
     IndicatorSpec,
     IndicatorsSpec,
@@ -225,7 +228,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
             population = raw.astype(float)
         else:
             texts = raw.astype("string").fillna("")
-            population, _, bad = parse_numbers(texts, guess_decimal(texts, None))
+            population, _, bad = parse_numbers(texts, guess_decimal(texts, None, whole_numbers=True))
             if bad.any():
                 pos = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
@@ -306,21 +309,32 @@ def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
                       sheet=opts.sheet, skip_rows=opts.skip_rows)
 
 
-def _years(texts: pd.Series, table: Table, settings: Settings, column: str) -> pd.Series:
-    numbers, missing, bad = parse_numbers(texts, ".")
-    # Digits only: parse_numbers would read "2022,5" as 20225 (a thousands comma).
-    digits = texts.fillna("").astype(str).str.strip().str.fullmatch(r"\d+")
-    wrong = bad | missing | (numbers % 1 != 0) | ~digits
+def _years(texts: pd.Series, table: Table, settings: Settings, column: str,
+           year_format: str = "YYYY") -> pd.Series:
+    """The year of every row, read from its cell in the spec's ``year_format``."""
+    cells = texts.fillna("").astype(str).str.strip()
+    found = cells.str.extract(f"^{YEAR_FORMATS[year_format]}$")["year"]
+    wrong = found.isna()
+    if wrong.any():
+        pos = int(np.flatnonzero(wrong.to_numpy())[0])
+        hint = next((f' It looks like year_format = "{name}".' for name, pattern in YEAR_FORMATS.items()
+                     if name != year_format and re.fullmatch(pattern, cells.iloc[pos])), "")
+        raise DataError(
+            f"has {texts.iloc[pos]!r} in the year column {column!r}, which is not a year of the form "
+            f'year_format = "{year_format}" (e.g. {YEAR_EXAMPLES[year_format]}).{hint}',
+            file=table.path, where=f"row {table.row_number(pos)}",
+            fix="set year_format in the spec to the form of the column (YYYY, YYYYMM, YYYY-MM-DD or "
+            "DD.MM.YYYY), or give a fixed year = YYYY for the whole table and leave columns.year out.")
+    numbers = found.astype(int)
     out_of_range = (numbers < settings.min_year) | (numbers > settings.max_year)
-    for mask, problem in ((wrong, "is not a year"), (out_of_range, "is out of range")):
-        if mask.any():
-            pos = int(np.flatnonzero(mask.to_numpy())[0])
-            raise DataError(
-                f"has the year {texts.iloc[pos]!r} in column {column!r}, which {problem} "
-                f"(allowed: {settings.min_year}–{settings.max_year}).",
-                file=table.path, where=f"row {table.row_number(pos)}",
-                fix="write a four-digit year, or widen min_year/max_year in layers/workspace.toml.")
-    return numbers.astype(int)
+    if out_of_range.any():
+        pos = int(np.flatnonzero(out_of_range.to_numpy())[0])
+        raise DataError(
+            f"has the year {texts.iloc[pos]!r} in column {column!r}, which is out of range "
+            f"(allowed: {settings.min_year}–{settings.max_year}).",
+            file=table.path, where=f"row {table.row_number(pos)}",
+            fix="correct the year, or widen min_year/max_year in layers/workspace.toml.")
+    return numbers
 
 
 def load_indicators(
@@ -338,7 +352,7 @@ def load_indicators(
     for pos in np.flatnonzero(keys.isna().to_numpy()):
         raise DataError(f"has no area key in column {cols.key!r}.", file=path,
                         where=f"row {table.row_number(pos)}", fix="fill the key or delete the row.")
-    years = (_years(frame[cols.year], table, settings, cols.year) if cols.year
+    years = (_years(frame[cols.year], table, settings, cols.year, spec.year_format) if cols.year
              else pd.Series(spec.year, index=frame.index))
     rows = pd.Series(table.rows, index=frame.index)
     if spec.format == "wide":
@@ -364,41 +378,7 @@ def load_indicators(
     values = []
     for ind in spec.indicators:
         part = long[long["indicator"] == ind.id]
-        decimal = spec.table.decimal
-        if decimal == "auto":
-            decimal = guess_decimal(part["text"], table.separator)
-        numbers, missing, bad = parse_numbers(part["text"], decimal)
-        if bad.any():
-            pos = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(
-                f"has {part['text'].iloc[pos]!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), "
-                "which is not a number.",
-                file=path, where=f"row {part['row'].iloc[pos]}",
-                fix="write a number (decimal comma or point), or leave the cell empty / '.' for missing.")
-        # A count of people cannot be negative, even where the spec sets no minimum.
-        minimum = ind.minimum if ind.minimum is not None else (0.0 if ind.unit in COUNT_UNITS else None)
-        for bound, mask, word in (
-            (minimum, numbers < (minimum if minimum is not None else -np.inf), "below"),
-            (ind.maximum, numbers > (ind.maximum if ind.maximum is not None else np.inf), "above"),
-        ):
-            if bound is not None and mask.any():
-                pos = int(np.flatnonzero(mask.to_numpy())[0])
-                raise DataError(
-                    f"has {part['text'].iloc[pos]!r} for {ind.id!r}, {word} the possible "
-                    f"{bound:g} {ind.unit}.",
-                    file=path, where=f"row {part['row'].iloc[pos]}",
-                    fix="correct the value (a share cannot exceed 100 %, a count cannot be negative), "
-                    f"or set minimum/maximum for {ind.id!r} in the spec.")
-        if missing.any():
-            report.add("notice", "indicators", path.name, f"indicator {ind.id}",
-                       f"{int(missing.sum())} value(s) marked as missing (empty, '.', '-', 'x' …)")
-        suppressed = _suppressed(part, numbers, ind, settings.min_cases, path)
-        if suppressed.any():
-            report.add("notice", "indicators", path.name, f"indicator {ind.id}",
-                       f"{int(suppressed.sum())} value(s) suppressed: fewer than {settings.min_cases} "
-                       "cases (statistical confidentiality)")
-        kept = part.assign(value=numbers.where(~suppressed).to_numpy(), suppressed=suppressed.to_numpy())
-        values.append(kept[(~missing | suppressed).to_numpy()])
+        values.append(_indicator_values(part, ind, spec, table, settings, report))
     long = pd.concat(values, ignore_index=True)
     unmatched = ~long["area_key"].isin(area_keys)
     if len(long) and unmatched.all():
@@ -431,18 +411,110 @@ def load_indicators(
     return long[["area_key", "indicator", "year", "value", "suppressed"]].reset_index(drop=True)
 
 
+# Numbers that tables commonly write for "no value". Equal to one of them and not declared
+# as missing, a value is probably a code, not a measurement: the report says so.
+# (-1 is left out: it is a real change, and not a usual code.)
+SENTINELS = (-9999.0, -999.0, -99.0, 9999.0, 99999.0, 999999.0)
+
+
+def _declared_missing(texts: pd.Series, markers: list[str], decimal: str) -> pd.Series:
+    """Cells that hold a declared missing marker: the same text, or a number equal to it."""
+    trimmed = texts.fillna("").astype(str).str.strip()
+    marked = trimmed.isin(markers)
+    marker_numbers = pd.to_numeric(pd.Series(markers, dtype=object).str.replace(",", ".", regex=False),
+                                   errors="coerce").dropna()
+    if len(marker_numbers):
+        numbers, _, _ = parse_numbers(trimmed.where(~marked, ""), decimal)
+        marked |= numbers.isin(marker_numbers.to_numpy())
+    return marked
+
+
+def _indicator_values(part: pd.DataFrame, ind: IndicatorSpec, spec: IndicatorsSpec, table: Table,
+                      settings: Settings, report: ReportBuilder) -> pd.DataFrame:
+    """Parse, check and suppress the values of one indicator (rows ``part`` of the long table)."""
+    path = table.path
+    markers = [*spec.missing, *ind.missing]
+    decimal = spec.table.decimal
+    if decimal == "auto":
+        unmarked = part["text"].where(~part["text"].astype(str).str.strip().isin(markers), "")
+        decimal = guess_decimal(unmarked.fillna("").astype(str), table.separator)
+    declared = _declared_missing(part["text"], markers, decimal)
+    numbers, missing, bad = parse_numbers(part["text"].where(~declared, ""), decimal)
+    missing &= ~declared
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"has {part['text'].iloc[pos]!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), "
+            "which is not a number.",
+            file=path, where=f"row {part['row'].iloc[pos]}",
+            fix="write a number (decimal comma or point), or leave the cell empty / '.' for missing; "
+            "a table that writes a code for 'no value' declares it with missing = [\"…\"] in the spec.")
+    sentinel = numbers.isin(SENTINELS)
+    # A count of people cannot be negative, even where the spec sets no minimum.
+    minimum = ind.minimum if ind.minimum is not None else (0.0 if ind.unit in COUNT_UNITS else None)
+    for bound, mask, word in (
+        (minimum, numbers < (minimum if minimum is not None else -np.inf), "below"),
+        (ind.maximum, numbers > (ind.maximum if ind.maximum is not None else np.inf), "above"),
+    ):
+        if bound is not None and mask.any():
+            pos = int(np.flatnonzero(mask.to_numpy())[0])
+            text = part["text"].iloc[pos]
+            if sentinel.iloc[pos]:
+                # Never advise widening the range here: that would let the code in as a number.
+                fix = (f"{text.strip()!r} looks like a code for 'no value': declare it with "
+                       f"missing = [\"{text.strip()}\"] in the spec (for the whole table, or in the "
+                       f"[[indicators]] block of {ind.id!r}).")
+            else:
+                fix = ("correct the value (a share cannot exceed 100 %, a count cannot be negative); "
+                       "if it is a code for 'no value', declare it with missing = [\"…\"] in the spec; "
+                       f"if such values are real, set minimum/maximum for {ind.id!r}.")
+            raise DataError(
+                f"has {text!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), {word} the "
+                f"possible {bound:g} {ind.unit}.",
+                file=path, where=f"row {part['row'].iloc[pos]}", fix=fix)
+    if sentinel.any():
+        for value in sorted(numbers[sentinel].unique()):
+            at = sentinel & (numbers == value)
+            rows = ", ".join(str(r) for r in part.loc[at.to_numpy(), "row"].head(5))
+            report.add("notice", "indicators", path.name, f"indicator {ind.id}, rows {rows}",
+                       f"{int(at.sum())} value(s) {value:g} in column {part['column'].iloc[0]!r} taken as "
+                       f"numbers; {value:g} is a common code for 'no value'. If it is one here, declare "
+                       f'missing = ["{value:g}"] in the spec.')
+    if declared.any():
+        report.add("notice", "indicators", path.name, f"indicator {ind.id}",
+                   f"{int(declared.sum())} value(s) marked as missing by the declared marker(s) "
+                   + ", ".join(repr(m) for m in markers))
+    if missing.any():
+        report.add("notice", "indicators", path.name, f"indicator {ind.id}",
+                   f"{int(missing.sum())} value(s) marked as missing (empty, '.', '-', 'x' …)")
+    suppressed = _suppressed(part, numbers, ind, settings.min_cases, table, spec.table.decimal)
+    if suppressed.any():
+        report.add("notice", "indicators", path.name, f"indicator {ind.id}",
+                   f"{int(suppressed.sum())} value(s) suppressed: fewer than {settings.min_cases} "
+                   "cases (statistical confidentiality)")
+    kept = part.assign(value=numbers.where(~suppressed).to_numpy(), suppressed=suppressed.to_numpy())
+    return kept[(~(missing | declared) | suppressed).to_numpy()]
+
+
 # Units whose values are themselves counts of people: a small count is a small case number.
 COUNT_UNITS = frozenset({"Anzahl", "Personen", "count", "persons"})
 
 
 def _suppressed(part: pd.DataFrame, numbers: pd.Series, ind: IndicatorSpec, min_cases: int,
-                path: Path) -> pd.Series:
-    """Which values rest on fewer than ``min_cases`` cases and must not be shown."""
+                table: Table, decimal: str) -> pd.Series:
+    """Which values rest on fewer than ``min_cases`` cases and must not be shown.
+
+    Case counts are read with the table's decimal and thousands marks: "1.204"
+    in a German table is 1204 cases, not 1.204.
+    """
+    path = table.path
     if min_cases <= 0:
         return pd.Series(False, index=part.index)
-    texts = part["cases"].astype(str)
+    texts = part["cases"].fillna("").astype(str)
     if (texts != "").any():
-        cases, missing, bad = parse_numbers(texts, ".")
+        if decimal == "auto":
+            decimal = guess_decimal(texts, table.separator, whole_numbers=True)
+        cases, missing, bad = parse_numbers(texts, decimal)
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"has the case count {texts.iloc[pos]!r} for {ind.id!r}, which is not a number.",
@@ -464,8 +536,9 @@ def _sites_from_table(spec: SitesSpec | PopulationSpec, path: Path) -> tuple[gpd
     coords = {}
     for axis in ("x", "y"):
         texts = frame[getattr(spec.columns, axis)]
-        decimal = spec.table.decimal if spec.table.decimal != "auto" else (
-            "," if texts.str.contains(",", regex=False).any() else ".")
+        # Projected metres may group thousands ("5.482.113,2"); degrees never do.
+        decimal = spec.table.decimal if spec.table.decimal != "auto" else guess_decimal(
+            texts.fillna("").astype(str), table.separator if spec.geometry == "xy" else None)
         numbers, missing, bad = parse_numbers(texts, decimal)
         wrong = bad | missing
         if wrong.any():
@@ -590,7 +663,12 @@ def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> 
         places = rows.map(lambda r: f"row {r}")
     raw = frame[spec.columns.count]
     texts = raw.astype("string").fillna("").astype(str)
-    counts, missing, bad = parse_numbers(texts, "," if texts.str.contains(",").any() else ".")
+    if pd.api.types.is_numeric_dtype(raw):
+        counts, missing, bad = raw.astype(float), raw.isna(), pd.Series(False, index=raw.index)
+    else:
+        decimal = (spec.table.decimal if spec.table.decimal != "auto"
+                   else guess_decimal(texts, None, whole_numbers=True))
+        counts, missing, bad = parse_numbers(texts, decimal)
     wrong = bad | (counts < 0)
     if wrong.any():
         pos = int(np.flatnonzero(wrong.to_numpy())[0])

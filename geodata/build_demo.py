@@ -281,6 +281,10 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "Anteil 65 J. und älter (%)",
 )
 BG_COLUMN = "Bedarfsgemeinschaften"
+# Counts that are the bases of the rates above (their city values are means weighted by
+# these, per year): residents 15–64 for the unemployment rate, the unemployed for the
+# long-term share, children under 15 for child poverty.
+BASE_COLUMNS: tuple[str, ...] = ("Einwohner 15 bis unter 65 J.", "Arbeitslose", "Kinder unter 15 J.")
 
 
 def _year_profile(factors: tuple[float, ...]) -> dict[int, float]:
@@ -331,13 +335,21 @@ def build_indicator_values(rng: np.random.Generator) -> pd.DataFrame:
             population = st.einwohner * (1.0 + 0.006 * t)
             # Bedarfsgemeinschaften: people in SGB II (of the under-65s) per 1.9 persons.
             bg = values[2] / 100 * population * 0.80 / 1.9
+            # The bases follow from the published (rounded) shares, without new random draws.
+            shown = np.round(values, 1)
+            under15 = population * shown[6] / 100 * 15 / 18
+            working_age = population * (1 - shown[7] / 100) - population * shown[6] / 100
+            working_age += under15 * 3 / 15  # the 15- to 17-year-olds
+            unemployed = shown[0] / 100 * working_age
             rows.append(
                 {
                     "key": st.key,
                     "name": st.name,
                     "year": year,
-                    **dict(zip(INDICATOR_COLUMNS, np.round(values, 1), strict=True)),
+                    **dict(zip(INDICATOR_COLUMNS, shown, strict=True)),
                     BG_COLUMN: int(round(bg)),
+                    **dict(zip(BASE_COLUMNS, (int(round(working_age)), int(round(unemployed)),
+                                              int(round(under15))), strict=True)),
                 }
             )
     return pd.DataFrame(rows)
@@ -357,7 +369,7 @@ def write_indicator_csv(values: pd.DataFrame, path: Path) -> None:
     That is: ``;`` separator, decimal comma, ``.`` as thousands separator,
     cp1252 encoding and CRLF line ends.
     """
-    header = ["Stadtteil-Nr", "Stadtteil", "Jahr", *INDICATOR_COLUMNS, BG_COLUMN]
+    header = ["Stadtteil-Nr", "Stadtteil", "Jahr", *INDICATOR_COLUMNS, BG_COLUMN, *BASE_COLUMNS]
     with path.open("w", encoding="cp1252", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
@@ -369,6 +381,7 @@ def write_indicator_csv(values: pd.DataFrame, path: Path) -> None:
                     record["year"],
                     *(_german_decimal(record[col]) for col in INDICATOR_COLUMNS),
                     _german_thousands(record[BG_COLUMN]),
+                    *(_german_thousands(record[col]) for col in BASE_COLUMNS),
                 ]
             )
 
@@ -379,6 +392,7 @@ def write_indicator_csv(values: pd.DataFrame, path: Path) -> None:
 SCHULEINGANG_CODES = {
     "sprachfoerderung": "Sprachförderbedarf bei der Schuleingangsuntersuchung (%)",
     "uebergewicht": "Übergewicht (inkl. Adipositas) bei der Schuleingangsuntersuchung (%)",
+    "untersuchte": "Untersuchte Kinder (Anzahl): die Bezugsgröße beider Anteile",
 }
 SCHULEINGANG_TITLE = (
     "Schuleingangsuntersuchung nach Stadtteilen 2019–2023 "
@@ -406,6 +420,8 @@ def build_schuleingang_values(rng: np.random.Generator) -> pd.DataFrame:
             gewicht += rng.normal(0.0, 0.8 * noise_scale)
             rows.append((st.key, "sprachfoerderung", year, round(float(np.clip(sprach, 2, 90)), 1)))
             rows.append((st.key, "uebergewicht", year, round(float(np.clip(gewicht, 2, 40)), 1)))
+            # The base of both shares; no random draw, so the shares above stay as they were.
+            rows.append((st.key, "untersuchte", year, round(children * (1 + 0.006 * t))))
     return pd.DataFrame(rows, columns=["Stadtteil", "Merkmal", "Jahr", "Wert"])
 
 

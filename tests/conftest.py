@@ -69,12 +69,15 @@ label = { de = "Arbeitslosenquote", en = "Unemployment rate" }
 unit = "%"
 polarity = "need"
 in_index = true
+aggregate = "weighted_mean"
+base = "population"
 [[indicators]]
 id = "kinder"
 column = "Kinder"
 label = "Kinder"
 unit = "Anzahl"
 polarity = "neutral"
+aggregate = "sum"
 """
 
 # German CSV: ';', decimal comma, thousands dot, cp1252 written below.

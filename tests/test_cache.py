@@ -11,7 +11,7 @@ from geodash.workspace import load_workspace
 def assert_same_dataset(a, b):
     for name in ("areas", "sites", "zones"):
         geopandas.testing.assert_geodataframe_equal(getattr(a, name), getattr(b, name))
-    for name in ("indicators", "zone_shares"):
+    for name in ("indicators", "zone_shares", "population_table"):
         pandas.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
     assert a.report == b.report
     assert a.layers == b.layers

@@ -12,7 +12,8 @@ import shapely
 from geodash.analysis.joins import site_counts
 
 
-def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
+def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[str], *,
+                   population: pd.Series | None = None) -> pd.DataFrame:
     """Sites per area and category, absolute and per 1,000 residents.
 
     Parameters
@@ -23,6 +24,9 @@ def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[st
         ``category, area_key`` (sites outside every area are not counted).
     categories
         The categories to report, in order (absent ones count 0).
+    population
+        Residents by area key in the year looked at (``Dataset.population_in``);
+        by default the areas' ``population`` column.
 
     Returns
     -------
@@ -34,7 +38,9 @@ def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[st
     counts.index.name = "area_key"
     long = counts.stack().rename("count").reset_index()
     long.columns = ["area_key", "category", "count"]
-    pop = long["area_key"].map(areas.set_index("key")["population"]).astype(float)
+    if population is None:
+        population = areas.set_index("key")["population"]
+    pop = long["area_key"].map(population).astype(float)
     long["per_1000"] = long["count"] / pop.where(pop > 0) * 1000
     return long
 

@@ -38,7 +38,8 @@ def districts_layer(
         ``key, name, parent, parent_name`` (when the areas have it),
         ``population, year``, one numeric column per
         indicator id, ``sites_<category>`` and ``sites_total``,
-        ``zone_share`` (share of the surface inside any programme area, 0–1)
+        ``zone_share`` (share of the surface inside any programme area, 0–1;
+        NaN for every area when the workspace has no zones layer)
         and ``zones`` (names of the programme areas it touches), geometry.
     """
     out = areas[[c for c in ("key", "name", "parent", "parent_name", "population") if c in areas]].copy()
@@ -53,10 +54,12 @@ def districts_layer(
     counts["sites_total"] = counts.sum(axis=1)
     out = out.join(counts.reset_index(drop=True).astype(int))
     share = zone_shares.groupby("area_key")["share"].sum().clip(upper=1.0)
-    out["zone_share"] = out["key"].map(share).fillna(0.0).round(4)
+    # Without a zones layer nothing is known about programme areas: empty, not 0.
+    out["zone_share"] = (out["key"].map(share).fillna(0.0).round(4) if len(zones)
+                         else pd.Series(np.nan, index=out.index, dtype=float))
     names = zones.set_index("zone_id")["name"] if len(zones) else pd.Series(dtype=object)
     touched = zone_shares.assign(zone=zone_shares["zone_id"].map(names)).groupby("area_key")["zone"]
-    out["zones"] = out["key"].map(touched.agg(lambda z: "; ".join(sorted(z)))).fillna("")
+    out["zones"] = out["key"].map(touched.agg(lambda z: "; ".join(sorted(z)))).astype("str").fillna("")
     return gpd.GeoDataFrame(out, geometry=areas.geometry.values, crs=areas.crs)
 
 
@@ -102,11 +105,14 @@ def need_and_coverage(
     points: gpd.GeoDataFrame | None = None,
     spacing: float = 50.0,
     access: pd.DataFrame | None = None,
+    population: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Status and dynamics index, coverage per category and the need–offer gap, per area.
 
     ``access`` is the result of :func:`access_by_category` when it was
-    computed before (it does not depend on the year).
+    computed before (it does not depend on the year). ``population`` is the
+    year's residents by area key (``Dataset.population_in(year)``); by
+    default the areas' own ``population`` column.
 
     Returns
     -------
@@ -117,7 +123,9 @@ def need_and_coverage(
         metres of a site of the category) and ``share<d>_any``;
         ``gap`` (high need and few offers).
     """
-    population = areas_metric.set_index("key")["population"]
+    if population is None:
+        population = areas_metric.set_index("key")["population"]
+    population = population.reindex(areas_metric["key"]).astype(float)
     out = pd.DataFrame(index=pd.Index(areas_metric["key"], name="area_key"))
     index_cols = ["status_index", "status_class", "dynamics_index", "dynamics_class", "summary"]
     if any(m.in_index for m in meta.values()) and year is not None:
@@ -127,7 +135,7 @@ def need_and_coverage(
     else:
         for col in index_cols:
             out[col] = np.nan
-    cov = coverage_table(areas_metric, sites_metric, categories)
+    cov = coverage_table(areas_metric, sites_metric, categories, population=population)
     per1000 = cov.pivot(index="area_key", columns="category", values="per_1000").reindex(
         columns=categories)
     per1000.columns = [f"per1000_{c}" for c in per1000.columns]

@@ -2,63 +2,104 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from geodash.catalog import IndicatorSpec
 
-# Units whose values are rates or shares of the population: their city value is
-# the population-weighted mean. Counts add up; everything else takes the median.
-RATE_UNITS = frozenset({"%", "‰", "je 1.000 EW", "per 1,000", "pro 1.000 EW", "je 1000 EW"})
-COUNT_UNITS = frozenset({"Anzahl", "count", "Personen", "persons"})
-
 POLARITY_SIGN = {"need": 1.0, "resource": -1.0, "neutral": 1.0}
+
+
+def _weighted_mean(part: pd.DataFrame) -> pd.Series:
+    usable = part[part["weight"].notna() & (part["weight"] > 0)]
+    weighted = (usable["value"] * usable["weight"]).groupby(usable["year"]).sum()
+    return (weighted / usable.groupby("year")["weight"].sum()).reindex(part["year"].unique())
+
+
+# How the city value of an indicator is formed from the area values of one year (the
+# spec's ``aggregate``). Each takes ``year, value, weight`` rows and returns a value per year.
+AGGREGATES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "mean": lambda part: part.groupby("year")["value"].mean(),
+    "median": lambda part: part.groupby("year")["value"].median(),
+    "sum": lambda part: part.groupby("year")["value"].sum(),
+    "weighted_mean": _weighted_mean,
+}
+
+
+def _as_population_table(population: pd.Series | pd.DataFrame, years) -> pd.DataFrame:
+    """A long ``area_key, year, population`` table; a Series by key holds for every year."""
+    if isinstance(population, pd.DataFrame):
+        return population
+    index = pd.MultiIndex.from_product([population.index, sorted(years)], names=["area_key", "year"])
+    return pd.DataFrame(index=index).reset_index().assign(
+        population=lambda t: t["area_key"].map(population).astype(float))
 
 
 def city_reference(
     indicators: pd.DataFrame,
-    population: pd.Series,
+    population: pd.DataFrame | pd.Series,
     meta: Mapping[str, IndicatorSpec],
 ) -> pd.DataFrame:
-    """The city value of every indicator and year.
+    """The city value of every indicator and year, formed as each indicator's spec declares.
 
-    Rates and shares (unit ``%``, ``‰``, per 1,000) take the mean weighted by
-    each area's population, over the areas that have both a value and a
-    population; counts (unit ``Anzahl``) are summed; other units take the
-    median of the areas.
+    ``aggregate`` (see :data:`AGGREGATES`) is ``mean`` (the default: every
+    area counts once), ``median``, ``sum`` (counts add up) or
+    ``weighted_mean``, which weights each area by its ``base`` in the same
+    year: ``"population"`` (the year's residents) or another indicator's value
+    (residents under 15, the unemployed, children examined). Areas without a
+    value, or (for a weighted mean) without a positive base, stay out; a year
+    in which no area has a base has no city value (NaN), never a guessed one.
 
     Parameters
     ----------
     indicators
         Long table ``area_key, indicator, year, value``.
     population
-        Population by area key.
+        Residents as a long table ``area_key, year, population``
+        (``Dataset.population_table``), or a Series by area key that holds
+        for every year.
     meta
-        Indicator specs by id.
+        Indicator specs by id (an indicator without a spec takes the mean).
 
     Returns
     -------
     pandas.DataFrame
-        ``indicator, year, value, method`` (method: weighted_mean, sum, median).
+        ``indicator, year, value, method`` (method: the aggregate used).
+
+    Examples
+    --------
+    >>> from geodash.catalog import IndicatorSpec
+    >>> spec = IndicatorSpec(id="q", label="q", polarity="need", aggregate="weighted_mean")
+    >>> values = pd.DataFrame({"area_key": ["a", "b"], "indicator": "q", "year": 2020,
+    ...                        "value": [10.0, 40.0]})
+    >>> city_reference(values, pd.Series({"a": 300.0, "b": 100.0}), {"q": spec})["value"].tolist()
+    [17.5]
     """
     # Missing and suppressed values (NaN) stay out of every city value.
-    frame = indicators.dropna(subset=["value"]).assign(pop=indicators["area_key"].map(population))
-    rows = []
-    for (ind, year), part in frame.groupby(["indicator", "year"], sort=True):
-        unit = meta[ind].unit if ind in meta else ""
-        weighted = part.dropna(subset=["pop"])
-        weighted = weighted[weighted["pop"] > 0]
-        if unit in RATE_UNITS and len(weighted):
-            value = float(np.average(weighted["value"], weights=weighted["pop"]))
-            method = "weighted_mean"
-        elif unit in COUNT_UNITS:
-            value, method = float(part["value"].sum()), "sum"
-        else:
-            value, method = float(part["value"].median()), "median"
-        rows.append({"indicator": ind, "year": int(year), "value": value, "method": method})
-    return pd.DataFrame(rows, columns=["indicator", "year", "value", "method"])
+    frame = indicators.dropna(subset=["value"])
+    table = _as_population_table(population, frame["year"].unique())
+    bases = {"population": table.set_index(["area_key", "year"])["population"]}
+    frames = []
+    for ind, part in frame.groupby("indicator", sort=True):
+        spec = meta.get(ind)
+        method = spec.aggregate if spec is not None else "mean"
+        weight = np.nan
+        if method == "weighted_mean":
+            if spec.base not in bases:
+                bases[spec.base] = (indicators[indicators["indicator"] == spec.base]
+                                    .set_index(["area_key", "year"])["value"])
+            rows = pd.MultiIndex.from_frame(part[["area_key", "year"]])
+            weight = bases[spec.base].reindex(rows).to_numpy(dtype=float)
+        values = AGGREGATES[method](part.assign(weight=weight))
+        frames.append(pd.DataFrame({"indicator": ind, "year": values.index.astype(int),
+                                    "value": values.to_numpy(dtype=float), "method": method}))
+    if not frames:
+        return pd.DataFrame(columns=["indicator", "year", "value", "method"])
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["indicator", "year"]).reset_index(drop=True)[
+        ["indicator", "year", "value", "method"]]
 
 
 def rank_areas(values: pd.Series, polarity: str) -> pd.Series:

@@ -124,6 +124,43 @@ def classify_by_thresholds(
     return pd.Series(out, index=values.index)
 
 
+def declared_changes(
+    indicators: pd.DataFrame, meta: Mapping[str, IndicatorSpec], ids: Sequence[str], year: int,
+    period: int,
+) -> pd.DataFrame:
+    """Published changes of the index indicators over ``period`` years ending in ``year``.
+
+    An indicator declared with ``change_of = "alq"`` and ``change_years = 2``
+    holds the change of ``alq`` over the two years ending in its row's year;
+    it counts for a dynamics period of the same length only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas as rows, one column per index indicator in ``ids`` (NaN where
+        nothing is published).
+
+    Examples
+    --------
+    >>> from geodash.catalog import IndicatorSpec
+    >>> meta = {"alq": IndicatorSpec(id="alq", label="alq", polarity="need"),
+    ...         "d_alq": IndicatorSpec(id="d_alq", label="d", polarity="need",
+    ...                                change_of="alq", change_years=2)}
+    >>> long = pd.DataFrame({"area_key": ["a", "b"], "indicator": "d_alq", "year": 2022,
+    ...                      "value": [-0.5, 1.0]})
+    >>> declared_changes(long, meta, ["alq"], 2022, 2)["alq"].tolist()
+    [-0.5, 1.0]
+    """
+    sources = {cid: spec.change_of for cid, spec in meta.items()
+               if spec.change_of in ids and spec.change_years == period}
+    if not sources:
+        return pd.DataFrame(columns=list(ids), dtype=float)
+    wide = indicators_wide(indicators, year, list(sources)).rename(columns=sources)
+    # Two declared changes of one indicator: the first in spec order wins.
+    wide = wide.loc[:, ~wide.columns.duplicated()]
+    return wide.reindex(columns=list(ids)).astype(float)
+
+
 def _signed_z(wide: pd.DataFrame, meta: Mapping[str, IndicatorSpec], weights, reference) -> pd.DataFrame:
     return pd.DataFrame({
         col: zscores(wide[col], sign=POLARITY_SIGN.get(meta[col].polarity, 1.0),
@@ -177,7 +214,10 @@ def zscore_index(
 
     before_year = year - options.period
     before = indicators_wide(indicators, before_year, ids).reindex(keys).where(eligible, axis=0)
-    delta = now - before
+    published = declared_changes(indicators, meta, ids, year, options.period).reindex(keys)
+    # A published change is taken as published (it may rest on revised figures the city
+    # did not republish); where an area has none, the two years' values give it.
+    delta = published.where(eligible, axis=0).combine_first(now - before)[ids]
     z_dyn = _signed_z(delta, meta, area_weights, reference)
     dynamics_raw = combine(z_dyn, weights_by_ind) if delta.notna().any().any() else pd.Series(
         np.nan, index=keys)

@@ -31,6 +31,7 @@ def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
         offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
         points=dataset.population_points,
         access=dataset.access if len(dataset.sites) and dataset.categories else None,
+        population=dataset.population_in(year),
     )
 
 

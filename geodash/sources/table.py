@@ -292,14 +292,24 @@ def read_table(
     )
 
 
-def guess_decimal(values: pd.Series, separator: str | None) -> str:
+def guess_decimal(values: pd.Series, separator: str | None, *, whole_numbers: bool = False) -> str:
     """Guess the decimal mark of a column of number texts.
 
     A number holding both marks settles it: the later one is the decimal mark
     ("1.234,5" German, "1,234.5" English). Otherwise a comma anywhere means a
     decimal comma (German). Without commas, dots that only ever group
-    thousands ("1.234") in a ``;``-separated file are read as German thousands
+    thousands ("1.234") in a ``;``-separated file, or in a column of
+    ``whole_numbers`` (case counts, residents), are read as German thousands
     separators; otherwise the dot is the decimal mark.
+
+    Examples
+    --------
+    >>> guess_decimal(pd.Series(["1.204", "980"]), ";")
+    ','
+    >>> guess_decimal(pd.Series(["1.204", "980"]), None, whole_numbers=True)
+    ','
+    >>> guess_decimal(pd.Series(["1.204", "980"]), None)
+    '.'
     """
     texts = values[~values.isin(MISSING_MARKERS)]
     both = texts[texts.str.contains(",", regex=False) & texts.str.contains(".", regex=False)]
@@ -308,7 +318,7 @@ def guess_decimal(values: pd.Series, separator: str | None) -> str:
     if texts.str.contains(",", regex=False).any():
         return ","
     dotted = texts[texts.str.contains(".", regex=False)]
-    if separator == ";" and len(dotted) and dotted.str.match(_THOUSANDS_DOT).all():
+    if (separator == ";" or whole_numbers) and len(dotted) and dotted.str.match(_THOUSANDS_DOT).all():
         return ","
     return "."
 

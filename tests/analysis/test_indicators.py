@@ -54,35 +54,75 @@ def test_weighted_mean_leaves_out_areas_without_population(grid_population):
     population["02"] = np.nan
 
     reference = city_reference(long_table({"alq": [5, 10, 15, 20]}), population,
-                               {"alq": spec("alq", unit="%")})
+                               {"alq": spec("alq", unit="%", aggregate="weighted_mean")})
 
     # (5·1000 + 15·3000 + 20·4000) / 8000
     assert reference["value"].tolist() == [16.25]
 
 
-@pytest.mark.parametrize("unit", ["%", "‰", "je 1.000 EW", "per 1,000"])
-def test_rates_and_shares_take_the_population_weighted_mean(grid_population, unit):
-    reference = city_reference(long_table({"x": [5, 10, 15, 20]}), grid_population,
-                               {"x": spec("x", unit=unit)})
+@pytest.mark.parametrize(("aggregate", "expected"), [
+    ("mean", (5 + 10 + 15 + 40) / 4),
+    ("median", (10 + 15) / 2),
+    ("sum", 5 + 10 + 15 + 40),
+    # (5·1000 + 10·2000 + 15·3000 + 40·4000) / 10000
+    ("weighted_mean", 23.0),
+])
+def test_city_value_is_formed_as_the_spec_declares(grid_population, aggregate, expected):
+    reference = city_reference(long_table({"x": [5, 10, 15, 40]}), grid_population,
+                               {"x": spec("x", unit="%", aggregate=aggregate)})
 
-    assert reference[["value", "method"]].iloc[0].tolist() == [15.0, "weighted_mean"]
+    assert reference[["value", "method"]].iloc[0].tolist() == [expected, aggregate]
 
 
-@pytest.mark.parametrize("unit", ["", "Jahre", "EUR"])
-def test_other_units_take_the_median(grid_population, unit):
+@pytest.mark.parametrize("unit", ["%", "Anzahl", "EW", "Fälle", ""])
+def test_the_unit_does_not_decide_the_city_value_the_default_is_the_mean(grid_population, unit):
     reference = city_reference(long_table({"x": [5, 10, 15, 40]}), grid_population,
                                {"x": spec("x", unit=unit)})
 
-    assert reference[["value", "method"]].iloc[0].tolist() == [12.5, "median"]
+    assert reference[["value", "method"]].iloc[0].tolist() == [17.5, "mean"]
 
 
-def test_rate_without_any_population_falls_back_to_the_median():
+def test_weighted_mean_by_another_indicator_uses_that_base_per_area_and_year():
+    # Child poverty per child under 15: the base is the children, not all residents.
+    values = pd.concat([
+        long_table({"kinderarmut": [40, 10, 20, 30], "u15": [100, 300, 0, np.nan]}, year=2022),
+        long_table({"kinderarmut": [50, 20, 20, 30], "u15": [300, 100, 100, 100]}, year=2023),
+    ], ignore_index=True)
+    meta = {"kinderarmut": spec("kinderarmut", unit="%", aggregate="weighted_mean", base="u15"),
+            "u15": spec("u15", unit="Anzahl", aggregate="sum")}
+    population = pd.Series({"01": 1e6, "02": 1.0, "03": 1.0, "04": 1.0})
+
+    reference = city_reference(values, population, meta).set_index(["indicator", "year"])["value"]
+
+    # 2022: Südwest has no children (base 0) and Südost no base: (40·100 + 10·300) / 400 = 17.5
+    # 2023: (50·300 + 20·100 + 20·100 + 30·100) / 600 = 36.666…
+    assert reference[("kinderarmut", 2022)] == pytest.approx(17.5)
+    assert reference[("kinderarmut", 2023)] == pytest.approx(22000 / 600)
+    assert reference[("u15", 2022)] == 400
+    assert reference[("u15", 2023)] == 600
+
+
+def test_weighted_mean_by_population_takes_each_years_residents():
+    values = pd.concat([long_table({"q": [10, 20, 30, 40]}, year=2022),
+                        long_table({"q": [10, 20, 30, 40]}, year=2023)], ignore_index=True)
+    population = pd.DataFrame({
+        "area_key": ["01", "02", "03", "04"] * 2, "year": [2022] * 4 + [2023] * 4,
+        "population": [100, 100, 100, 100, 400, 0, 0, 100]})
+
+    reference = city_reference(values, population, {"q": spec("q", aggregate="weighted_mean")})
+
+    # 2022: all equal, 25.0; 2023: (10·400 + 40·100) / 500 = 16.0
+    assert reference["value"].tolist() == [25.0, 16.0]
+
+
+def test_weighted_mean_without_any_base_has_no_city_value_not_a_guess():
     population = pd.Series(np.nan, index=["01", "02", "03", "04"])
 
     reference = city_reference(long_table({"x": [5, 10, 15, 40]}), population,
-                               {"x": spec("x", unit="%")})
+                               {"x": spec("x", unit="%", aggregate="weighted_mean")})
 
-    assert reference[["value", "method"]].iloc[0].tolist() == [12.5, "median"]
+    assert np.isnan(reference["value"].iloc[0])
+    assert reference["method"].iloc[0] == "weighted_mean"
 
 
 # --- rank_areas ---

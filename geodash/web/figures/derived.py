@@ -77,8 +77,7 @@ def city_values(dataset: Dataset) -> pd.DataFrame:
     Shared: do not change it.
     """
     return cached(dataset, "city", lambda: city_reference(
-        dataset.indicators, dataset.areas.set_index("key")["population"].astype(float),
-        dataset.indicator_meta))
+        dataset.indicators, dataset.population_table, dataset.indicator_meta))
 
 
 def warm(dataset: Dataset) -> None:
