@@ -43,7 +43,7 @@ def read(realcity_geodata, spec: IndicatorsSpec):
 
 
 def test_a_date_coded_year_is_refused_naming_the_row(realcity_geodata):
-    with pytest.raises(DataError, match=r"row 2: has the year '202012' in column 'ZEIT'"):
+    with pytest.raises(DataError, match=r"row 2: has '202012' in the year column 'ZEIT'"):
         read(realcity_geodata, undeclared_spec())
 
 
@@ -53,7 +53,6 @@ def test_an_undeclared_minus_9999_is_refused_not_read_as_a_share(realcity_geodat
     assert "row 101" in str(err.value)  # 03300515 Blankenburger Süden, 38 residents
 
 
-@pytest.mark.xfail(reason="issue 10 item 2: the fix offered for 202012 is to widen max_year")
 def test_the_fix_offered_for_a_date_code_is_a_year_format(realcity_geodata):
     with pytest.raises(DataError) as err:
         read(realcity_geodata, undeclared_spec())
@@ -61,7 +60,6 @@ def test_the_fix_offered_for_a_date_code_is_a_year_format(realcity_geodata):
     assert "year_format" in fix and "max_year" not in fix
 
 
-@pytest.mark.xfail(reason="issue 10 item 1: the fix offered for -9999 is to set minimum")
 def test_the_fix_offered_for_a_sentinel_is_a_missing_marker(realcity_geodata):
     with pytest.raises(DataError) as err:
         read(realcity_geodata, undeclared_spec(fixed_year=2020))

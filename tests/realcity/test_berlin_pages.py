@@ -69,8 +69,6 @@ def test_map_profile_comparison_and_data_pages_open_on_berlin(berlin_app):
     assert berlin_app.get_logs() == []
 
 
-@pytest.mark.xfail(reason="issue 10 item 5: web/figures/reach.py selects rows by area name; "
-                          "two planning areas are called 'Schloßstraße' (HTTP 500)")
 def test_coverage_page_opens_on_berlin(berlin_app):
     visit(berlin_app, "/abdeckung", f"#{coverage.REACH_GRAPH} .js-plotly-plot")
     berlin_app.wait_for_element(f"#{coverage.GAP_TABLE}", timeout=DEADLINE)
