@@ -52,24 +52,44 @@
         var header = JSON.parse(new TextDecoder("utf-8").decode(new Uint8Array(buffer, 4, size)));
         var bytes = new Uint8Array(buffer, 4 + size);
         var c = header.counts, nAreas = c[0], nPolys = c[1], nRings = c[2], nVertices = c[3];
+        var nNew = c[4], nRuns = c[5];
         var polys = new Float64Array(nAreas), rings = new Float64Array(nPolys);
-        var vertices = new Float64Array(nRings), deltas = new Float64Array(2 * nVertices);
+        var vertices = new Float64Array(nRings), runs = new Float64Array(nRuns);
+        var deltas = new Float64Array(2 * nNew), codes = new Float64Array(nVertices - nNew);
         var pos = readVarints(bytes, 0, nAreas, polys);
         pos = readVarints(bytes, pos, nPolys, rings);
         pos = readVarints(bytes, pos, nRings, vertices);
-        readVarints(bytes, pos, 2 * nVertices, deltas);
+        pos = readVarints(bytes, pos, nRuns, runs);
+        pos = readVarints(bytes, pos, 2 * nNew, deltas);
+        readVarints(bytes, pos, nVertices - nNew, codes);
         var scale = header.scale, x0 = header.x0, y0 = header.y0;
-        var qx = 0, qy = 0, v = 0, r = 0, p = 0, features = new Array(nAreas);
+        // Every vertex in ring order: new ones from their deltas, repeats by the id they refer to.
+        var xs = new Float64Array(nNew), ys = new Float64Array(nNew);
+        var order = new Float64Array(nVertices);
+        var qx = 0, qy = 0, made = 0, lastRef = 0, k = 0, d = 0;
+        for (var run = 0; run < nRuns; run++) {
+            for (var m = 0; m < runs[run]; m++, k++) {
+                if (run % 2 === 0) {
+                    qx += unzigzag(deltas[2 * made]);
+                    qy += unzigzag(deltas[2 * made + 1]);
+                    xs[made] = x0 + qx / scale;
+                    ys[made] = y0 + qy / scale;
+                    order[k] = made++;
+                } else {
+                    lastRef += unzigzag(codes[d++]) - 1;
+                    order[k] = lastRef;
+                }
+            }
+        }
+        var v = 0, r = 0, p = 0, features = new Array(nAreas);
         for (var a = 0; a < nAreas; a++) {
             var polygons = [];
             for (var pi = 0; pi < polys[a]; pi++, p++) {
                 var polygon = [];
                 for (var ri = 0; ri < rings[p]; ri++, r++) {
                     var ring = new Array(vertices[r] + 1);
-                    for (var k = 0; k < vertices[r]; k++, v++) {
-                        qx += unzigzag(deltas[2 * v]);
-                        qy += unzigzag(deltas[2 * v + 1]);
-                        ring[k] = [x0 + qx / scale, y0 + qy / scale];
+                    for (var j = 0; j < vertices[r]; j++, v++) {
+                        ring[j] = [xs[order[v]], ys[order[v]]];
                     }
                     ring[vertices[r]] = ring[0];
                     polygon.push(ring);
@@ -299,12 +319,31 @@
         return Boolean(h.on) && (h.cats === null || h.cats.indexOf(feature.properties.c) >= 0);
     };
 
+    // The site markers made so far (tests and checks count those still on a map).
+    var siteMarkers = gd._siteMarkers = gd._siteMarkers || [];
+
+    gd.drawnSites = function () {
+        var counts = {};
+        siteMarkers.forEach(function (m) {
+            if (m._map && m.feature) {
+                counts[m.feature.properties.c] = (counts[m.feature.properties.c] || 0) + 1;
+            }
+        });
+        return counts;
+    };
+
     gd.siteMarker = function (feature, latlng, context) {
         var h = context.hideout;
-        return window.L.circleMarker(latlng, {
+        if (siteMarkers.length > 200000) {
+            // Forget the markers of layers drawn again since (they are off the map).
+            gd._siteMarkers = siteMarkers = siteMarkers.filter(function (m) { return m._map; });
+        }
+        var marker = window.L.circleMarker(latlng, {
             radius: h.radius, fillColor: h.colors[feature.properties.c] || "#555555",
             fillOpacity: 0.9, color: "#ffffff", weight: h.radius > 4 ? 1.5 : 0.8,
         });
+        siteMarkers.push(marker);
+        return marker;
     };
 
     gd.bindSite = function (feature, layer, context) {

@@ -26,7 +26,7 @@ from geodash.report import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: sites carry their layer (the spec file stem)
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares")
 

@@ -1,4 +1,4 @@
-"""The map's geometry on the wire: quantised, delta-coded coordinates in one small binary.
+"""The map's geometry on the wire: quantised coordinates, each shared vertex sent once.
 
 The display geometry of the areas goes to the browser once (see
 :func:`encode_areas`); ``assets/gd-map.js`` decodes it into GeoJSON. Layout of
@@ -8,16 +8,19 @@ the bytes::
     H bytes                 JSON header, UTF-8: {"scale", "x0", "y0", "counts", "keys", "names"}
     rest                    unsigned LEB128 varints, in this order:
                               polygons per area, rings per polygon, vertices per ring
-                              (each ring without its closing vertex), then the
-                              zigzag-coded deltas of x and y of every vertex, x then y
+                              (each ring without its closing vertex);
+                              the lengths of the alternating runs of new and repeated
+                              vertices (the first run is new);
+                              zigzag deltas (x, y) of each new vertex to the new one before;
+                              for each repeated vertex, its id minus (previous repeat's id − 1)
 
 Coordinates are quantised to ``1/scale`` degrees (``scale = 10**5``: about
 1 m, finer than any boundary needs on screen) relative to the south-west
-corner ``(x0, y0)``; each vertex is stored as the difference to the vertex
-before it (across rings and areas), so neighbouring vertices cost one or
-two bytes. Measured at 5,000 areas this is smaller after gzip than
-TopoJSON-style shared arcs would be worth the decoder for (see
-``docs/map-engine.md``).
+corner ``(x0, y0)``. Neighbouring areas share their borders, so about half
+of all ring vertices repeat one sent before: such a vertex costs one varint,
+usually one byte, because a neighbour walks the shared border backwards
+(id − 1 each step, code 0). Measured at 5,000 areas (``docs/map-engine.md``)
+this is 254 kB with brotli against 400 kB for plain delta coding.
 """
 
 from __future__ import annotations
@@ -87,6 +90,24 @@ def unzigzag(values: np.ndarray) -> np.ndarray:
     return (v >> 1) ^ -(v & 1)
 
 
+def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split quantised vertices into first occurrences and repeats.
+
+    Returns the run lengths (alternating new / repeated, new first), the new
+    vertices in order, and the ids (order of first occurrence) of the repeats.
+    """
+    if len(q) == 0:
+        return np.zeros(0, np.int64), q, np.zeros(0, np.int64)
+    _, first, inverse = np.unique(q, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    ids = np.empty(len(first), dtype=np.int64)
+    ids[np.argsort(first)] = np.arange(len(first))
+    is_new = first[inverse] == np.arange(len(q))
+    change = np.flatnonzero(np.diff(is_new.astype(np.int8))) + 1
+    runs = np.diff(np.concatenate([[0], change, [len(q)]]))
+    return runs, q[is_new], ids[inverse][~is_new]
+
+
 def encode_areas(geometries, keys, names, *, scale: int = SCALE) -> bytes:
     """Encode polygons (WGS84 lon/lat) with their keys and display names for the browser.
 
@@ -120,14 +141,17 @@ def encode_areas(geometries, keys, names, *, scale: int = SCALE) -> bytes:
     vertices_per_ring = np.maximum(vertices_per_ring - 1, 0)
     x0, y0 = (np.floor(coords.min(axis=0) * scale) / scale) if len(coords) else (0.0, 0.0)
     q = np.rint((coords - [x0, y0]) * scale).astype(np.int64)
-    deltas = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    runs, new, repeats = _shared_vertices(q)
+    deltas = np.diff(new, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    # A neighbour walks a shared border backwards: ids fall by one, which codes as 0.
+    codes = np.diff(repeats, prepend=0) + 1
     header = json.dumps({
         "scale": scale, "x0": float(x0), "y0": float(y0),
-        "counts": [n_areas, n_polys, n_rings, len(q)],
+        "counts": [n_areas, n_polys, n_rings, len(q), len(new), len(runs)],
         "keys": [str(k) for k in keys], "names": [str(n) for n in names],
     }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    body = varint_encode(np.concatenate([polys_per_area, rings_per_poly, vertices_per_ring,
-                                         zigzag(deltas.reshape(-1))]))
+    body = varint_encode(np.concatenate([polys_per_area, rings_per_poly, vertices_per_ring, runs,
+                                         zigzag(deltas.reshape(-1)), zigzag(codes)]))
     return struct.pack("<I", len(header)) + header + body
 
 
@@ -143,13 +167,17 @@ def decode_areas(data: bytes) -> dict:
     """
     (size,) = struct.unpack_from("<I", data)
     header = json.loads(data[4:4 + size].decode("utf-8"))
-    n_areas, n_polys, n_rings, n_vertices = header["counts"]
+    n_areas, n_polys, n_rings, n_vertices, n_new, n_runs = header["counts"]
     values = varint_decode(data[4 + size:])
-    polys = values[:n_areas]
-    rings = values[n_areas:n_areas + n_polys]
-    vertices = values[n_areas + n_polys:n_areas + n_polys + n_rings]
-    deltas = unzigzag(values[n_areas + n_polys + n_rings:]).reshape(n_vertices, 2)
-    coords = np.cumsum(deltas, axis=0) / header["scale"] + [header["x0"], header["y0"]]
+    bounds = np.cumsum([0, n_areas, n_polys, n_rings, n_runs, 2 * n_new, n_vertices - n_new])
+    polys, rings, vertices, runs, deltas, codes = (
+        values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    new = np.cumsum(unzigzag(deltas).reshape(n_new, 2), axis=0)
+    is_new = np.repeat(np.arange(len(runs)) % 2 == 0, runs)
+    ids = np.empty(n_vertices, dtype=np.int64)
+    ids[is_new] = np.arange(n_new)
+    ids[~is_new] = np.cumsum(unzigzag(codes) - 1)
+    coords = new[ids] / header["scale"] + [header["x0"], header["y0"]]
     return {"keys": header["keys"], "names": header["names"], "polys_per_area": polys,
             "rings_per_poly": rings, "vertices_per_ring": vertices, "coords": coords}
 

@@ -7,6 +7,7 @@ Nordost, Südwest, Südost; ``kinder`` has no value for Nordost in 2023.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -214,4 +215,36 @@ def test_demo_map_opens_with_every_district(dash_duo, demo_dataset):
     assert districts(dash_duo)["features"] == len(demo_dataset.areas)
     assert len(districts(dash_duo)["keys"]) == len(demo_dataset.areas)
     assert sum(legend_counts(dash_duo)) == len(demo_dataset.areas)
+    assert dash_duo.get_logs() == []
+
+
+def test_each_sites_layer_switches_alone_and_the_category_filter_applies_to_all(dash_duo,
+                                                                               grid_dataset):
+    # The grid's four sites in two layers: "sites" (s1 qm, s2 kurs), "projekte" (s3 qm, s4 kurs).
+    sites = grid_dataset.sites.copy()
+    sites.loc[sites["site_id"].isin(["s3", "s4"]), "layer"] = "projekte"
+    dataset = dataclasses.replace(grid_dataset, sites=sites)
+    open_app(dash_duo, dataset, "/?ind=alq&jahr=2023")
+    districts(dash_duo)
+    driver = dash_duo.driver
+
+    def drawn():
+        return driver.execute_script("return window.gdMap.drawnSites();")
+
+    until(lambda: drawn() == {"qm": 2, "kurs": 2}, timeout=10)
+    dash_duo.find_element(f"#{map_page.LAYERS} input[value='sites:projekte']").click()
+    until(lambda: drawn() == {"qm": 1, "kurs": 1}, timeout=10)
+    until(lambda: "ebenen=sites,sites%3Asites,zones" in driver.current_url, timeout=5)
+
+    dash_duo.find_element(f"#{map_page.CATEGORIES} input[value='kurs']").click()
+    until(lambda: drawn() == {"qm": 1}, timeout=10)
+    until(lambda: "kat=qm" in driver.current_url, timeout=5)
+    dash_duo.find_element(f"#{map_page.LAYERS} input[value='sites:projekte']").click()
+    until(lambda: drawn() == {"qm": 2}, timeout=10)
+
+    # A reload shows the same: the URL holds layers and categories.
+    driver.refresh()
+    districts(dash_duo)
+    until(lambda: drawn() == {"qm": 2}, timeout=10)
+    assert not dash_duo.find_element(f"#{map_page.CATEGORIES} input[value='kurs']").is_selected()
     assert dash_duo.get_logs() == []

@@ -136,3 +136,19 @@ def test_browser_decodes_the_geometry_as_python_does(grid_dataset):
         ring = feature["geometry"]["coordinates"][0][0]
         expected_ring = [[round(x, 5), round(y, 5)] for x, y in geom.exterior.coords]
         assert [[round(x, 5), round(y, 5)] for x, y in ring] == expected_ring
+
+
+def test_browser_decodes_shared_borders_and_holes_as_python_does():
+    import base64
+
+    from geodash.web.wire import decode_areas
+    from tests.web.test_wire import KEYS, grid
+
+    data = encode_areas(grid(), KEYS, KEYS)
+    decoded = run_js({"bytes": base64.b64encode(data).decode()})["decoded"]
+    python = decode_areas(data)
+    flat = [point for f in decoded["features"] for poly in f["geometry"]["coordinates"]
+            for ring in poly for point in ring[:-1]]
+    assert [[round(x, 5), round(y, 5)] for x, y in flat] == python["coords"].round(5).tolist()
+    assert len(decoded["features"][3]["geometry"]["coordinates"]) == 2  # square with hole, island
+    assert len(decoded["features"][3]["geometry"]["coordinates"][0]) == 2  # shell and hole
