@@ -155,8 +155,8 @@ def overlays_data(dataset: Dataset, state: ViewState) -> dict:
 def sites_columns(dataset: Dataset, stem: str) -> dict:
     """One sites layer as columns (lon, lat, name, category, details): the browser makes the points."""
     part = dataset.sites[dataset.sites["layer"] == stem]
-    programme = part["programme"].where(part["programme"].map(lambda v: isinstance(v, str)), "")
-    address = part["address"].where(part["address"].map(lambda v: isinstance(v, str)), "")
+    programme = part["programme"].where(part["programme"].notna(), "").astype(str)
+    address = part["address"].where(part["address"].notna(), "").astype(str)
     both = (programme != "") & (address != "")
     details = programme + np.where(both, " · ", "") + address
     return {"x": part.geometry.x.round(DECIMALS).tolist(), "y": part.geometry.y.round(DECIMALS).tolist(),

@@ -11,6 +11,8 @@ district opens its profile.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -176,7 +178,7 @@ def year_props(dataset: Dataset, state: ViewState) -> dict:
 def layer_options(dataset: Dataset, lang: str) -> list[dict]:
     """The layers a user can switch: only those the workspace has, and the basemap."""
     options = []
-    titles = {info.spec_file.rsplit("/", 1)[-1].removesuffix(".toml"): info.title.get(lang)
+    titles = {Path(info.spec_file).stem: info.title.get(lang)
               for info in dataset.layers if info.kind == "sites"}
     for stem, count in site_layers(dataset).items():
         title = titles.get(stem) or translate(TEXT, "sites", lang)
