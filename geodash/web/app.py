@@ -7,7 +7,10 @@ change of the query string, which would send the map geometry again each time
 a user picks another indicator. Here a page is built again when the path
 changes, or when a query parameter changes that the page does not update by
 itself (its ``LIVE_PARAMS``); the map updates indicator, year and classes in
-place with a ``dash.Patch``.
+place (a small payload that the browser uses to recolour the areas).
+
+The app also serves the map's area geometry from its own route (see
+:mod:`geodash.web.wire`) and compresses every text-like response.
 
 The pages are given a :class:`~geodash.web.live.DatasetProxy` rather than the
 Dataset itself: with uploads switched on, an accepted upload makes a newly

@@ -44,7 +44,7 @@ def varint_encode(values: np.ndarray) -> bytes:
     Examples
     --------
     >>> varint_encode(np.array([0, 1, 127, 128, 300])).hex()
-    '00017f80019c02'
+    '00017f8001ac02'
     """
     v = np.asarray(values, dtype=np.uint64)
     if v.size == 0:
@@ -65,7 +65,7 @@ def varint_decode(data: bytes) -> np.ndarray:
 
     Examples
     --------
-    >>> varint_decode(bytes.fromhex('00017f80019c02')).tolist()
+    >>> varint_decode(bytes.fromhex('00017f8001ac02')).tolist()
     [0, 1, 127, 128, 300]
     """
     b = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
