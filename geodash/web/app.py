@@ -240,6 +240,7 @@ def _register_geometry_route(server: flask.Flask, live: LiveDataset) -> None:
 
     cache = AreaWireCache()
     server.extensions[AREA_WIRE] = cache
+    cache.get(live.current)  # encode before the first request (and before gunicorn forks)
 
     @server.route(AREAS_ROUTE)
     def area_geometry():

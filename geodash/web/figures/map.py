@@ -20,7 +20,7 @@ import math
 import dash_leaflet as dl
 import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import TEXT as VIEW_TEXT
@@ -316,3 +316,27 @@ def map_figure(dataset: Dataset, state: ViewState, *, geometry_url: str = AREAS_
             *stores,
         ],
     )
+
+
+def register_clientside(app) -> None:
+    """The browser's half of the map (``assets/gd-map.js``): geometry, recolour, overlays, sites."""
+    app.clientside_callback(
+        'function (url) { return window.gdMap.loadAreas(url, "' + GRAPH + '"); }',
+        Output(AREAS, "data"), Input(GEOMETRY, "data"))
+    app.clientside_callback(
+        'function (view, data) { return window.gdMap.paint(view, data, "' + GRAPH + '"); }',
+        Output(PAINTED, "data"), Input(VIEW, "data"), Input(AREAS, "data"))
+    # Only a layer whose settings changed is drawn again (dash-leaflet rebuilds on a new hideout).
+    app.clientside_callback(
+        """function (overlays, zones, sites) {
+            const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+            const noUpdate = window.dash_clientside.no_update;
+            return [same(overlays.zones, zones) ? noUpdate : overlays.zones,
+                    sites.map((h, i) => same(overlays.sites[i], h) ? noUpdate : overlays.sites[i])];
+        }""",
+        Output(ZONES, "hideout"), Output({"type": SITES, "layer": ALL}, "hideout"),
+        Input(OVERLAYS, "data"), State(ZONES, "hideout"),
+        State({"type": SITES, "layer": ALL}, "hideout"), prevent_initial_call=True)
+    app.clientside_callback("function (columns) { return window.gdMap.sitesGeojson(columns); }",
+                            Output({"type": SITES, "layer": MATCH}, "data"),
+                            Input({"type": SITES_DATA, "layer": MATCH}, "data"))

@@ -11,14 +11,13 @@ district opens its profile.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures import derived
+from geodash.web.figures import map as map_figure_module
 from geodash.web.figures.choropleth import (
     K_MAX,
     K_MIN,
@@ -32,29 +31,26 @@ from geodash.web.figures.choropleth import (
     view_years,
 )
 from geodash.web.figures.map import (
-    AREAS,
     BASEMAP_GROUP,
     CLICK,
-    GEOMETRY,
-    GRAPH,
     OVERLAYS,
-    PAINTED,
-    SITES,
-    SITES_DATA,
     VIEW,
-    ZONES,
     basemap_layers,
     map_figure,
     overlays_data,
     shown_categories,
-    site_category_colors,
-    site_layers,
     view_payload,
-    visible_site_layers,
 )
 from geodash.web.i18n import dropdown_labels, translate
 from geodash.web.pages import profile
-from geodash.web.state import SITES_LAYER, ViewState
+from geodash.web.pages.map_layers import (
+    BASEMAP,
+    category_options,
+    layer_options,
+    layer_values,
+    overlays_from_layers,
+)
+from geodash.web.state import ViewState
 
 PATH = "/"
 NAME = {"de": "Karte", "en": "Map"}
@@ -71,8 +67,9 @@ CLASSES = "karte-klassen"
 LAYERS = "karte-ebenen"
 CATEGORIES = "karte-kategorien"
 LEGEND = "karte-legende"
+# The element that holds the map: data-gd-painted / data-gd-features (benchmark contract).
+GRAPH = map_figure_module.GRAPH
 MESSAGE = "karte-hinweis"
-BASEMAP = "osm"  # the value of the basemap option in the layers checklist
 
 TEXT = {
     "de": {
@@ -82,11 +79,7 @@ TEXT = {
         "scheme": "Klasseneinteilung",
         "classes": "Anzahl Klassen",
         "layers": "Ebenen",
-        "sites": "Angebote und Projekte",
-        "sites_layer": "{title} ({n} Standorte)",
         "categories": "Kategorien der Angebote",
-        "zones": "Programmgebiete Soziale Stadt",
-        "basemap": "Hintergrundkarte (OSM, lädt Kacheln aus dem Internet)",
         "quantiles": "Quantile (gleich viele Stadtteile je Klasse)",
         "equal_interval": "Gleiche Abstände",
         "natural_breaks": "Natürliche Brüche (Jenks)",
@@ -114,11 +107,7 @@ TEXT = {
         "scheme": "Classification",
         "classes": "Number of classes",
         "layers": "Layers",
-        "sites": "Offers and projects",
-        "sites_layer": "{title} ({n} sites)",
         "categories": "Categories of offers",
-        "zones": "Soziale Stadt programme areas",
-        "basemap": "Background map (OSM, loads tiles from the internet)",
         "quantiles": "Quantiles (same number of districts per class)",
         "equal_interval": "Equal intervals",
         "natural_breaks": "Natural breaks (Jenks)",
@@ -175,43 +164,11 @@ def year_props(dataset: Dataset, state: ViewState) -> dict:
             "value": state.year if state.year in years else None, "disabled": len(years) == 1}
 
 
-def layer_options(dataset: Dataset, lang: str) -> list[dict]:
-    """The layers a user can switch: only those the workspace has, and the basemap."""
-    options = []
-    titles = {Path(info.spec_file).stem: info.title.get(lang)
-              for info in dataset.layers if info.kind == "sites"}
-    for stem, count in site_layers(dataset).items():
-        title = titles.get(stem) or translate(TEXT, "sites", lang)
-        options.append({"label": translate(TEXT, "sites_layer", lang, title=title,
-                                           n=f"{count:,}".replace(",", "." if lang == "de" else ",")),
-                        "value": SITES_LAYER + stem})
-    if len(dataset.zones):
-        options.append({"label": translate(TEXT, "zones", lang), "value": "zones"})
-    options.append({"label": translate(TEXT, "basemap", lang), "value": BASEMAP})
-    return options
-
-
 def scheme_options(dataset: Dataset, indicator: str | None, lang: str) -> list[dict]:
     """The classification schemes; the MSS classes only for an index that has them."""
     named = has_named_classes(dataset, indicator)
     return [{"label": translate(TEXT, s, lang), "value": s,
              "disabled": s == NAMED_SCHEME and not named} for s in (*SCHEMES, NAMED_SCHEME)]
-
-
-def category_options(dataset: Dataset, lang: str) -> list[dict]:
-    """One option per site category, with its map colour as a swatch."""
-    colors = site_category_colors(dataset)
-    return [{"label": html.Span([html.Span(className="gd-swatch gd-swatch-dot",
-                                           style={"backgroundColor": color}),
-                                 dataset.category_label(code, lang)]), "value": code}
-            for code, color in colors.items()]
-
-
-def layer_values(dataset: Dataset, state: ViewState) -> list[str]:
-    """The checked layers of a view."""
-    sites = [SITES_LAYER + stem for stem in visible_site_layers(dataset, state)]
-    zones = ["zones"] if "zones" in state.overlays else []
-    return [*sites, *zones, *([BASEMAP] if state.basemap else [])]
 
 
 def snap_year(year: float | None, years: list[int]) -> int | None:
@@ -225,20 +182,6 @@ def snap_year(year: float | None, years: list[int]) -> int | None:
     if year is None or not years:
         return None if year is None else int(round(year))
     return min(reversed(years), key=lambda y: abs(y - year))
-
-
-def overlays_from_layers(dataset: Dataset, state: ViewState, layers: list[str],
-                         offered: set[str]) -> tuple[str, ...]:
-    """The overlays of the checked layers; ``sites`` alone while the sites layers are at their default."""
-    checked = [stem for stem in site_layers(dataset) if SITES_LAYER + stem in layers]
-    default = visible_site_layers(dataset, ViewState(overlays=("sites",)))
-    if checked == default:
-        sites: tuple[str, ...] = ("sites",)
-    else:
-        sites = ("sites", *(SITES_LAYER + stem for stem in checked)) if checked else ()
-    zones = ("zones",) if ("zones" in layers if "zones" in offered else "zones" in state.overlays) \
-        else ()
-    return (*sites, *zones)
 
 
 def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, *,
@@ -450,26 +393,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
             raise PreventUpdate
         return (no_update if new_search is None else new_search, *page_outputs(dataset, state))
 
-    app.clientside_callback(
-        'function (url) { return window.gdMap.loadAreas(url, "' + GRAPH + '"); }',
-        Output(AREAS, "data"), Input(GEOMETRY, "data"))
-    app.clientside_callback(
-        'function (view, data) { return window.gdMap.paint(view, data, "' + GRAPH + '"); }',
-        Output(PAINTED, "data"), Input(VIEW, "data"), Input(AREAS, "data"))
-    # Only a layer whose settings changed is drawn again (dash-leaflet rebuilds on a new hideout).
-    app.clientside_callback(
-        """function (overlays, zones, sites) {
-            const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-            const noUpdate = window.dash_clientside.no_update;
-            return [same(overlays.zones, zones) ? noUpdate : overlays.zones,
-                    sites.map((h, i) => same(overlays.sites[i], h) ? noUpdate : overlays.sites[i])];
-        }""",
-        Output(ZONES, "hideout"), Output({"type": SITES, "layer": ALL}, "hideout"),
-        Input(OVERLAYS, "data"), State(ZONES, "hideout"),
-        State({"type": SITES, "layer": ALL}, "hideout"), prevent_initial_call=True)
-    app.clientside_callback("function (columns) { return window.gdMap.sitesGeojson(columns); }",
-                            Output({"type": SITES, "layer": MATCH}, "data"),
-                            Input({"type": SITES_DATA, "layer": MATCH}, "data"))
+    map_figure_module.register_clientside(app)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),
