@@ -248,3 +248,26 @@ def test_each_sites_layer_switches_alone_and_the_category_filter_applies_to_all(
     until(lambda: drawn() == {"qm": 2}, timeout=10)
     assert not dash_duo.find_element(f"#{map_page.CATEGORIES} input[value='kurs']").is_selected()
     assert dash_duo.get_logs() == []
+
+
+def test_hover_on_a_programme_area_outline_names_it(dash_duo, grid_dataset):
+    # The zone "West" runs down the middle of Nordwest (x = 456,500): left of the centre and up.
+    open_app(dash_duo, grid_dataset, "/?ind=alq&jahr=2023")
+    districts(dash_duo)
+    graph = dash_duo.find_element(GRAPH)
+    # The outline lies halfway across Nordwest: its centre's offset from the map's centre.
+    x_line = dash_duo.driver.execute_script(
+        "const nw = window.gdMap._maps[arguments[0]].layers[0], map = nw._map;"
+        "return map.latLngToContainerPoint(nw.getBounds().getCenter()).x - map.getSize().x / 2;",
+        map_figure.GRAPH)
+    deadline = time.monotonic() + 15
+    text = ""
+    while time.monotonic() < deadline and "West" not in text:
+        for dx in (0, 1, -1, 2, -2):
+            point_at(dash_duo, graph, int(round(x_line)) + dx, -60).perform()
+            labels = dash_duo.find_elements(".leaflet-tooltip")
+            text = labels[0].text if labels else ""
+            if "West" in text:
+                break
+    assert text.splitlines() == ["West", "Soziale Stadt"]
+    assert dash_duo.get_logs() == []
