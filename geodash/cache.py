@@ -26,7 +26,7 @@ from geodash.report import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "2"  # 2: areas carry parent_name
+FORMAT_VERSION = "3"  # 2: areas carry parent_name; 3: sites carry their layer, residents per year
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 

@@ -460,6 +460,14 @@ class CoverageSettings(_Spec):
     grid_spacing: float = Field(default=50.0, gt=0, description="metres between sample points")
 
 
+class MapSettings(_Spec):
+    """How the Karte page starts."""
+
+    sites_visible_max: int = Field(
+        default=300, ge=0,
+        description="a sites layer with more sites than this starts switched off on the map")
+
+
 class PopulationColumns(_Spec):
     """Column names of a population grid."""
 
@@ -492,6 +500,7 @@ class Settings(_Spec):
     notes: Text | None = None
     index: IndexSettings = IndexSettings()
     coverage: CoverageSettings = CoverageSettings()
+    map: MapSettings = MapSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
     _valid_crs = field_validator("metric_crs")(_check_crs)

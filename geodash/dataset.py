@@ -39,8 +39,9 @@ from geodash.report import ReportBuilder, ValidationReport
 # its coordinates are wrong (swapped, wrong CRS, a typo).
 FAR_OUTSIDE_M = 25_000
 
+# ``layer``: the stem of the sites spec file, so that the map can switch each sites layer.
 SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "address", "contact",
-                "area_key", "geometry"]
+                "area_key", "layer", "geometry"]
 ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
 
 
@@ -303,6 +304,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     for spec_path, spec in catalog.sites:
         part = load_sites(spec, catalog.path(spec), report)
         part["area_key"] = locate_sites(part, areas)
+        part["layer"] = Path(spec_path).stem
         outside = part["area_key"].isna()
         if outside.any():
             metric = part[outside].to_crs(settings.metric_crs)

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 UPDATE_PATH = "/_dash-update-component"
 DEPENDENCIES_PATH = "/_dash-dependencies"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-FIGURE = "karte-graph.figure"  # the output that identifies the indicator-switch callback
+FIGURE = "karte-ansicht.data"  # the output that identifies the indicator-switch callback
+# The property that carries the map's new colours: a Plotly figure, or a payload store.
+MAP_PROPS = ("figure", "data")
 TRIGGER = "karte-indikator.value"  # the input the user changes
 ROUTER = "page-content.children"  # the output that identifies the router callback
 PAGE = "/"  # the map page's path
@@ -139,7 +141,7 @@ class SwitchCalls:
     def figure_id(self) -> str:
         """The id of the graph whose figure the callback updates."""
         outputs = split_outputs(self.callback["output"])
-        return next(o["id"] for o in outputs if o["property"].split("@")[0] == "figure")
+        return next(o["id"] for o in outputs if o["property"].split("@")[0] in MAP_PROPS)
 
     def body(self, indicator: str) -> dict:
         """The body of a switch to ``indicator``."""

@@ -7,7 +7,10 @@ change of the query string, which would send the map geometry again each time
 a user picks another indicator. Here a page is built again when the path
 changes, or when a query parameter changes that the page does not update by
 itself (its ``LIVE_PARAMS``); the map updates indicator, year and classes in
-place with a ``dash.Patch``.
+place (a small payload that the browser uses to recolour the areas).
+
+The app also serves the map's area geometry from its own route (see
+:mod:`geodash.web.wire`) and compresses every text-like response.
 
 The pages are given a :class:`~geodash.web.live.DatasetProxy` rather than the
 Dataset itself: with uploads switched on, an accepted upload makes a newly
@@ -26,7 +29,9 @@ from types import ModuleType
 from urllib.parse import parse_qs, urlencode
 
 import dash
+import flask
 from dash import Input, Output, State, no_update
+from flask_compress import Compress
 
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
@@ -44,10 +49,17 @@ from geodash.web.live import DatasetProxy, LiveDataset, Uploads
 from geodash.web.pages import PAGES
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
+from geodash.web.wire import AreaWireCache
+
+# Everything text-like that the browser accepts compressed: pages, JS bundles, callback answers.
+COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript",
+                      "application/javascript", "application/json", "application/octet-stream",
+                      "image/svg+xml"]
 
 # Where the app keeps its per-app objects, beside Flask's own extensions.
 LIVE = "geodash.live"
 UPLOADS = "geodash.uploads"
+AREA_WIRE = "geodash.area_wire"
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
@@ -193,6 +205,8 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
+    _register_compression(app.server)
+    _register_geometry_route(app.server, live)
     app.server.config["GEODASH_UPLOADS"] = uploads
     app.server.extensions[LIVE] = live
     app.server.extensions[UPLOADS] = service
@@ -209,6 +223,45 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         page.register_callbacks(app, shown)
     upload_panel.register_callbacks(app, service)
     return app
+
+
+def _register_compression(server: flask.Flask) -> None:
+    """Brotli when the browser offers it, else gzip, for every text-like response."""
+    server.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    server.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
+    server.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    server.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    Compress(server)
+
+
+def _register_geometry_route(server: flask.Flask, live: LiveDataset) -> None:
+    """Serve the encoded area geometry once per version (see :mod:`geodash.web.wire`)."""
+    from geodash.web.figures.map import AREAS_ROUTE
+
+    cache = AreaWireCache()
+    server.extensions[AREA_WIRE] = cache
+    cache.get(live.current)  # encode before the first request (and before gunicorn forks)
+
+    @server.route(AREAS_ROUTE)
+    def area_geometry():
+        encoded = cache.get(live.current)
+        response = flask.Response(encoded.body, mimetype="application/octet-stream")
+        response.set_etag(encoded.etag)
+        # The page asks for ?v=<etag>: that URL never changes its content. Without it,
+        # the browser asks again each time and gets "304 Not Modified".
+        versioned = flask.request.args.get("v") == encoded.etag
+        response.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if versioned
+                                             else "no-cache")
+        return response.make_conditional(flask.request)
+
+
+def geometry_url(dataset: Dataset) -> str:
+    """The URL of the area geometry with its version, for the map page of ``dataset``."""
+    from geodash.web.figures.map import AREAS_ROUTE
+
+    url = dash.get_relative_path(AREAS_ROUTE) if flask.has_request_context() else AREAS_ROUTE
+    cache = flask.current_app.extensions.get(AREA_WIRE) if flask.has_app_context() else None
+    return f"{url}?v={cache.get(dataset).etag}" if cache is not None else url
 
 
 def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType], extras: dict,

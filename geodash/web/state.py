@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlencode
 
 LANGS = ("de", "en")
 OVERLAYS = ("sites", "zones")
+# "sites:<layer>" switches one sites layer on; "sites" alone means each at its default.
+SITES_LAYER = "sites:"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class ViewState:
             indicator=one("ind") or None,
             year=integer("jahr", None),
             areas=listed("gebiete") or (),
-            overlays=tuple(o for o in overlays if o in OVERLAYS) if overlays is not None else OVERLAYS,
+            overlays=tuple(o for o in overlays if o in OVERLAYS or o.startswith(SITES_LAYER))
+            if overlays is not None else OVERLAYS,
             categories=listed("kat"),
             scheme=one("klass") or "quantiles",
             k=min(max(integer("k", 5) or 5, 2), 9),

@@ -2,7 +2,8 @@
 
 The grid workspace of tests/conftest.py with Nordwest and Nordost renamed, a
 site renamed and a link in a category label. Dash writes names into the page
-as text; Plotly draws hover labels, legends and titles from its own HTML
+as text; the map's tooltips are HTML built in the browser (``assets/gd-map.js``
+escapes every name); Plotly draws hover labels, legends and titles from its own HTML
 subset (``<b>``, ``<a href>``, ``<span style>``, …; other tags stay text), so
 an unescaped ``<b>X</b>`` would show a bold "X" and an unescaped
 ``<a href=…>`` a live link inside the figure.
@@ -66,14 +67,14 @@ def no_injected_markup(dash_duo) -> bool:
 
 
 def hover_text(dash_duo, dx: int, dy: int) -> str:
-    """Move over the map until Plotly shows a district's hover label; return its text."""
+    """Move over the map until it shows a district's tooltip; return its text."""
     graph = dash_duo.find_element(f"#{map_page.GRAPH}")
     deadline = time.monotonic() + 10
     text = ""
     while time.monotonic() < deadline and "Rang" not in text:
         ActionChains(dash_duo.driver).move_to_element(graph).move_by_offset(dx, dy).perform()
         ActionChains(dash_duo.driver).move_to_element(graph).move_by_offset(dx - 2, dy - 2).perform()
-        labels = dash_duo.find_elements(f"#{map_page.GRAPH} .hoverlayer .hovertext")
+        labels = dash_duo.find_elements(f"#{map_page.GRAPH} .leaflet-tooltip")
         text = labels[0].text if labels else ""
     return text
 
@@ -81,10 +82,10 @@ def hover_text(dash_duo, dx: int, dy: int) -> str:
 def test_names_from_the_data_stay_text_on_map_profile_and_comparison(dash_duo, evil_dataset):
     dash_duo.start_server(create_app(evil_dataset), navigate=False)
 
-    # Map: the hover label and the Plotly legend (site categories).
+    # Map: the tooltip (built in the browser) and the category filter.
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}/?ind=alq&jahr=2023")
-    dash_duo.wait_for_element(f"#{map_page.GRAPH} canvas")
-    dash_duo.wait_for_contains_text(f"#{map_page.GRAPH} .legend", EVIL_LABEL)
+    dash_duo.wait_for_element(f"#{map_page.GRAPH}[data-gd-painted='1']")
+    dash_duo.wait_for_contains_text(f"#{map_page.CATEGORIES}", EVIL_LABEL)
     text = hover_text(dash_duo, -40, -40)  # Nordwest lies up and left of the centre
     assert EVIL in text and "Rang 4 von 4" in text
     assert no_injected_markup(dash_duo)

@@ -29,10 +29,11 @@ def test_the_map_shows_the_status_index_in_mss_classes_and_coverage(dash_duo, gr
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}/?ind=alq&jahr=2023")
     dash_duo.wait_for_contains_text(f"{LEGEND} .gd-legend-title", "Arbeitslosenquote 2023")
     driver = dash_duo.driver
-    graph = f"document.querySelector('#{map_page.GRAPH} .js-plotly-plot')"
-    until(lambda: driver.execute_script(f"const gd = {graph}; return !!(gd && gd.data);"),
-          timeout=10)
-    driver.execute_script(f"window.gdGeometry = {graph}.data[0].geojson;")
+    entry = f"window.gdMap._maps['{map_page.GRAPH}']"
+    painted = f"Number(document.getElementById('{map_page.GRAPH}').dataset.gdPainted)"
+    until(lambda: driver.execute_script(f"return {painted} >= 1;"), timeout=20)
+    driver.execute_script(f"window.gdLayers = {entry}.layers.slice();")
+    first = driver.execute_script(f"return {painted};")
 
     choose_indicator(dash_duo, "status_index")
     dash_duo.wait_for_contains_text(f"{LEGEND} .gd-legend-title", "Statusindex (MSS) 2023")
@@ -42,10 +43,13 @@ def test_the_map_shows_the_status_index_in_mss_classes_and_coverage(dash_duo, gr
     counts = [c.text for c in dash_duo.find_elements(f"{LEGEND} .gd-legend-count")]
     assert counts == ["1 Stadtteil", "2 Stadtteile", "1 Stadtteil", "0 Stadtteile"]
     assert dash_duo.find_element(f"#{map_page.SCHEME} input[value='mss']").is_selected()
+    until(lambda: driver.execute_script(f"return {painted};") > first, timeout=20)
     trace = driver.execute_script(
-        f"const t = {graph}.data[0];"
-        "return {z: t.z, hover: t.customdata[3][1], same: t.geojson === window.gdGeometry};")
-    assert trace == {"z": [0, 1, 1, 2], "hover": "1,38 z (Status niedrig)", "same": True}
+        f"const e = {entry};"
+        f"return {{c: e.view.c, hover: window.gdMap.hoverText('{map_page.GRAPH}', 3),"
+        " same: e.layers.every((l, i) => l === window.gdLayers[i])};")
+    assert trace == {"c": "0112", "hover": "<b>Südost</b><br>1,38 z (Status niedrig)<br>Rang 1 von 4",
+                     "same": True}
 
     choose_indicator(dash_duo, "share500_any")
     dash_duo.wait_for_contains_text(LEGEND, "gilt für jedes Jahr")

@@ -10,13 +10,15 @@ any of it unescaped.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
 
 from geodash.catalog import Text
 from geodash.web.figures import compare, coverage, profile, reach
-from geodash.web.figures.map import map_figure, map_patch_values
+from geodash.web.figures import map as map_figure_module
+from geodash.web.figures.map import map_patch_values
 from geodash.web.state import ViewState
 from geodash.web.text import plotly_text
 
@@ -76,17 +78,20 @@ def test_plotly_text_escapes_markup_quotes_and_placeholders(value, escaped):
     assert plotly_text(value) == escaped
 
 
-def test_map_figure_and_patch(evil):
+def test_map_sends_names_as_data_for_the_browser_to_escape(evil):
+    """The map page and its payloads carry names as plain strings (never as markup of ours).
+
+    ``assets/gd-map.js`` escapes them before Leaflet shows them (see
+    tests/web/test_map_js.py and the browser journey).
+    """
     state = ViewState(indicator="alq", year=2023)
-    figure = map_figure(evil, state)
-    assert_escaped(figure, IMG_ESCAPED, BOLD_ESCAPED)
-    assert figure.data[0].customdata[0][0] == IMG_ESCAPED
-    site_traces = {t.name: t for t in figure.data[1:]}
-    assert BOLD_ESCAPED in site_traces  # the category label in the legend
-    assert site_traces[BOLD_ESCAPED].customdata[0][0] == IMG_ESCAPED
-    assert_escaped(map_patch_values(evil, state), IMG_ESCAPED, BOLD_ESCAPED)
-    assert_escaped(map_patch_values(evil, ViewState(indicator="status_index", scheme="mss")),
-                   IMG_ESCAPED)
+    columns = map_figure_module.sites_columns(evil, "sites")
+    assert IMG in columns["n"]
+    hideout = map_figure_module.sites_hideout(evil, state, "sites")
+    assert BOLD in hideout["labels"].values()
+    for payload in (map_patch_values(evil, state),
+                    map_patch_values(evil, ViewState(indicator="status_index", scheme="mss"))):
+        assert IMG not in json.dumps(payload) and BOLD not in json.dumps(payload)
 
 
 def test_trend_figure(evil):

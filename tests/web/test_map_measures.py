@@ -91,13 +91,14 @@ def test_coverage_measures_are_the_same_in_every_year(grid_dataset):
 
 def test_the_patch_for_the_index_carries_no_geometry(grid_dataset):
     patch = map_patch_values(grid_dataset, STATUS)
-    assert set(patch) == {"z", "customdata", "colorscale", "zmin", "zmax"}
     assert "coordinates" not in json.dumps(patch)
-    assert patch["z"] == [0, 1, 1, 2] and patch["zmax"] == 3
+    assert patch["c"] == "0112" and patch["v"] == [-1.21, -0.65, 0.47, 1.38]
+    assert patch["colors"] == list(NAMED_COLORS["status"])
+    assert patch["cn"] == ["Status hoch", "Status mittel", "Status niedrig", "Status sehr niedrig"]
 
 
 def test_switching_to_an_index_opens_its_classes_and_back_restores_breaks(grid_dataset):
-    controls = {"year": 2023, "scheme": "quantiles", "k": 5, "layers": ["sites", "zones"]}
+    controls = {"year": 2023, "scheme": "quantiles", "k": 5, "layers": ["sites:sites", "zones"]}
     state = ViewState(indicator="alq", year=2023)
     new = map_page.view_from_controls(grid_dataset, state, map_page.INDICATOR,
                                       indicator="status_index", **controls)
@@ -182,7 +183,8 @@ def test_a_suppressed_value_says_confidential_and_stays_out_of_the_classes(withh
     assert [(i.label, i.count, i.color) for i in legend_rows(view) if i.missing] == [
         ("vertraulich", 1, MISSING_COLOR)]
     english = map_patch_values(withheld, ViewState(indicator="alq", year=2023, lang="en"))
-    assert english["customdata"][1][1] == "confidential"
+    assert english["t"]["suppressed"] == "confidential" and english["sup"] == [1]
+    assert english["v"][1] is None and english["c"][1] == "-"
 
 
 def test_a_missing_value_still_says_no_data(withheld):

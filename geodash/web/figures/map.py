@@ -1,133 +1,64 @@
-"""The indicator map as a Plotly MapLibre figure, and the small patch that recolours it.
+"""The indicator map as a Leaflet map (dash-leaflet, canvas), and the small payload that recolours it.
 
-The figure carries the district geometry once; every later change of
-indicator, year or classes sends only :func:`map_patch_values` (class per
-district, colour scale, hover texts), never the geometry again.
+The area geometry is not part of the page: the browser fetches it once from
+:data:`AREAS_ROUTE` (quantised and delta-coded, see :mod:`geodash.web.wire`)
+and ``assets/gd-map.js`` decodes it. Every later change of indicator, year or
+classes sends only :func:`map_patch_values`, about one number per area (the
+rounded value and a class digit), and the browser recolours the areas
+already on the map and builds the hover texts (name, value, rank) itself.
 
-Traces, in this order: ``0`` the districts (``go.Choroplethmap``), then the
-programme-area outlines if the workspace has zones, then one marker trace per
-site category if it has sites. :func:`overlay_visibility` follows the same order.
+Layers, bottom to top, on one canvas: the optional OSM background, the
+areas, the programme-area outlines, one layer per sites layer (small circles).
 """
 
 from __future__ import annotations
 
+import colorsys
+import json
 import math
 
+import dash_leaflet as dl
 import numpy as np
-import plotly.graph_objects as go
-import shapely
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from geodash.dataset import Dataset
-from geodash.web.figures.choropleth import (
-    LegendItem,
-    MapView,
-    hover_rows,
-    legend_rows,
-    map_view,
-)
+from geodash.web.figures.choropleth import TEXT as VIEW_TEXT
+from geodash.web.figures.choropleth import LegendItem, MapView, legend_rows, map_view
 from geodash.web.figures.palettes import MISSING_COLOR
-from geodash.web.i18n import translate
-from geodash.web.state import ViewState
-from geodash.web.text import plotly_text, plotly_texts
+from geodash.web.i18n import BARE_COUNT_UNITS
+from geodash.web.state import SITES_LAYER, ViewState
 
-OFFLINE_STYLE = "white-bg"  # built into Plotly: no tiles, no glyphs, no network
-BASEMAP_STYLE = "open-street-map"  # remote tiles: only when the user asks for them
-DECIMALS = 5  # about 1 m: finer than any district boundary needs on screen
-# Separators per language for Plotly's own number formatting (decimal, thousands).
-SEPARATORS = {"de": ",.", "en": ".,"}
+AREAS_ROUTE = "/_geodash/areas.bin"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # only when the user asks for it
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+DECIMALS = 5  # about 1 m: finer than any boundary needs on screen
 ZONE_COLOR = "#1b2a6b"
-# Okabe–Ito colours for site categories whose spec gives none.
-FALLBACK_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
-                   "#CC79A7", "#000000")
+# Automatic colours for site categories whose spec gives none: Okabe–Ito, then Paul Tol's
+# muted scheme; any that equals a configured colour is skipped.
+AUTO_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+               "#000000", "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+               "#CC6677", "#882255", "#AA4499")
+SMALL_LAYER = 300  # above this many sites a layer's circles shrink so the areas stay readable
 
-HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
-SITE_HOVER = "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
-
-TEXT = {
-    "de": {"zones": "Programmgebiete (Soziale Stadt)", "districts": "Stadtteile"},
-    "en": {"zones": "Programme areas (Soziale Stadt)", "districts": "Districts"},
-}
-
-
-def area_geojson(dataset: Dataset) -> dict:
-    """The districts as a GeoJSON FeatureCollection with only ``properties.key``.
-
-    The geometry is the display copy (:attr:`Dataset.areas_display`): simplified
-    with shared borders kept and rounded to 5 decimals (about 1 m); exports
-    keep the full geometry.
-    """
-    areas = dataset.areas_display
-    features = [
-        {"type": "Feature", "id": str(key), "properties": {"key": str(key)},
-         "geometry": shapely.geometry.mapping(geom)}
-        for key, geom in zip(areas["key"], areas.geometry, strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+# Element ids (see geodash.web.pages.map for the page's controls).
+GRAPH = "karte-graph"  # holds data-gd-painted / data-gd-features (benchmark contract)
+LEAFLET = "karte-leaflet"
+AREAS = "karte-gebiete"
+ZONES = "karte-programmgebiete"
+SITES = "karte-angebote"  # pattern id {"type": SITES, "layer": stem}
+SITES_DATA = "karte-angebote-daten"
+BASEMAP_GROUP = "karte-hintergrund"
+VIEW = "karte-ansicht"  # the switch payload
+GEOMETRY = "karte-geometrie"  # the URL of the geometry
+CLICK = "karte-klick"  # {"key": ...} of the clicked area
+OVERLAYS = "karte-ebenen-daten"  # settings of zones and sites layers (see overlays_data)
+PAINTED = "karte-gemalt"  # the output of the clientside paint (nothing is written to it)
 
 
-def step_colorscale(colors: tuple[str, ...]) -> list[list]:
-    """A colour scale with hard steps for ``z`` = class index, ``-1`` (missing) … ``k - 1``.
-
-    With ``zmin = -1`` and ``zmax = k - 1`` the ``k + 1`` levels sit at equal
-    distances; each gets its colour up to the midpoints to its neighbours.
-    """
-    levels = (MISSING_COLOR, *colors)
-    if len(levels) == 1:
-        return [[0.0, MISSING_COLOR], [1.0, MISSING_COLOR]]  # nothing classified: all grey
-    span = len(levels) - 1
-    scale: list[list] = []
-    for i, color in enumerate(levels):
-        lo = max(0.0, (i - 0.5) / span)
-        hi = min(1.0, (i + 0.5) / span)
-        scale += [[lo, color], [hi, color]]
-    return scale
-
-
-def trace_values(view: MapView) -> dict:
-    """The district-trace properties of a classified view (see :func:`map_patch_values`)."""
-    k = len(view.colors)
-    return {
-        "z": view.class_index,
-        # Names come from the data and Plotly reads its HTML subset in hover labels.
-        "customdata": [plotly_texts(row) for row in hover_rows(view)],
-        "colorscale": step_colorscale(view.colors),
-        "zmin": -1,
-        "zmax": max(k - 1, 0),
-    }
-
-
-def map_patch_values(dataset: Dataset, state: ViewState) -> dict:
-    """The properties of the district trace that change with indicator, year, scheme or k.
-
-    Returns
-    -------
-    dict
-        ``z`` (class per district), ``customdata`` (hover texts), ``colorscale``,
-        ``zmin`` and ``zmax``: to be assigned to ``figure.data[0]`` (by a
-        ``dash.Patch``). No geometry.
-    """
-    return trace_values(map_view(dataset, state))
-
-
-def legend_items(dataset: Dataset, state: ViewState) -> list[LegendItem]:
-    """The legend rows of the view: colour, class bounds and count, then "keine Daten"."""
-    return legend_rows(map_view(dataset, state))
-
-
-def overlay_visibility(dataset: Dataset, state: ViewState) -> list[bool]:
-    """Visibility of every trace after the districts, in figure order (zones, then categories)."""
-    visible = []
-    if len(dataset.zones):
-        visible.append("zones" in state.overlays)
-    show_sites = "sites" in state.overlays
-    for code in _site_categories(dataset):
-        visible.append(show_sites and (state.categories is None or code in state.categories))
-    return visible
-
-
-def map_style(state: ViewState) -> str:
-    """The MapLibre style: offline unless the view asks for the OpenStreetMap background."""
-    return BASEMAP_STYLE if state.basemap else OFFLINE_STYLE
+def js(name: str) -> dict:
+    """A function of ``assets/gd-map.js`` as dash-leaflet expects it."""
+    return {"variable": f"gdMap.{name}"}
 
 
 def _site_categories(dataset: Dataset) -> list[str]:
@@ -135,73 +66,199 @@ def _site_categories(dataset: Dataset) -> list[str]:
     return [code for code in dataset.categories if code in present]
 
 
+def _spread_colors(n: int, taken: set[str]) -> list[str]:
+    """``n`` more colours when the palette is used up: hues by the golden angle."""
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        r, g, b = colorsys.hls_to_rgb((i * 0.618034) % 1.0, 0.45, 0.65)
+        color = f"#{int(r * 255):02X}{int(g * 255):02X}{int(b * 255):02X}"
+        if color.lower() not in taken:
+            out.append(color)
+            taken.add(color.lower())
+        i += 1
+    return out
+
+
 def site_category_colors(dataset: Dataset) -> dict[str, str]:
-    """The map colour of every site category that has sites, in display order.
+    """The map colour of every site category that has sites, across all sites layers.
 
-    The spec's colour where it gives one, else an Okabe–Ito colour by position.
+    The spec's colour where it gives one; the others get automatic colours
+    that differ from every configured colour and from each other.
     """
-    colors = {}
-    for i, code in enumerate(_site_categories(dataset)):
-        category = dataset.categories.get(code)
-        colors[code] = (category.color if category and category.color
-                        else FALLBACK_COLORS[i % len(FALLBACK_COLORS)])
-    return colors
+    codes = _site_categories(dataset)
+    configured = {code: dataset.categories[code].color for code in codes
+                  if dataset.categories.get(code) is not None and dataset.categories[code].color}
+    taken = {color.lower() for color in configured.values()}
+    palette = [c for c in AUTO_COLORS if c.lower() not in taken]
+    missing = [code for code in codes if code not in configured]
+    if len(missing) > len(palette):
+        palette += _spread_colors(len(missing) - len(palette), taken | {c.lower() for c in palette})
+    auto = dict(zip(missing, palette, strict=False))
+    return {code: configured.get(code) or auto[code] for code in codes}
 
 
-def _zone_trace(dataset: Dataset, lang: str, visible: bool) -> go.Scattermap:
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    for geom in dataset.zones.geometry:
-        for ring in _rings(geom):
-            coords = np.round(np.asarray(ring.coords), DECIMALS)
-            lon += [*coords[:, 0].tolist(), None]
-            lat += [*coords[:, 1].tolist(), None]
-    return go.Scattermap(
-        lon=lon, lat=lat, mode="lines", line={"color": ZONE_COLOR, "width": 3},
-        name=translate(TEXT, "zones", lang), hoverinfo="skip", visible=visible,
-    )
+def site_layers(dataset: Dataset) -> dict[str, int]:
+    """The sites layers (spec file stems) in the order they were read, with their number of sites."""
+    if not len(dataset.sites):
+        return {}
+    counts = dataset.sites["layer"].value_counts(sort=False)
+    return {str(stem): int(counts[stem]) for stem in pd.unique(dataset.sites["layer"])}
 
 
-def _rings(geom) -> list:
-    polygons = getattr(geom, "geoms", [geom])
-    return [ring for poly in polygons for ring in (poly.exterior, *poly.interiors)]
+def visible_site_layers(dataset: Dataset, state: ViewState) -> list[str]:
+    """The sites layers shown in a view.
+
+    ``sites:<layer>`` entries in the overlays name them; ``sites`` alone shows
+    every layer with at most ``[map] sites_visible_max`` sites.
+    """
+    layers = site_layers(dataset)
+    explicit = {o[len(SITES_LAYER):] for o in state.overlays if o.startswith(SITES_LAYER)}
+    if explicit:
+        return [stem for stem in layers if stem in explicit]
+    if "sites" not in state.overlays:
+        return []
+    limit = dataset.settings.map.sites_visible_max
+    return [stem for stem, count in layers.items() if count <= limit]
 
 
-def _site_traces(dataset: Dataset, lang: str, visible: list[bool]) -> list[go.Scattermap]:
-    traces = []
-    sites = dataset.sites
-    for (code, color), shown in zip(site_category_colors(dataset).items(), visible, strict=True):
-        part = sites[sites["category"] == code]
-        label = plotly_text(dataset.category_label(code, lang))
-        details = [
-            plotly_text(" · ".join(str(v) for v in (programme, address) if isinstance(v, str) and v))
-            for programme, address in zip(part["programme"], part["address"], strict=True)
-        ]
-        traces.append(go.Scattermap(
-            lon=part.geometry.x.round(DECIMALS), lat=part.geometry.y.round(DECIMALS),
-            mode="markers", marker={"size": 11, "color": color}, name=label,
-            customdata=np.array([[plotly_text(n), label, d]
-                                 for n, d in zip(part["name"], details, strict=True)], dtype=object),
-            hovertemplate=SITE_HOVER, visible=shown,
-        ))
-    return traces
+def shown_categories(dataset: Dataset, state: ViewState) -> list[str]:
+    """The site categories the view shows (all when it names none)."""
+    codes = _site_categories(dataset)
+    return codes if state.categories is None else [c for c in codes if c in state.categories]
 
 
-def _center_zoom(dataset: Dataset) -> tuple[dict, float]:
-    """Centre and zoom that show every district in a map about 800 × 560 px."""
+def sites_hideout(dataset: Dataset, state: ViewState, stem: str) -> dict:
+    """What the browser needs to draw one sites layer: on or off, categories, colours, size."""
+    count = site_layers(dataset).get(stem, 0)
+    codes = _site_categories(dataset)
+    return {
+        "on": stem in visible_site_layers(dataset, state),
+        "cats": shown_categories(dataset, state),
+        "colors": site_category_colors(dataset),
+        "labels": {code: dataset.category_label(code, state.lang) for code in codes},
+        "radius": 6 if count <= SMALL_LAYER else 3.5,
+    }
+
+
+def zones_hideout(state: ViewState) -> dict:
+    """Whether the programme-area outlines are shown."""
+    return {"on": "zones" in state.overlays}
+
+
+def overlays_data(dataset: Dataset, state: ViewState) -> dict:
+    """The settings of the zones and of every sites layer (in :func:`site_layers` order)."""
+    return {"zones": zones_hideout(state),
+            "sites": [sites_hideout(dataset, state, stem) for stem in site_layers(dataset)]}
+
+
+def sites_columns(dataset: Dataset, stem: str) -> dict:
+    """One sites layer as columns (lon, lat, name, category, details): the browser makes the points."""
+    part = dataset.sites[dataset.sites["layer"] == stem]
+    programme = part["programme"].where(part["programme"].notna(), "").astype(str)
+    address = part["address"].where(part["address"].notna(), "").astype(str)
+    both = (programme != "") & (address != "")
+    details = programme + np.where(both, " · ", "") + address
+    return {"x": part.geometry.x.round(DECIMALS).tolist(), "y": part.geometry.y.round(DECIMALS).tolist(),
+            "n": part["name"].astype(str).tolist(), "c": part["category"].astype(str).tolist(),
+            "d": details.astype(str).tolist()}
+
+
+def zones_geojson(dataset: Dataset) -> dict:
+    """The programme areas as GeoJSON (name and programme), rounded to about 1 m."""
+    zones = dataset.zones
+    if not len(zones):
+        return {"type": "FeatureCollection", "features": []}
+    frame = zones[["name", "programme", "geometry"]].copy()
+    frame["programme"] = frame["programme"].where(frame["programme"].notna(), None)
+    frame = frame.set_geometry(frame.geometry.set_precision(10**-DECIMALS))
+    return json.loads(frame.to_json(drop_id=True))
+
+
+def view_payload(view: MapView) -> dict:
+    """The switch payload of a view: about one number per area, no geometry, no texts per area.
+
+    Returns
+    -------
+    dict
+        ``v`` values rounded to the indicator's decimals (None where missing
+        or withheld), ``c`` one character per area (class digit, ``-`` for
+        none), ``colors`` per class, ``missing`` colour, ``dec``, ``unit``,
+        ``lang``, ``polarity`` (for the ranks), ``cn`` class names (MSS),
+        ``sup`` positions of withheld values and ``t`` the few texts of the
+        hover (``rank`` with ``{rank}`` and ``{n}``).
+    """
+    spec = view.spec
+    n = len(view.keys)
+    decimals = int(getattr(spec, "decimals", 0) or 0) if spec is not None else 0
+    raw = view.values.to_numpy(dtype=float, na_value=np.nan)
+    rounded = np.round(raw, decimals)
+    values = np.full(n, None, dtype=object)
+    ok = ~np.isnan(rounded)
+    values[ok] = rounded[ok].astype(np.int64) if decimals <= 0 else rounded[ok]
+    classes = np.asarray(view.class_index, dtype=np.int64) if n else np.zeros(0, np.int64)
+    digits = np.where(classes >= 0, classes + ord("0"), ord("-")).astype(np.uint8)
+    lang = view.lang
+    texts = VIEW_TEXT.get(lang, VIEW_TEXT["de"])
+    polarity = getattr(spec, "polarity", "need") if spec is not None else "need"
+    unit = getattr(spec, "unit", "") or "" if spec is not None else ""
+    named = getattr(spec, "classes", None) if view.class_names else None
+    return {
+        "v": values.tolist(),
+        "c": digits.tobytes().decode("ascii"),
+        "colors": list(view.colors),
+        "missing": MISSING_COLOR,
+        "dec": max(decimals, 0),
+        "unit": "" if unit in BARE_COUNT_UNITS else unit,
+        "lang": lang,
+        "polarity": polarity,
+        "cn": [texts[named].format(name=name) for name in view.class_names] if named else [],
+        "sup": np.flatnonzero(np.asarray(view.suppressed, dtype=bool)).tolist()
+        if view.suppressed else [],
+        "t": {"no_data": texts["no_data"], "suppressed": texts["suppressed"],
+              "no_rank": texts["no_rank"],
+              "rank": texts["rank_neutral" if polarity == "neutral" else "rank"]},
+    }
+
+
+def map_patch_values(dataset: Dataset, state: ViewState) -> dict:
+    """The payload that recolours the map for a view (see :func:`view_payload`)."""
+    return view_payload(map_view(dataset, state))
+
+
+def legend_items(dataset: Dataset, state: ViewState) -> list[LegendItem]:
+    """The legend rows of the view: colour, class bounds and count, then "keine Daten"."""
+    return legend_rows(map_view(dataset, state))
+
+
+def basemap_layers(state: ViewState) -> list:
+    """The OpenStreetMap tiles when the view asks for them; nothing (offline) otherwise."""
+    if not state.basemap:
+        return []
+    return [dl.TileLayer(url=OSM_TILES, attribution=OSM_ATTRIBUTION, maxZoom=19)]
+
+
+def map_bounds(dataset: Dataset) -> list[list[float]]:
+    """South-west and north-east corner of all areas (Germany when there are none)."""
     if dataset.areas.empty:
-        return {"lon": 10.45, "lat": 51.16}, 5.0  # Germany
+        return [[47.27, 5.87], [55.06, 15.04]]
     minx, miny, maxx, maxy = dataset.areas.total_bounds
-    lat = (miny + maxy) / 2
-    # MapLibre: 512 px show 360° of longitude at zoom 0; latitude stretches by 1/cos(lat).
-    span_x = max(maxx - minx, 1e-4)
-    span_y = max((maxy - miny) / math.cos(math.radians(lat)), 1e-4)
-    zoom = min(math.log2(800 / 512 * 360 / span_x), math.log2(560 / 512 * 360 / span_y))
-    return {"lon": (minx + maxx) / 2, "lat": lat}, round(zoom - 0.2, 2)
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def map_figure(dataset: Dataset, state: ViewState) -> go.Figure:
-    """The whole map of a view: districts coloured by class, zone outlines and sites.
+def center_zoom(dataset: Dataset, width: int = 780, height: int = 560) -> tuple[list[float], float]:
+    """Centre ``[lat, lon]`` and Leaflet zoom that show every area in a map of about ``width × height`` px."""
+    (south, west), (north, east) = map_bounds(dataset)
+    lat = (south + north) / 2
+    # Leaflet: 256 px show 360° of longitude at zoom 0; latitude stretches by 1/cos(lat).
+    span_x = max(east - west, 1e-4)
+    span_y = max((north - south) / math.cos(math.radians(lat)), 1e-4)
+    zoom = min(math.log2(width / 256 * 360 / span_x), math.log2(height / 256 * 360 / span_y))
+    return [lat, (west + east) / 2], math.floor((zoom - 0.1) * 4) / 4  # zoomSnap 0.25
+
+
+def map_figure(dataset: Dataset, state: ViewState, *, geometry_url: str = AREAS_ROUTE) -> html.Div:
+    """The whole map of a view: areas (geometry fetched once), zone outlines and sites.
 
     Parameters
     ----------
@@ -209,42 +266,77 @@ def map_figure(dataset: Dataset, state: ViewState) -> go.Figure:
         The workspace data.
     state
         The view (indicator, year, scheme, k, overlays, basemap, language).
+    geometry_url
+        Where the browser fetches the encoded area geometry (with its version).
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        One ``Choroplethmap`` feature per district, matched on ``properties.key``;
-        the Plotly colour bar is hidden (the page draws its own legend).
+    dash.html.Div
+        The element :data:`GRAPH`, which carries ``data-gd-painted`` and
+        ``data-gd-features`` once the areas are drawn.
     """
     view = map_view(dataset, state)
-    lang = view.lang
-    keys = list(view.keys)
-    districts = go.Choroplethmap(
-        featureidkey="properties.key", locations=keys,
-        marker={"line": {"color": "#ffffff", "width": 1.2}, "opacity": 0.85},
-        showscale=False, hovertemplate=HOVER, name=translate(TEXT, "districts", lang),
-        showlegend=False, **trace_values(view),
+    state = view.state
+    center, zoom = center_zoom(dataset)
+    areas = dl.GeoJSON(
+        id=AREAS, data=None, style=js("areaStyle"), onEachFeature=js("bindArea"),
+        hideout={"map": GRAPH, "click": CLICK},
     )
-    visible = overlay_visibility(dataset, view.state)
-    traces = [districts]
-    if len(dataset.zones):
-        traces.append(_zone_trace(dataset, lang, visible[0]))
-    traces += _site_traces(dataset, lang, visible[1:] if len(dataset.zones) else visible)
-    center, zoom = _center_zoom(dataset)
-    figure = go.Figure(traces)
-    # Set after construction: go.Figure deep-copies every trace, which takes seconds for
-    # a city of thousands of blocks; the assignment keeps the one dict we built.
-    figure.data[0].geojson = area_geojson(dataset)
-    figure.update_layout(
-        map={"style": map_style(view.state), "center": center, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        separators=SEPARATORS.get(lang, SEPARATORS["de"]),
-        # A constant uirevision keeps the user's pan and zoom across patches.
-        uirevision="geodash-map",
-        legend={"x": 0.01, "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)",
-                "bordercolor": "#d0d0d0", "borderwidth": 1, "font": {"size": 11}},
-        hoverlabel={"bgcolor": "white", "font": {"size": 13}},
-        clickmode="event",
-        paper_bgcolor="white",
+    overlays = overlays_data(dataset, state)
+    zones = dl.GeoJSON(id=ZONES, data=zones_geojson(dataset), style=js("zoneStyle"),
+                       onEachFeature=js("bindZone"), filter=js("showLayer"),
+                       hideout=overlays["zones"])
+    sites = [
+        dl.GeoJSON(id={"type": SITES, "layer": stem}, data=None, pointToLayer=js("siteMarker"),
+                   onEachFeature=js("bindSite"), filter=js("showSite"), hideout=hideout)
+        for stem, hideout in zip(site_layers(dataset), overlays["sites"], strict=True)
+    ]
+    stores = [dcc.Store(id={"type": SITES_DATA, "layer": stem}, data=sites_columns(dataset, stem))
+              for stem in site_layers(dataset)]
+    leaflet = dl.Map(
+        id=LEAFLET, center=center, zoom=zoom, preferCanvas=True, zoomSnap=0.25,
+        className="gd-leaflet", attributionControl=True,
+        children=[
+            dl.LayerGroup(id=BASEMAP_GROUP, children=basemap_layers(state)),
+            # One canvas for all three: a canvas above another would take its mouse events.
+            # The areas arrive last and are sent to the back (gd-map.js).
+            areas, zones, *sites,
+        ],
     )
-    return figure
+    return html.Div(
+        id=GRAPH, className="gd-map-graph",
+        **{"data-gd-painted": "0", "data-gd-features": "0"},
+        children=[
+            leaflet,
+            dcc.Store(id=VIEW, data=view_payload(view)),
+            dcc.Store(id=OVERLAYS, data=overlays),
+            dcc.Store(id=GEOMETRY, data=geometry_url),
+            dcc.Store(id=CLICK),
+            dcc.Store(id=PAINTED),
+            *stores,
+        ],
+    )
+
+
+def register_clientside(app) -> None:
+    """The browser's half of the map (``assets/gd-map.js``): geometry, recolour, overlays, sites."""
+    app.clientside_callback(
+        'function (url) { return window.gdMap.loadAreas(url, "' + GRAPH + '"); }',
+        Output(AREAS, "data"), Input(GEOMETRY, "data"))
+    app.clientside_callback(
+        'function (view, data) { return window.gdMap.paint(view, data, "' + GRAPH + '"); }',
+        Output(PAINTED, "data"), Input(VIEW, "data"), Input(AREAS, "data"))
+    # Only a layer whose settings changed is drawn again (dash-leaflet rebuilds on a new hideout).
+    app.clientside_callback(
+        """function (overlays, zones, sites) {
+            const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+            const noUpdate = window.dash_clientside.no_update;
+            return [same(overlays.zones, zones) ? noUpdate : overlays.zones,
+                    sites.map((h, i) => same(overlays.sites[i], h) ? noUpdate : overlays.sites[i])];
+        }""",
+        Output(ZONES, "hideout"), Output({"type": SITES, "layer": ALL}, "hideout"),
+        Input(OVERLAYS, "data"), State(ZONES, "hideout"),
+        State({"type": SITES, "layer": ALL}, "hideout"), prevent_initial_call=True)
+    app.clientside_callback("function (columns) { return window.gdMap.sitesGeojson(columns); }",
+                            Output({"type": SITES, "layer": MATCH}, "data"),
+                            Input({"type": SITES_DATA, "layer": MATCH}, "data"))

@@ -1,19 +1,23 @@
 """Karte: one indicator in one year as a choropleth of the districts, with sites and zones.
 
-The page is built once per visit with the whole figure; after that one
-callback keeps controls, URL, map and legend in step. A change of a control
-writes the URL and recolours the map with a ``dash.Patch`` (no geometry); a
-change of the URL (back and forward buttons) sets the controls and recolours
-the map the same way. Clicking a district opens its profile.
+The page is built once per visit; the area geometry comes separately, once
+(see :mod:`geodash.web.figures.map`). After that one callback keeps controls,
+URL, map and legend in step. A change of a control writes the URL and sends
+the switch payload (about one number per area), which the browser uses to
+recolour the areas already drawn; a change of the URL (back and forward
+buttons) sets the controls and recolours the map the same way. Clicking a
+district opens its profile.
 """
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures import derived
+from geodash.web.figures import map as map_figure_module
 from geodash.web.figures.choropleth import (
     K_MAX,
     K_MIN,
@@ -26,10 +30,27 @@ from geodash.web.figures.choropleth import (
     resolve_state,
     view_years,
 )
-from geodash.web.figures.map import map_figure, map_style, overlay_visibility, trace_values
+from geodash.web.figures.map import (
+    BASEMAP_GROUP,
+    CLICK,
+    OVERLAYS,
+    VIEW,
+    basemap_layers,
+    map_figure,
+    overlays_data,
+    shown_categories,
+    view_payload,
+)
 from geodash.web.i18n import dropdown_labels, translate
 from geodash.web.pages import profile
-from geodash.web.state import OVERLAYS, ViewState
+from geodash.web.pages.map_layers import (
+    BASEMAP,
+    category_options,
+    layer_options,
+    layer_values,
+    overlays_from_layers,
+)
+from geodash.web.state import ViewState
 
 PATH = "/"
 NAME = {"de": "Karte", "en": "Map"}
@@ -44,10 +65,11 @@ YEAR = "karte-jahr"
 SCHEME = "karte-klassifikation"
 CLASSES = "karte-klassen"
 LAYERS = "karte-ebenen"
-GRAPH = "karte-graph"
+CATEGORIES = "karte-kategorien"
 LEGEND = "karte-legende"
+# The element that holds the map: data-gd-painted / data-gd-features (benchmark contract).
+GRAPH = map_figure_module.GRAPH
 MESSAGE = "karte-hinweis"
-BASEMAP = "osm"  # the value of the basemap option in the layers checklist
 
 TEXT = {
     "de": {
@@ -57,9 +79,7 @@ TEXT = {
         "scheme": "Klasseneinteilung",
         "classes": "Anzahl Klassen",
         "layers": "Ebenen",
-        "sites": "Angebote und Projekte",
-        "zones": "Programmgebiete Soziale Stadt",
-        "basemap": "Hintergrundkarte (OSM, lädt Kacheln aus dem Internet)",
+        "categories": "Kategorien der Angebote",
         "quantiles": "Quantile (gleich viele Stadtteile je Klasse)",
         "equal_interval": "Gleiche Abstände",
         "natural_breaks": "Natürliche Brüche (Jenks)",
@@ -87,9 +107,7 @@ TEXT = {
         "scheme": "Classification",
         "classes": "Number of classes",
         "layers": "Layers",
-        "sites": "Offers and projects",
-        "zones": "Soziale Stadt programme areas",
-        "basemap": "Background map (OSM, loads tiles from the internet)",
+        "categories": "Categories of offers",
         "quantiles": "Quantiles (same number of districts per class)",
         "equal_interval": "Equal intervals",
         "natural_breaks": "Natural breaks (Jenks)",
@@ -146,27 +164,11 @@ def year_props(dataset: Dataset, state: ViewState) -> dict:
             "value": state.year if state.year in years else None, "disabled": len(years) == 1}
 
 
-def layer_options(dataset: Dataset, lang: str) -> list[dict]:
-    """The layers a user can switch: only those the workspace has, and the basemap."""
-    options = []
-    if len(dataset.sites):
-        options.append({"label": translate(TEXT, "sites", lang), "value": "sites"})
-    if len(dataset.zones):
-        options.append({"label": translate(TEXT, "zones", lang), "value": "zones"})
-    options.append({"label": translate(TEXT, "basemap", lang), "value": BASEMAP})
-    return options
-
-
 def scheme_options(dataset: Dataset, indicator: str | None, lang: str) -> list[dict]:
     """The classification schemes; the MSS classes only for an index that has them."""
     named = has_named_classes(dataset, indicator)
     return [{"label": translate(TEXT, s, lang), "value": s,
              "disabled": s == NAMED_SCHEME and not named} for s in (*SCHEMES, NAMED_SCHEME)]
-
-
-def layer_values(state: ViewState) -> list[str]:
-    """The checked layers of a view."""
-    return [*state.overlays, *([BASEMAP] if state.basemap else [])]
 
 
 def snap_year(year: float | None, years: list[int]) -> int | None:
@@ -184,12 +186,21 @@ def snap_year(year: float | None, years: list[int]) -> int | None:
 
 def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, *,
                       indicator: str | None, year: int | None, scheme: str | None,
-                      k: int | None, layers: list[str] | None) -> ViewState:
-    """The view after a control changed; a new indicator without the year takes its latest year."""
+                      k: int | None, layers: list[str] | None,
+                      categories: list[str] | None = None) -> ViewState:
+    """The view after a control changed; a new indicator without the year takes its latest year.
+
+    The sites layers become explicit (``sites:<layer>``) once the user touched
+    the layers; the category filter is kept in the URL only when it leaves some out.
+    """
     layers = layers or []
     offered = {option["value"] for option in layer_options(dataset, state.lang)}
-    overlays = tuple(o for o in OVERLAYS
-                     if (o in layers if o in offered else o in state.overlays))
+    overlays = overlays_from_layers(dataset, state, layers, offered)
+    chosen = state.categories
+    if categories is not None and len(dataset.sites):
+        every = shown_categories(dataset, state.with_(categories=None))
+        chosen = None if set(every) <= set(categories) else tuple(
+            c for c in every if c in categories)
     indicator = indicator or state.indicator
     years = list(view_years(dataset, indicator))
     if changed == YEAR and indicator:
@@ -198,7 +209,8 @@ def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, 
         year = state.year  # a measure without years keeps the year for the next indicator
     new = state.with_(indicator=indicator, year=int(year) if year is not None else None,
                       scheme=scheme or state.scheme, k=int(k) if k else state.k,
-                      overlays=overlays, basemap=BASEMAP in layers)
+                      overlays=overlays, categories=chosen,
+                      basemap=BASEMAP in layers)
     if changed == INDICATOR and indicator:
         if years and new.year not in years:
             new = new.with_(year=years[-1])
@@ -275,13 +287,21 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
                    allow_direct_input=False, marks={k: str(k) for k in range(K_MIN, K_MAX + 1)},
                    disabled=state.scheme == NAMED_SCHEME),
         html.Label(translate(TEXT, "layers", lang), htmlFor=LAYERS, className="form-label"),
-        dcc.Checklist(id=LAYERS, options=layer_options(dataset, lang), value=layer_values(state),
-                      className="gd-checklist"),
+        dcc.Checklist(id=LAYERS, options=layer_options(dataset, lang),
+                      value=layer_values(dataset, state), className="gd-checklist"),
+        html.Div(className="gd-map-categories", hidden=not len(dataset.sites), children=[
+            html.Label(translate(TEXT, "categories", lang), htmlFor=CATEGORIES,
+                       className="form-label"),
+            dcc.Checklist(id=CATEGORIES, options=category_options(dataset, lang),
+                          value=shown_categories(dataset, state), className="gd-checklist"),
+        ]),
     ])
 
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
-    """The map page for one view: controls, the map with its geometry, the legend."""
+    """The map page for one view: controls, the map (its geometry follows once), the legend."""
+    from geodash.web.app import geometry_url
+
     view = map_view(dataset, state)
     state = view.state
     lang = state.lang
@@ -292,10 +312,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
             _controls(dataset, state),
             html.Div(className="gd-map-main", children=[
                 html.Div(build_message(view), id=MESSAGE),
-                dcc.Graph(id=GRAPH, figure=map_figure(dataset, state), className="gd-map-graph",
-                          config={"displaylogo": False, "scrollZoom": True,
-                                  "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                                  "locale": lang}),
+                map_figure(dataset, state, geometry_url=geometry_url(dataset)),
             ]),
             html.Aside(build_legend(view), id=LEGEND, className="gd-legend",
                        **{"aria-label": translate(TEXT, "legend", lang)}),
@@ -303,15 +320,9 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     ])
 
 
-def map_patch(dataset: Dataset, view: MapView) -> Patch:
-    """The patch that recolours the figure for a view: district values, overlays, map style."""
-    patch = Patch()
-    for name, value in trace_values(view).items():
-        patch["data"][0][name] = value
-    for i, visible in enumerate(overlay_visibility(dataset, view.state), start=1):
-        patch["data"][i]["visible"] = visible
-    patch["layout"]["map"]["style"] = map_style(view.state)
-    return patch
+def overlay_outputs(dataset: Dataset, state: ViewState) -> tuple:
+    """The overlays' settings (see :func:`~geodash.web.figures.map.overlays_data`) and the tiles."""
+    return overlays_data(dataset, state), basemap_layers(state)
 
 
 def next_view(dataset: Dataset, search: str | None, trigger: str | None,
@@ -336,12 +347,13 @@ def next_view(dataset: Dataset, search: str | None, trigger: str | None,
 
 
 def page_outputs(dataset: Dataset, state: ViewState) -> tuple:
-    """Control values, map patch, legend and message of a view, in the callback's output order."""
+    """Control values, map payload, overlays, legend and message of a view, in the callback's order."""
     view = map_view(dataset, state)
     years = year_props(dataset, state)
     return (state.indicator, years["min"], years["max"], years["marks"], years["value"],
-            years["disabled"], state.scheme, state.k, layer_values(state),
-            map_patch(dataset, view), build_legend(view), build_message(view),
+            years["disabled"], state.scheme, state.k, layer_values(dataset, state),
+            shown_categories(dataset, state), view_payload(view),
+            *overlay_outputs(dataset, state), build_legend(view), build_message(view),
             scheme_options(dataset, state.indicator, state.lang), state.scheme == NAMED_SCHEME)
 
 
@@ -349,10 +361,10 @@ def register_callbacks(app, dataset: Dataset) -> None:
     """Keep controls, URL, map and legend in step; open a district's profile on click.
 
     The social index and coverage of every year are computed here, once, so that
-    switching to them on the map answers as fast as a plain indicator.
+    switching to them on the map answers as fast as a plain indicator. The
+    geometry, the sites and the recolouring are clientside (``assets/gd-map.js``).
     """
     derived.warm(dataset)
-    outputs = 15
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -360,34 +372,38 @@ def register_callbacks(app, dataset: Dataset) -> None:
         Output(YEAR, "min"), Output(YEAR, "max"), Output(YEAR, "marks"), Output(YEAR, "value"),
         Output(YEAR, "disabled"),
         Output(SCHEME, "value"), Output(CLASSES, "value"), Output(LAYERS, "value"),
-        Output(GRAPH, "figure"), Output(LEGEND, "children"), Output(MESSAGE, "children"),
+        Output(CATEGORIES, "value"),
+        Output(VIEW, "data"), Output(OVERLAYS, "data"), Output(BASEMAP_GROUP, "children"),
+        Output(LEGEND, "children"), Output(MESSAGE, "children"),
         Output(SCHEME, "options"), Output(CLASSES, "disabled"),
         Input(PAGE_URL, "search"),
         Input(INDICATOR, "value"), Input(YEAR, "value"), Input(SCHEME, "value"),
-        Input(CLASSES, "value"), Input(LAYERS, "value"),
+        Input(CLASSES, "value"), Input(LAYERS, "value"), Input(CATEGORIES, "value"),
         State(PAGE_URL, "pathname"),
         prevent_initial_call=True,
     )
-    def sync(search, indicator, year, scheme, k, layers, pathname):
+    def sync(search, indicator, year, scheme, k, layers, categories, pathname):
         if "/" + (pathname or "").strip("/") != PATH:
             # The URL moved on to another page; the router replaces this one.
-            return (no_update,) * outputs
+            raise PreventUpdate
         state, new_search = next_view(dataset, search, ctx.triggered_id, indicator=indicator,
-                                      year=year, scheme=scheme, k=k, layers=layers)
+                                      year=year, scheme=scheme, k=k, layers=layers,
+                                      categories=categories)
         if state is None:
-            return (no_update,) * outputs
+            raise PreventUpdate
         return (no_update if new_search is None else new_search, *page_outputs(dataset, state))
+
+    map_figure_module.register_clientside(app)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),
         Output(ids.URL, "search", allow_duplicate=True),
-        Input(GRAPH, "clickData"),
+        Input(CLICK, "data"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     def open_profile(click, search):
-        points = (click or {}).get("points") or [{}]
-        key = points[0].get("location")
+        key = (click or {}).get("key")
         if key is None or key not in set(dataset.areas["key"]):
             return no_update, no_update
         state = ViewState.from_query(search).with_(areas=(str(key),))
