@@ -226,7 +226,7 @@ class AreaWireCache:
         frame = dataset.areas_display
         with self._lock:
             if self._frame is not frame or self._encoded is None:
-                names = frame["name"] if "name" in frame else dataset.areas["name"]
+                names = dataset.area_labels.reindex(frame["key"]).to_numpy()
                 body = encode_areas(frame.geometry, frame["key"], names)
                 self._encoded = EncodedAreas(hashlib.sha256(body).hexdigest()[:20], body)
                 self._frame = frame

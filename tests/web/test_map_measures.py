@@ -123,10 +123,10 @@ def test_page_outputs_offer_the_mss_scheme_only_for_an_index(grid_dataset):
 
 
 def test_the_legend_explains_the_classes(grid_dataset):
-    legend = json.dumps(map_page.build_legend(map_view(grid_dataset, STATUS)), cls=_Encoder,
+    legend = json.dumps(map_page.build_legend(grid_dataset, map_view(grid_dataset, STATUS)), cls=_Encoder,
                         ensure_ascii=False)
     assert "Statusindex (MSS)" in legend and "Status hoch = wenig Bedarf" in legend
-    offers = json.dumps(map_page.build_legend(map_view(grid_dataset, ViewState(
+    offers = json.dumps(map_page.build_legend(grid_dataset, map_view(grid_dataset, ViewState(
         indicator="per1000_total"))), cls=_Encoder, ensure_ascii=False)
     assert "gilt für jedes Jahr" in offers
 

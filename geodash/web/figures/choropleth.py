@@ -201,7 +201,7 @@ def map_view(dataset: Dataset, state: ViewState) -> MapView:
     """
     state = resolve_state(dataset, state)
     keys = tuple(str(k) for k in dataset.areas["key"])
-    names = tuple(str(n) for n in dataset.areas["name"])
+    names = tuple(str(n) for n in dataset.area_labels.reindex(dataset.areas["key"]))
     measure = derived.measure_of(dataset, state.indicator)
     if measure is not None:
         spec: IndicatorSpec | Measure | None = measure

@@ -41,7 +41,7 @@ from geodash.web.figures.map import (
     shown_categories,
     view_payload,
 )
-from geodash.web.i18n import dropdown_labels, translate
+from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.pages import profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
@@ -73,14 +73,14 @@ MESSAGE = "karte-hinweis"
 
 TEXT = {
     "de": {
-        "title": "Karte der Stadtteile",
+        "title": "Karte der {Units}",
         "indicator": "Indikator",
         "year": "Jahr",
         "scheme": "Klasseneinteilung",
         "classes": "Anzahl Klassen",
         "layers": "Ebenen",
         "categories": "Kategorien der Angebote",
-        "quantiles": "Quantile (gleich viele Stadtteile je Klasse)",
+        "quantiles": "Quantile (gleich viele {Units} je Klasse)",
         "equal_interval": "Gleiche Abstände",
         "natural_breaks": "Natürliche Brüche (Jenks)",
         "std_mean": "Standardabweichung um den Mittelwert",
@@ -91,24 +91,24 @@ TEXT = {
                         "Schwellen in Standardabweichungen.",
         "not_yearly": "Stand der Angebotsliste (gilt für jedes Jahr).",
         "unit": "Einheit: {unit}",
-        "count": "{n} Stadtteile",
-        "count_one": "1 Stadtteil",
+        "count": "{n} {Units}",
+        "count_one": "1 {Unit}",
         "need": "Dunkler = mehr Bedarf (hohe Werte).",
         "resource": "Dunkler = mehr Bedarf (niedrige Werte).",
         "neutral": "Dunkler = höhere Werte (ohne Wertung).",
-        "click": "Ein Klick auf einen Stadtteil öffnet sein Profil.",
+        "click": "Ein Klick in die Karte öffnet das Profil.",
         "source": "Quelle: {source}",
         "legend": "Legende",
     },
     "en": {
-        "title": "Map of the districts",
+        "title": "Map of the {units}",
         "indicator": "Indicator",
         "year": "Year",
         "scheme": "Classification",
         "classes": "Number of classes",
         "layers": "Layers",
         "categories": "Categories of offers",
-        "quantiles": "Quantiles (same number of districts per class)",
+        "quantiles": "Quantiles (same number of {units} per class)",
         "equal_interval": "Equal intervals",
         "natural_breaks": "Natural breaks (Jenks)",
         "std_mean": "Standard deviation around the mean",
@@ -119,12 +119,12 @@ TEXT = {
                         "standard deviations.",
         "not_yearly": "The current list of offers (the same for every year).",
         "unit": "Unit: {unit}",
-        "count": "{n} districts",
-        "count_one": "1 district",
+        "count": "{n} {units}",
+        "count_one": "1 {unit}",
         "need": "Darker = more need (high values).",
         "resource": "Darker = more need (low values).",
         "neutral": "Darker = higher values (no judgement).",
-        "click": "Click a district to open its profile.",
+        "click": "Click a {unit} on the map to open its profile.",
         "source": "Source: {source}",
         "legend": "Legend",
     },
@@ -166,8 +166,9 @@ def year_props(dataset: Dataset, state: ViewState) -> dict:
 
 def scheme_options(dataset: Dataset, indicator: str | None, lang: str) -> list[dict]:
     """The classification schemes; the MSS classes only for an index that has them."""
+    texts = area_texts(TEXT, dataset)
     named = has_named_classes(dataset, indicator)
-    return [{"label": translate(TEXT, s, lang), "value": s,
+    return [{"label": translate(texts, s, lang), "value": s,
              "disabled": s == NAMED_SCHEME and not named} for s in (*SCHEMES, NAMED_SCHEME)]
 
 
@@ -221,8 +222,9 @@ def view_from_controls(dataset: Dataset, state: ViewState, changed: str | None, 
     return resolve_state(dataset, new)
 
 
-def build_legend(view: MapView) -> list:
+def build_legend(dataset: Dataset, view: MapView) -> list:
     """The legend beside the map: title, unit, one row per class with its count, notes."""
+    texts = area_texts(TEXT, dataset)
     lang = view.lang
     spec = view.spec
     if spec is None:
@@ -232,8 +234,8 @@ def build_legend(view: MapView) -> list:
                 children=[
                     html.Span(className="gd-swatch", style={"backgroundColor": item.color}),
                     html.Span(item.label, className="gd-legend-label"),
-                    html.Span(translate(TEXT, "count_one", lang) if item.count == 1
-                              else translate(TEXT, "count", lang, n=item.count),
+                    html.Span(translate(texts, "count_one", lang) if item.count == 1
+                              else translate(texts, "count", lang, n=item.count),
                               className="gd-legend-count"),
                 ])
         for item in legend_rows(view)
@@ -245,19 +247,19 @@ def build_legend(view: MapView) -> list:
         html.H2([spec.label.get(lang), html.Span(f" {year}" if year else "",
                                                  className="gd-legend-year")],
                 className="gd-legend-title"),
-        html.P(translate(TEXT, "unit", lang, unit=spec.unit), className="gd-legend-unit")
+        html.P(translate(texts, "unit", lang, unit=spec.unit), className="gd-legend-unit")
         if spec.unit else None,
         html.Ul(rows, className="gd-legend-rows"),
-        html.P(translate(TEXT, f"mss_{named}", lang) if named
-               else translate(TEXT, spec.polarity, lang), className="gd-legend-note"),
-        html.P(translate(TEXT, view.state.scheme, lang), className="gd-legend-note"),
+        html.P(translate(texts, f"mss_{named}", lang) if named
+               else translate(texts, spec.polarity, lang), className="gd-legend-note"),
+        html.P(translate(texts, view.state.scheme, lang), className="gd-legend-note"),
         html.P(description.get(lang), className="gd-legend-note")
         if description is not None and not view.message else None,
-        html.P(translate(TEXT, "not_yearly", lang), className="gd-legend-note")
+        html.P(translate(texts, "not_yearly", lang), className="gd-legend-note")
         if not view.yearly else None,
-        html.P(translate(TEXT, "source", lang, source=spec.source), className="gd-legend-note")
+        html.P(translate(texts, "source", lang, source=spec.source), className="gd-legend-note")
         if spec.source else None,
-        html.P(translate(TEXT, "click", lang), className="gd-legend-note no-print"),
+        html.P(translate(texts, "click", lang), className="gd-legend-note no-print"),
     ]
 
 
@@ -307,14 +309,14 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     lang = state.lang
     return html.Div(className="gd-page gd-map-page", children=[
         dcc.Location(id=PAGE_URL, refresh=False),
-        html.H1(translate(TEXT, "title", lang), className="gd-visually-hidden"),
+        html.H1(translate(area_texts(TEXT, dataset), "title", lang), className="gd-visually-hidden"),
         html.Div(className="gd-map-layout", children=[
             _controls(dataset, state),
             html.Div(className="gd-map-main", children=[
                 html.Div(build_message(view), id=MESSAGE),
                 map_figure(dataset, state, geometry_url=geometry_url(dataset)),
             ]),
-            html.Aside(build_legend(view), id=LEGEND, className="gd-legend",
+            html.Aside(build_legend(dataset, view), id=LEGEND, className="gd-legend",
                        **{"aria-label": translate(TEXT, "legend", lang)}),
         ]),
     ])
@@ -353,7 +355,7 @@ def page_outputs(dataset: Dataset, state: ViewState) -> tuple:
     return (state.indicator, years["min"], years["max"], years["marks"], years["value"],
             years["disabled"], state.scheme, state.k, layer_values(dataset, state),
             shown_categories(dataset, state), view_payload(view),
-            *overlay_outputs(dataset, state), build_legend(view), build_message(view),
+            *overlay_outputs(dataset, state), build_legend(dataset, view), build_message(view),
             scheme_options(dataset, state.indicator, state.lang), state.scheme == NAMED_SCHEME)
 
 
