@@ -48,6 +48,7 @@ class MapApp:
     command: Callable[[Path, int], list[str]]
     first_calls: FirstCalls
     switch_call: Callable[[Server, str], Call]
+    dropdown: str  # the id of the indicator dropdown, for the browser's switch
 
 
 def geodash_command(folder: Path, port: int) -> list[str]:
@@ -61,9 +62,24 @@ def tutorial_command(folder: Path, port: int) -> list[str]:
     return [sys.executable, "-m", "geodash.bench.tutorial_app", str(folder), "--port", str(port)]
 
 
-GEODASH = MapApp("geodash", geodash_command, geodash_first_calls, geodash_switch_call)
-TUTORIAL = MapApp("tutorial Dash app", tutorial_command, tutorial_first_calls, tutorial_switch_call)
-APPS = {"geodash": GEODASH, "tutorial": TUTORIAL}
+def gunicorn_command(folder: Path, port: int) -> list[str]:
+    """The app as the README deploys it: ``gunicorn --preload -w 2 app:server`` on ``folder``.
+
+    ``app.py`` sits in the repository root; the workspace comes in through
+    ``GEODASH_WORKSPACE``, which :func:`started` cannot set per app, so the
+    command sets it with ``env``.
+    """
+    root = Path(__file__).resolve().parents[2]
+    return ["env", f"GEODASH_WORKSPACE={folder}", sys.executable, "-m", "gunicorn", "--preload",
+            "-w", "2", "--chdir", str(root), "-b", f"127.0.0.1:{port}", "app:server"]
+
+
+GEODASH = MapApp("geodash", geodash_command, geodash_first_calls, geodash_switch_call,
+                 "karte-indikator")
+GEODASH_GUNICORN = MapApp("geodash (gunicorn --preload -w 2)", gunicorn_command, geodash_first_calls,
+                          geodash_switch_call, "karte-indikator")
+TUTORIAL = MapApp("tutorial Dash app", tutorial_command, tutorial_first_calls, tutorial_switch_call,
+                  "indikator")
 
 
 def free_port(base: int = 0) -> int:
