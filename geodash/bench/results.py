@@ -40,6 +40,7 @@ class Comparison:
     n: int = 0
     m: int = 0
     notes: tuple[str, ...] = field(default=())
+    errors: int = 0  # failed requests behind the geodash figure (load tests)
 
     @property
     def ratio(self) -> float:

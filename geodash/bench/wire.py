@@ -39,6 +39,8 @@ from geodash.bench.dash_requests import (
 )
 
 COMPRESSED = "gzip, br"  # what Chromium sends
+# Scripts, style sheets, fonts and icons: the same for every page and city, cached after the first visit.
+STATIC_SUFFIXES = (".js", ".mjs", ".css", ".ico", ".woff", ".woff2", ".ttf", ".png", ".svg", ".map")
 IDENTITY = "identity"
 LAYOUT_PATH = "/_dash-layout"
 
@@ -212,6 +214,26 @@ def first_page_calls(server: Server, first_calls: FirstCalls, seen_paths: Sequen
                and not p.startswith(server.prefix + UPDATE_PATH)]
     gets = [server.prefix + path, *assets, server.prefix + LAYOUT_PATH, server.prefix + DEPENDENCIES_PATH]
     return [Call("GET", p) for p in gets] + first_calls(server, json.loads(deps))
+
+
+def is_static(path: str) -> bool:
+    """Whether a path is a script, style sheet, font or icon (by its suffix, query ignored).
+
+    Data a page fetches (the layout, callbacks, a geometry file) is not static.
+
+    Examples
+    --------
+    >>> is_static("/_dash-component-suites/plotly/package_data/plotly.min.js?v=7")
+    True
+    >>> is_static("/_dash-layout")
+    False
+    """
+    return urlsplit(path).path.lower().endswith(STATIC_SUFFIXES)
+
+
+def data_only(transfers: Sequence[Transfer]) -> list[Transfer]:
+    """The transfers that are not scripts, style sheets, fonts or icons (:func:`is_static`)."""
+    return [t for t in transfers if not is_static(t.path)]
 
 
 def total_wire(transfers: Sequence[Transfer]) -> int:
