@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geodash.bench.results import Comparison, Figure, fmt_ratio
 
@@ -99,6 +99,37 @@ def verdict(target: Target, row: Comparison, value: float) -> str:
     if value > target.limit:
         return f"**missed**: {shown}{errors} (limit {limit}, {value / target.limit:.2f}× too much)"
     return f"**missed**: {shown}{errors} (limit {limit}, and no request may fail)"
+
+
+def targets_table(rows: Sequence[Comparison], targets: Sequence[Target] = ISSUE_9) -> str:
+    """The targets as one Markdown table: measure, geodash, naive peer, ratio, target, met or missed."""
+    lines = ["| target | geodash | naive peer | ratio | limit | met? |", "|---|---|---|---|---|---|"]
+    for target in targets:
+        found = _ratio(target, rows)
+        note = ""
+        if not found and target.n is not None:
+            # A smaller run (--quick): show the largest size measured, and say it is not the target's.
+            sizes = [r.n for r in rows if r.kind == target.kind]
+            if sizes:
+                found = _ratio(replace(target, n=max(sizes), m=None), rows)
+                note = f"; at {max(sizes):,} areas, not {target.n:,}"
+        if not found:
+            lines.append(f"| {target.label} | — | — | — | {_limit(target)} | not measured |")
+        for row, value in found:
+            text = verdict(target, row, value)
+            word = text.split("**")[1] if text.startswith("**") else text
+            detail = text.split("(", 1)[1].rstrip(")").split(", ", 1)[-1] if "(" in text else ""
+            naive = row.naive.text() if row.naive else "—"
+            lines.append(f"| {target.label} | {row.geodash.text()} | {naive} | {fmt_ratio(row.ratio)} "
+                         f"| {_limit(target, row)} | {word}{f' ({detail}{note})' if detail else note} |")
+    return "\n".join(lines)
+
+
+def _limit(target: Target, row: Comparison | None = None) -> str:
+    if target.absolute:
+        shown = _shown(target.limit, row.geodash) if row else f"{target.limit:g}"
+        return f"≤ {shown}" + (", 0 errors" if target.no_errors else "")
+    return f"≤ {fmt_ratio(target.limit)}"
 
 
 def check_targets(rows: Sequence[Comparison], targets: Sequence[Target] = TARGETS) -> list[str]:
