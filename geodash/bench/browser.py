@@ -141,6 +141,7 @@ class BrowserRun:
     how: str
     features: str = ""
     same_origin_gets: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
 
 def new_driver():
@@ -203,31 +204,47 @@ def wait_for_paint(driver, after_ms: float, deadline_s: float) -> Paint:
 
 
 def visit(url: str, dropdown: str, switch_to: str, *, deadline_s: float = 600.0) -> BrowserRun:
-    """Open ``url`` in a new headless Chromium, wait for the map, switch, wait for the repaint."""
+    """Open ``url`` in a new headless Chromium, wait for the map, switch, wait for the repaint.
+
+    Raises
+    ------
+    BrowserFailed
+        Chromium did not start, a page script failed, or the map did not paint in time.
+    """
+    from selenium.common.exceptions import WebDriverException
+
     driver = new_driver()
     try:
-        driver.set_page_load_timeout(deadline_s)
-        driver.set_script_timeout(60)
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
-        driver.get(url)
-        drawn = wait_for_paint(driver, -1.0, deadline_s)
-        # Let late requests of the first page finish before its bytes are counted.
-        time.sleep(0.5)
-        page_bytes, gets = wire_bytes(network_log(driver))
-        end = time.monotonic() + 60
-        while not driver.execute_script(
-                f"return !!document.getElementById({json.dumps(dropdown)}) && !!window.dash_clientside"
-                " && !!window.dash_clientside.set_props"):
-            if time.monotonic() > end:
-                raise BrowserFailed(f"the page has no #{dropdown} or no dash_clientside.set_props")
-            time.sleep(POLL_S)
-        before = max(drawn.t_ms, driver.execute_script("return performance.now()"))
-        sent = driver.execute_script(SWITCH_JS, dropdown, switch_to)
-        repaint = wait_for_paint(driver, max(before, sent), deadline_s)
-        time.sleep(0.5)
-        switch_bytes, _ = wire_bytes(network_log(driver))
-        return BrowserRun(drawn.t_ms / 1000, (repaint.t_ms - sent) / 1000, page_bytes, switch_bytes,
-                          drawn.how, drawn.detail, gets)
+        return _visit(driver, url, dropdown, switch_to, deadline_s)
+    except WebDriverException as exc:
+        raise BrowserFailed(f"{type(exc).__name__}: {str(exc).strip()[:300]}") from exc
     finally:
         driver.quit()
+
+
+def _visit(driver, url: str, dropdown: str, switch_to: str, deadline_s: float) -> BrowserRun:
+    """One visit in an open browser (see :func:`visit`)."""
+    driver.set_page_load_timeout(deadline_s)
+    driver.set_script_timeout(60)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+    driver.get(url)
+    drawn = wait_for_paint(driver, -1.0, deadline_s)
+    # Not a test: a short pause lets late requests of the first page (icons) count with it.
+    time.sleep(0.5)
+    page_bytes, gets = wire_bytes(network_log(driver))
+    end = time.monotonic() + 60
+    while not driver.execute_script(
+            f"return !!document.getElementById({json.dumps(dropdown)}) && !!window.dash_clientside"
+            " && !!window.dash_clientside.set_props"):
+        if time.monotonic() > end:
+            raise BrowserFailed(f"the page has no #{dropdown} or no dash_clientside.set_props")
+        time.sleep(POLL_S)
+    before = max(drawn.t_ms, driver.execute_script("return performance.now()"))
+    sent = driver.execute_script(SWITCH_JS, dropdown, switch_to)
+    repaint = wait_for_paint(driver, max(before, sent), deadline_s)
+    time.sleep(0.5)
+    switch_bytes, _ = wire_bytes(network_log(driver))
+    severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    return BrowserRun(drawn.t_ms / 1000, (repaint.t_ms - sent) / 1000, page_bytes, switch_bytes,
+                      drawn.how, drawn.detail, gets, severe)

@@ -124,7 +124,7 @@ def bench_demo_load(options: BenchOptions, work: Path) -> tuple[list[Comparison]
     from geodash.workspace import default_workspace, load_workspace
 
     folder = default_workspace()
-    n = len(load_workspace(folder).areas)
+    n = len(load_workspace(folder, cache=False).areas)
     return steps_served.compare_load(folder, n, served_options(options), work, work / "demo-cache",
                                      f"demo ({n} areas)", kind_prefix="demo_load", progress=progress)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geodash.bench.browser import BrowserFailed, BrowserRun, visit
+from geodash.bench.dash_requests import LoadTestError
 from geodash.bench.load_test import percentiles, prepare, run_load
 from geodash.bench.results import Comparison, Figure
 from geodash.bench.servers import GEODASH, GEODASH_GUNICORN, TUTORIAL, MapApp, ServerFailed, started
@@ -234,6 +235,9 @@ def compare_served(folder: Path, n: int, m: int, options: ServedOptions, work: P
             features = sorted({v.features for v in served.visits if v.features})
             notes.append(f"{size}, {app}: paints detected by {', '.join(kinds)}"
                          + (f" (painted/features: {', '.join(features)})" if features else ""))
+            errors = sorted({e[:160] for v in served.visits for e in v.console_errors})
+            if errors:
+                notes.append(f"{size}, {app}: browser console errors: " + " | ".join(errors[:3]))
     return rows, notes
 
 
@@ -270,6 +274,6 @@ def compare_load(folder: Path, n: int, options: ServedOptions, work: Path, cache
                 if tally.errors:
                     notes.append(f"load `{mix}` at {label}: errors: "
                                  + ", ".join(f"{k} × {v}" for k, v in tally.errors.most_common()))
-    except ServerFailed as exc:
-        notes.append(f"load at {label} not measured: {exc}")
+    except (ServerFailed, LoadTestError, OSError, TimeoutError) as exc:
+        notes.append(f"load at {label} not (fully) measured: {type(exc).__name__}: {exc}")
     return rows, notes
