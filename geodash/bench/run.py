@@ -255,7 +255,6 @@ def report(rows: Sequence[Comparison], notes: Sequence[str]) -> str:
               "### How it was measured", ""]
     parts += [f"- {note}" for note in notes if note]
     parts += ["", "### Targets (issue 9)", "", targets_table(rows, ISSUE_9), "",
-              *check_targets(rows, ISSUE_9), "",
               "### Targets (issue 6)", "", *check_targets(rows, ISSUE_6), ""]
     return "\n".join(parts)
 

@@ -184,7 +184,7 @@ def compare_served(folder: Path, n: int, m: int, options: ServedOptions, work: P
                    *, explore_bytes: int | None = None, naive: bool = True,
                    progress: Callable[[str], None] = print) -> tuple[list[Comparison], list[str]]:
     """The wire and the browser for geodash and (if ``naive``) the tutorial app on the same files."""
-    size = f"{n:,} areas"
+    size = f"{n:,} areas, {m:,} sites"
     ours = measure_served(GEODASH, folder, options, work, cache, progress)
     theirs = measure_served(TUTORIAL, folder, options, work, None, progress) if naive else None
     label = TUTORIAL_LABEL if naive else NO_PEER

@@ -108,11 +108,13 @@ def targets_table(rows: Sequence[Comparison], targets: Sequence[Target] = ISSUE_
         found = _ratio(target, rows)
         note = ""
         if not found and target.n is not None:
-            # A smaller run (--quick): show the largest size measured, and say it is not the target's.
-            sizes = [r.n for r in rows if r.kind == target.kind]
-            if sizes:
-                found = _ratio(replace(target, n=max(sizes), m=None), rows)
-                note = f"; at {max(sizes):,} areas, not {target.n:,}"
+            # A smaller run (--quick): show the largest city measured with a peer, and say so.
+            candidates = [r for r in rows if r.kind == target.kind
+                          and (target.absolute or r.naive is not None)]
+            if candidates:
+                best = max(candidates, key=lambda r: (r.n, -r.m))
+                found = _ratio(replace(target, n=best.n, m=best.m), rows)
+                note = f"; at {best.n:,} areas, not {target.n:,}"
         if not found:
             lines.append(f"| {target.label} | — | — | — | {_limit(target)} | not measured |")
         for row, value in found:
