@@ -25,7 +25,7 @@ from geodash.bench.load_test import Tally, page_action, router_step, summary
 from geodash.bench.options import add_arguments, options_from_args
 from geodash.bench.results import Comparison, Figure, fmt_ratio, markdown_table
 from geodash.bench.servers import TUTORIAL, started
-from geodash.bench.targets import Target, check_targets, verdict
+from geodash.bench.targets import Target, check_targets, targets_table, verdict
 from geodash.bench.tutorial_app import (
     DROPDOWN,
     FIGURE,
@@ -369,3 +369,17 @@ def test_repeats_default_to_three_and_quick_shortens_the_load_tests():
     assert (quick.repeats, quick.load_seconds, quick.served_size, quick.browser) == (5, 10.0, 500, False)
     with pytest.raises(SystemExit):
         parser.parse_args(["--repeats", "0"])
+
+
+def test_targets_table_shows_a_quick_run_at_its_own_size_and_says_it_is_not_the_targets_size():
+    tutorial = Comparison("drawn", "drawn · 500 areas", Figure(2.0, "s", "median of 3"),
+                          Figure(8.0, "s", "median of 3"), "tutorial", n=500, m=10_000)
+    alone = Comparison("drawn", "drawn · 20,000 areas", Figure(30.0, "s", "1 run"), None, "-",
+                       n=20_000, m=1_000_000)
+
+    table = targets_table([tutorial, alone])
+    line = next(row for row in table.splitlines() if "drawn map" in row)
+
+    assert "| 2 s (median of 3) | 8 s (median of 3) | 1/4.0 | ≤ 1/3.0 | met" in line
+    assert "at 500 areas, not 5,000" in line
+    assert "| repaint after an indicator switch" in table and "not measured |" in table
