@@ -309,9 +309,10 @@ def test_load_summary_reports_every_kind_of_action_and_the_errors_of_each():
 
     text = summary(tally, 10.0, 5, "realistic")
 
-    assert "| 5 | all | 10.0 | 5 | 1 | 0.6 |" in text
-    assert "| 5 | page / | 10.0 | 2 | 1 | 0.3 |" in text
-    assert "| 5 | switch | 10.0 | 3 | 0 | 0.3 | 200 ms |" in text
+    assert "| 5 | 10.0 | 6 | 1 | 0.6 |" in text.splitlines()[4]
+    assert text.splitlines()[4].endswith("| all |")
+    assert "| 5 | 10.0 | 3 | 1 | 0.3 | 1500 ms |" in text and "| page / |" in text
+    assert "| 5 | 10.0 | 3 | 0 | 0.3 | 200 ms |" in text
     assert "page /: HTTP 500 × 1" in text
 
 

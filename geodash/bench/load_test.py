@@ -260,9 +260,9 @@ def summary(tally: Tally, elapsed: float, users: int, mix: str, think: float = 0
     errors = sum(tally.errors.values())
     pause = f"{think:g} s between a user's actions" if think > 0 else "no pause between actions"
     lines = [
-        f"Mix `{mix}` ({pause}); latency of whole actions (a page load = 4 requests)",
+        f"Mix `{mix}` ({pause}); latency of whole actions (a page load = 4 requests; a switch = 1)",
         "",
-        "| users | actions | seconds | done | errors | actions/s | p50 | p95 | p99 | max |",
+        "| users | seconds | actions | errors | actions/s | p50 | p95 | p99 | max | kind |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, times in [("all", tally.all_latencies), *sorted(tally.latencies.items())]:
@@ -271,8 +271,8 @@ def summary(tally: Tally, elapsed: float, users: int, mix: str, think: float = 0
         wrong = errors if kind == "all" else sum(n for k, n in tally.errors.items()
                                                  if k.startswith(f"{kind}:"))
         slowest = _ms(max(times)) if times else "n/a"
-        lines.append(f"| {users} | {kind} | {elapsed:.1f} | {len(times)} | {wrong} | "
-                     f"{(len(times) + wrong) / elapsed:.1f} | {p50} | {p95} | {p99} | {slowest} |")
+        lines.append(f"| {users} | {elapsed:.1f} | {len(times) + wrong} | {wrong} | "
+                     f"{(len(times) + wrong) / elapsed:.1f} | {p50} | {p95} | {p99} | {slowest} | {kind} |")
     if tally.errors:
         lines += ["", "Errors: " + ", ".join(f"{kind} × {n}" for kind, n in tally.errors.most_common())]
     return "\n".join(lines)
