@@ -15,6 +15,8 @@ QUICK_MAX_AREAS = 500
 QUICK_MAX_SITES = 10_000
 LOAD_SITES = 10_000  # sites in each load workspace; the largest city also loads the most sites
 LOOP_SECONDS = 10.0
+REPEATS = 3
+SERVED_MAX_AREAS = 5_000  # the served steps (start-up, HTTP, browser, load) run at the largest size ≤ this
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,19 @@ class BenchOptions:
     loop_seconds: float = LOOP_SECONDS
     workdir: Path | None = None
     seed: int = 6
+    repeats: int = REPEATS
+    served: bool = True
+    browser: bool = True
+    port_base: int = 0
+    load_users: int = 50
+    load_seconds: float = 30.0
+    served_timeout: float = 900.0
+
+    @property
+    def served_size(self) -> int | None:
+        """The city size at which the served steps run: the largest ≤ 5,000 areas."""
+        fitting = [n for n in self.sizes if n <= SERVED_MAX_AREAS]
+        return max(fitting) if fitting and self.served else None
 
     @property
     def load_sites(self) -> int:
@@ -42,6 +57,16 @@ def _counts(text: str) -> tuple[int, ...]:
     if not values or min(values) < 2:
         raise argparse.ArgumentTypeError(f"{text!r}: give numbers of at least 2, separated by commas")
     return values
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least 1")
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +85,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folder for the synthetic workspaces (default: the system's temporary "
                         "folder); they are removed afterwards")
     parser.add_argument("--seed", type=int, default=6, help="seed of the synthetic cities")
+    parser.add_argument("--repeats", type=_positive, default=REPEATS,
+                        help="runs of every step, for geodash and its naive peer alike; the median "
+                        "is reported (default: %(default)s)")
+    parser.add_argument("--no-served", dest="served", action="store_false",
+                        help="skip the steps on running servers (start-up, HTTP, browser, load)")
+    parser.add_argument("--no-browser", dest="browser", action="store_false",
+                        help="skip headless Chromium (time to the drawn map and the repaint)")
+    parser.add_argument("--port-base", type=int, default=0,
+                        help="first port tried for the servers on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--load-users", type=_positive, default=50,
+                        help="users of the load tests (default: %(default)s)")
+    parser.add_argument("--load-seconds", type=float, default=None,
+                        help="seconds of each load test (default: 30; 10 with --quick)")
+    parser.add_argument("--served-timeout", type=float, default=900.0,
+                        help="seconds a server may take to answer, a browser to paint "
+                        "(default: %(default)s)")
 
 
 def options_from_args(args: argparse.Namespace) -> BenchOptions:
@@ -68,5 +109,9 @@ def options_from_args(args: argparse.Namespace) -> BenchOptions:
     if args.quick:
         sizes = tuple(n for n in sizes if n <= QUICK_MAX_AREAS) or (QUICK_MAX_AREAS,)
         sites = tuple(m for m in sites if m <= QUICK_MAX_SITES) or (QUICK_MAX_SITES,)
+    load_seconds = args.load_seconds if args.load_seconds is not None else (10.0 if args.quick else 30.0)
     return BenchOptions(sizes=sizes, sites=sites, output=args.output,
-                        loop_seconds=args.loop_seconds, workdir=args.workdir, seed=args.seed)
+                        loop_seconds=args.loop_seconds, workdir=args.workdir, seed=args.seed,
+                        repeats=args.repeats, served=args.served, browser=args.browser,
+                        port_base=args.port_base, load_users=args.load_users,
+                        load_seconds=load_seconds, served_timeout=args.served_timeout)

@@ -35,15 +35,18 @@ class Comparison:
     kind: str
     step: str
     geodash: Figure
-    naive: Figure
+    naive: Figure | None  # None: no naive peer was run at this size (only geodash is reported)
     naive_label: str
     n: int = 0
     m: int = 0
     notes: tuple[str, ...] = field(default=())
+    errors: int = 0  # failed requests behind the geodash figure (load tests)
 
     @property
     def ratio(self) -> float:
-        """The geodash figure divided by the naive one."""
+        """The geodash figure divided by the naive one (NaN without a naive figure)."""
+        if self.naive is None:
+            return float("nan")
         return self.geodash.value / self.naive.value if self.naive.value else float("inf")
 
 
@@ -57,15 +60,17 @@ def fmt_seconds(seconds: float) -> str:
 
 
 def fmt_bytes(size: float) -> str:
-    """``1234567`` → ``1.23 MB`` (decimal units, as network tools count)."""
+    """``1234567`` → ``1.23 MB`` (decimal units, as network tools count); small values keep decimals."""
     for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if size >= scale:
             return f"{size / scale:.3g} {unit}"
-    return f"{size:.0f} B"
+    return f"{size:.0f} B" if size >= 100 or size == int(size) else f"{size:.2f} B"
 
 
 def fmt_ratio(ratio: float) -> str:
-    """``0.05`` → ``1/20.0``, ``2.5`` → ``2.50×``."""
+    """``0.05`` → ``1/20.0``, ``2.5`` → ``2.50×``; NaN (nothing to compare) → ``—``."""
+    if ratio != ratio:
+        return "—"
     if ratio == 0:
         return "0"
     return f"1/{1 / ratio:.1f}" if ratio < 1 else f"{ratio:.2f}×"
@@ -80,8 +85,8 @@ def markdown_table(rows: Sequence[Comparison]) -> str:
     """The comparisons as one Markdown table."""
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for row in rows:
-        cells = (row.step, row.geodash.text(), f"{row.naive.text()} — {row.naive_label}",
-                 fmt_ratio(row.ratio))
+        naive = f"{row.naive.text()} — {row.naive_label}" if row.naive else f"not run — {row.naive_label}"
+        cells = (row.step, row.geodash.text(), naive, fmt_ratio(row.ratio))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -94,7 +99,7 @@ def memory_rows(rows: Sequence[Comparison], kinds: Sequence[str]) -> list[Compar
         if not of_kind:
             continue
         row = max(of_kind, key=lambda r: (r.n, r.m))
-        if row.geodash.peak_rss is None or row.naive.peak_rss is None:
+        if row.naive is None or row.geodash.peak_rss is None or row.naive.peak_rss is None:
             continue
         out.append(Comparison(
             kind=f"memory:{kind}", step=f"peak memory: {row.step}",

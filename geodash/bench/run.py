@@ -22,17 +22,25 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geodash.bench import steps_served
 from geodash.bench.city import make_site_points
 from geodash.bench.options import BenchOptions, add_arguments, options_from_args
 from geodash.bench.results import Comparison, markdown_table, memory_rows
 from geodash.bench.steps_join import LOOP_SAMPLE, compare_join, compare_loop
 from geodash.bench.steps_load import compare_load
 from geodash.bench.steps_web import compare_first_page, compare_switch
-from geodash.bench.targets import check_targets
+from geodash.bench.targets import ISSUE_6, ISSUE_9, check_targets, targets_table
+from geodash.bench.tutorial_app import write_display_file
 from geodash.bench.workspace import write_city_workspace
 
-ORDER = ("load_cold", "load_warm", "join", "loop_per_site", "switch_bytes", "switch_time",
-         "page_bytes")
+# What a user waits for (issue 9), then the server functions (issue 6).
+SERVED_ORDER = ("startup_cold", "startup_warm", "page_wire", "page_wire_identity", "page_data_wire",
+                "page_vs_explore",
+                "switch_per_area", "switch_http_time", "drawn", "repaint", "browser_page_bytes",
+                "browser_switch_bytes", "demo_load_switch", "demo_load_realistic", "load_switch",
+                "load_realistic")
+ORDER = SERVED_ORDER + ("load_cold", "load_warm", "join", "loop_per_site", "switch_bytes",
+                        "switch_time", "page_bytes")
 MEMORY_KINDS = ("load_cold", "join", "switch_time", "page_bytes")
 
 
@@ -50,38 +58,96 @@ def bench_city(n: int, options: BenchOptions, work: Path) -> tuple[list[Comparis
              f"{vertices.min()}–{vertices.max()}), valid coverage: "
              f"{shapely.coverage_is_valid(np.asarray(workspace.city.areas.geometry.array))}"]
     progress(f"{n:,} areas: load (naive, cold, warm)")
-    rows, dataset = compare_load(workspace, work / "cache")
+    rows, dataset = compare_load(workspace, work / "cache", options.repeats)
     areas = dataset.areas
     joins = []
     points = None
     for m in options.sites:
         progress(f"{n:,} areas: locate {m:,} sites (locate_sites, sjoin)")
         points = make_site_points(workspace.city, m, seed=options.seed + 10)
-        joins.append(compare_join(areas, points))
+        joins.append(compare_join(areas, points, options.repeats))
         notes += [f"{n:,} areas, {m:,} sites: {note}" for note in joins[-1].notes]
     rows += joins
     progress(f"{n:,} areas: per-site loop on up to {LOOP_SAMPLE:,} sites")
     rows.append(compare_loop(areas, points, joins[-1], options.loop_seconds))
     del points
     progress(f"{n:,} areas: indicator switch (patch, px.choropleth_map)")
-    rows += compare_switch(dataset)
+    rows += compare_switch(dataset, options.repeats)
     progress(f"{n:,} areas: first map page (map_figure, explore)")
-    pages = compare_first_page(dataset)
+    pages = compare_first_page(dataset, options.repeats)
     rows += pages
     notes += [note for page in pages for note in page.notes]
+    if n == options.served_size:
+        explore_bytes = int(pages[0].naive.value) if pages and pages[0].naive else None
+        served_rows, served_notes = bench_served(workspace.folder, dataset, options, work,
+                                                 explore_bytes=explore_bytes)
+        rows += served_rows
+        notes += served_notes
     shutil.rmtree(workspace.folder, ignore_errors=True)
     return rows, notes
 
 
-def bench_heavy_load(options: BenchOptions, work: Path) -> list[Comparison]:
-    """The load step once more for the largest city with the most sites."""
+def served_options(options: BenchOptions, repeats: int | None = None) -> steps_served.ServedOptions:
+    """The served steps' options from the benchmark's."""
+    return steps_served.ServedOptions(
+        repeats=repeats or options.repeats, port_base=options.port_base,
+        timeout_s=options.served_timeout, browser=options.browser, load_users=options.load_users,
+        load_seconds=options.load_seconds)
+
+
+def bench_served(folder: Path, dataset, options: BenchOptions, work: Path, *,
+                 explore_bytes: int | None = None, naive: bool = True, repeats: int | None = None,
+                 load: bool = True) -> tuple[list[Comparison], list[str]]:
+    """Start-up, the wire, the browser and the load test on running servers for one workspace.
+
+    The tutorial app reads the display geometry geodash sends, written beside
+    the workspace's files first (untimed).
+    """
+    n, m = len(dataset.areas), len(dataset.sites)
+    served = served_options(options, repeats)
+    write_display_file(dataset.areas_display, folder)
+    rows, warm = steps_served.compare_startup(folder, n, m, served, work, naive=naive, progress=progress)
+    more, notes = steps_served.compare_served(folder, n, m, served, work, warm,
+                                              explore_bytes=explore_bytes, naive=naive,
+                                              progress=progress)
+    rows += more
+    if load:
+        load_rows, load_notes = steps_served.compare_load(folder, n, served, work, warm,
+                                                          f"{n:,} areas", progress=progress)
+        rows += load_rows
+        notes += load_notes
+    return rows, notes
+
+
+def bench_demo_load(options: BenchOptions, work: Path) -> tuple[list[Comparison], list[str]]:
+    """The load test's two mixes on the demo workspace (the repository's own Ludwigshafen demo)."""
+    from geodash.workspace import default_workspace, load_workspace
+
+    folder = default_workspace()
+    n = len(load_workspace(folder, cache=False).areas)
+    return steps_served.compare_load(folder, n, served_options(options), work, work / "demo-cache",
+                                     f"demo ({n} areas)", kind_prefix="demo_load", progress=progress)
+
+
+def bench_heavy_load(options: BenchOptions, work: Path) -> tuple[list[Comparison], list[str]]:
+    """The load step once more for the largest city with the most sites; then serve it once.
+
+    The served steps run geodash alone here (the tutorial app is compared at
+    5,000 areas) and once each, to say how long the app takes to start, draw
+    and switch at this size.
+    """
     n, m = max(options.sizes), max(options.sites)
     progress(f"{n:,} areas: writing the workspace with {m:,} sites")
     workspace = write_city_workspace(work / f"city-{n}-{m}", n, m, seed=options.seed)
     progress(f"{n:,} areas, {m:,} sites: load (naive, cold, warm)")
-    rows, _ = compare_load(workspace, work / "cache")
+    rows, dataset = compare_load(workspace, work / "cache", options.repeats)
+    notes: list[str] = []
+    if options.served:
+        served_rows, notes = bench_served(workspace.folder, dataset, options, work, naive=False,
+                                          repeats=1, load=False)
+        rows += served_rows
     shutil.rmtree(workspace.folder, ignore_errors=True)
-    return rows
+    return rows, notes
 
 
 def run(options: BenchOptions) -> tuple[list[Comparison], list[str]]:
@@ -97,7 +163,13 @@ def run(options: BenchOptions) -> tuple[list[Comparison], list[str]]:
             rows += city_rows
             notes += city_notes
         if max(options.sites) > options.load_sites:
-            rows += bench_heavy_load(options, work)
+            heavy_rows, heavy_notes = bench_heavy_load(options, work)
+            rows += heavy_rows
+            notes += heavy_notes
+        if options.served:
+            demo_rows, demo_notes = bench_demo_load(options, work)
+            rows += demo_rows
+            notes += demo_notes
     rows.sort(key=lambda r: (ORDER.index(r.kind), r.n, r.m))
     return rows + memory_rows(rows, MEMORY_KINDS), notes
 
@@ -118,7 +190,35 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         f"{', '.join(f'{v:.1f}' for v in load_before) or 'n/a'} / "
         f"{', '.join(f'{v:.1f}' for v in load_after) or 'n/a'} (other processes slow both sides alike).",
         "ratio = geodash ÷ naive peer (below 1: geodash is faster or smaller). Times by "
-        "`time.perf_counter`: the median of 5 runs when the first run took under 1 s, else 1 run.",
+        f"`time.perf_counter`: the median of {options.repeats} runs (`--repeats`) for geodash and "
+        "its naive peer alike, on the same inputs, in the same run (the 20,000-area served run: "
+        "1 run, geodash alone).",
+        "Same geometry: every naive peer (the tutorial figure, the tutorial Dash app, explore()) "
+        "gets the display geometry geodash sends, `Dataset.areas_display` (coverage-simplified, "
+        "5 decimals); the tutorial app reads it from a GeoPackage written beside the workspace.",
+        "Start-up: the command as a subprocess until the first map answer over HTTP (GET /, "
+        "/_dash-layout, /_dash-dependencies and the callback that carries the map: geodash's "
+        "router, for the tutorial app the layout itself). Cold = an empty `GEODASH_CACHE`, warm = "
+        "the cache the last cold run filled. The tutorial app's start = read files + build the "
+        "figure + serve (Flask's server, as `geodash serve`).",
+        "Wire: real HTTP responses read by `http.client` (which leaves `Content-Encoding` as it "
+        "is), body bytes without headers, once with `Accept-Encoding: gzip, br` and once with "
+        "`identity`. The first page = the HTML, every script, style sheet and icon it names plus "
+        "every other same-origin GET the browser made (lazily loaded plotly.js), the layout, the "
+        "dependencies and the map callback. Without scripts = the same minus every .js, .css, "
+        "font and icon (the same for every city, cached after the first visit); that is what is "
+        "set against explore()'s HTML, whose CDN scripts are not counted either. Switch = the map "
+        "callback's answer (alq → sgb2).",
+        "Browser: headless Chromium with software WebGL, a new browser (empty cache) per run. "
+        "Drawn = navigation start until the first completed paint: geodash's "
+        "`data-gd-painted` once the map has it, else Plotly's `plotly_afterplot` followed by the "
+        "MapLibre map's `idle`. Repaint = `dash_clientside.set_props(dropdown, {value})` until "
+        "the next paint. Bytes = CDP `Network.loadingFinished.encodedDataLength` (headers "
+        "included).",
+        f"Load: `gunicorn --preload -w 2`, {options.load_users} users without think time for "
+        f"{options.load_seconds:g} s per mix; `switch` = indicator switches only, `realistic` = "
+        "page loads of all five pages (HTML, layout, dependencies, router), switches and profile "
+        "openings (see geodash.bench.load_test). Latency of whole actions.",
         "Peak memory = the highest RSS during the step above the RSS at its start, sampled every "
         "5 ms from /proc/self/statm after `gc.collect()` and `malloc_trim(0)`; it includes GEOS "
         "memory, which tracemalloc misses.",
@@ -131,22 +231,31 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         "the points; the areas' index is built beforehand for both). The loop's time per site "
         f"is measured on up to {LOOP_SAMPLE:,} sites within a {options.loop_seconds:g} s budget; "
         "geodash's is locate_sites' time on the largest site count divided by that count.",
-        "Indicator switch: geodash = `to_json_plotly(map_patch_values(dataset, state))`, the "
-        "values the Patch carries (no geometry); the tutorial figure carries the full-precision "
-        "GeoJSON of `gdf.__geo_interface__` (all indicator columns as properties).",
-        "First map page: geodash = `to_json_plotly(map_figure(...))` of the districts only (no "
-        "site markers, no zones), whose `area_geojson` sends `dataset.areas_display` "
-        "(`display_areas`: coverage-simplified, 5 decimals; exports keep the full geometry); "
-        "explore() maps a frame of key, name, the indicator and the geometry. Script bundles "
-        "(plotly.js, Leaflet) are not counted on either side.",
+        "Indicator switch, in process: geodash = `to_json_plotly(map_patch_values(dataset, "
+        "state))`, the values the Patch carries (no geometry); the tutorial figure carries the "
+        "GeoJSON of `areas_display.__geo_interface__` (all indicator columns as properties). "
+        "The real HTTP answer is in the first table.",
+        "First map page, in process: geodash = `to_json_plotly(map_figure(...))` of the districts "
+        "only (no site markers, no zones), whose `area_geojson` sends `dataset.areas_display` "
+        "(exports keep the full geometry); explore() maps a frame of key, name, the indicator "
+        "and the same display geometry. Script bundles are not counted here; the first table "
+        "counts everything a browser loads.",
     ]
 
 
 def report(rows: Sequence[Comparison], notes: Sequence[str]) -> str:
-    """The Markdown report: title, table, notes and targets."""
-    parts = ["## geodash bench", "", markdown_table(rows), "", "### How it was measured", ""]
-    parts += [f"- {note}" for note in notes]
-    parts += ["", "### Targets (issue 6)", "", *check_targets(rows), ""]
+    """The Markdown report: title, two tables (served, then server functions), notes and targets."""
+    served = [r for r in rows if r.kind in SERVED_ORDER]
+    functions = [r for r in rows if r.kind not in SERVED_ORDER]
+    parts = ["## geodash bench", ""]
+    if served:
+        parts += ["### What a user waits for: running servers, HTTP, the browser, load", "",
+                  markdown_table(served), ""]
+    parts += ["### Server functions, in process", "", markdown_table(functions), "",
+              "### How it was measured", ""]
+    parts += [f"- {note}" for note in notes if note]
+    parts += ["", "### Targets (issue 9)", "", targets_table(rows, ISSUE_9), "",
+              "### Targets (issue 6)", "", *check_targets(rows, ISSUE_6), ""]
     return "\n".join(parts)
 
 

@@ -16,7 +16,7 @@ LOOP_LABEL = "Python loop: for each site, `polygon.contains(point)` over the are
 LOOP_SAMPLE = 10_000
 
 
-def compare_join(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> Comparison:
+def compare_join(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, repeats: int = 3) -> Comparison:
     """Time :func:`locate_sites` against ``geopandas.sjoin`` on the same points and areas.
 
     Each run gets a fresh copy of the points (no spatial index cached on them
@@ -29,8 +29,9 @@ def compare_join(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> Compariso
     def fresh() -> tuple[gpd.GeoDataFrame]:
         return (points.copy(),)
 
-    located, ours = measure(lambda pts: locate_sites(pts, areas), fresh)
-    joined, theirs = measure(lambda pts: gpd.sjoin(pts, areas, predicate="within"), fresh)
+    located, ours = measure(lambda pts: locate_sites(pts, areas), fresh, repeats=repeats)
+    joined, theirs = measure(lambda pts: gpd.sjoin(pts, areas, predicate="within"), fresh,
+                             repeats=repeats)
     by_sjoin = joined["key"].groupby(level=0).min().reindex(points.index)
     agree = float(np.mean(located.to_numpy() == by_sjoin.to_numpy()))
     return Comparison(

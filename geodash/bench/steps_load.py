@@ -27,7 +27,8 @@ def read_naively(folder: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame, gpd.GeoD
     return areas, indicators, sites
 
 
-def compare_load(workspace: CityWorkspace, cache_dir: Path) -> tuple[list[Comparison], Dataset]:
+def compare_load(workspace: CityWorkspace, cache_dir: Path, repeats: int = 3
+                 ) -> tuple[list[Comparison], Dataset]:
     """Time a cold load (``cache=False``) and a warm one (from the cache) against :func:`read_naively`.
 
     The cache is filled by one untimed load between the two. All files are
@@ -41,11 +42,11 @@ def compare_load(workspace: CityWorkspace, cache_dir: Path) -> tuple[list[Compar
     folder = workspace.folder
     n, m = len(workspace.city.areas), workspace.n_sites
     size = f"{n:,} areas, {m:,} sites"
-    _, naive = measure(read_naively, lambda: (folder,))
+    _, naive = measure(read_naively, lambda: (folder,), repeats=repeats)
     naive_figure = Figure(naive.seconds, "s", naive.how, naive.peak_rss)
-    dataset, cold = measure(lambda: load_workspace(folder, cache=False))
+    dataset, cold = measure(lambda: load_workspace(folder, cache=False), repeats=repeats)
     load_workspace(folder, cache=cache_dir)
-    _, warm = measure(lambda: load_workspace(folder, cache=cache_dir))
+    _, warm = measure(lambda: load_workspace(folder, cache=cache_dir), repeats=repeats)
     rows = [
         Comparison("load_cold", f"load + validate, cold (`cache=False`) · {size}",
                    Figure(cold.seconds, "s", cold.how, cold.peak_rss), naive_figure, NAIVE_LABEL,

@@ -4,6 +4,10 @@ geodash sends the district geometry once, with the first page, and then only
 the values of :func:`~geodash.web.figures.map.map_patch_values` per switch.
 The naive peers are the tutorial Dash pattern (a whole ``px.choropleth_map``
 figure with its GeoJSON returned from the callback) and ``GeoDataFrame.explore()``.
+Both get the same display geometry geodash sends (``Dataset.areas_display``:
+coverage-simplified, 5 decimals), so the comparison is about what is sent,
+not about how finely it is drawn. These are server-side payloads; the real
+HTTP responses are measured in :mod:`geodash.bench.steps_served`.
 """
 
 from __future__ import annotations
@@ -25,14 +29,17 @@ from geodash.web.state import ViewState
 FIRST = "alq"  # the indicator on screen before the switch
 SWITCH_TO = "sgb2"  # the indicator the user switches to
 TUTORIAL_LABEL = ("`px.choropleth_map(gdf, geojson=gdf.__geo_interface__, locations=…, color=…)`"
-                  " + `fig.to_json()` per switch")
-EXPLORE_LABEL = "`gdf.explore(column=…)` → `len(m.get_root().render())`"
+                  " + `fig.to_json()` per switch, on `areas_display`")
+EXPLORE_LABEL = "`gdf.explore(column=…)` → `len(m.get_root().render())`, on `areas_display`"
 
 
 def analyst_frame(dataset: Dataset, year: int) -> gpd.GeoDataFrame:
-    """The areas with one column per indicator of ``year``, as a tutorial prepares them at start-up."""
+    """The areas with one column per indicator of ``year``, as a tutorial prepares them at start-up.
+
+    The geometry is the display geometry geodash sends (``areas_display``).
+    """
     wide = indicators_wide(dataset.indicators, year).reset_index().rename(columns={"area_key": "key"})
-    return dataset.areas[["key", "name", "geometry"]].merge(wide, on="key", how="left")
+    return dataset.areas_display[["key", "name", "geometry"]].merge(wide, on="key", how="left")
 
 
 def tutorial_switch(frame: gpd.GeoDataFrame, indicator: str) -> str:
@@ -47,17 +54,18 @@ def geodash_switch(dataset: Dataset, state: ViewState) -> str:
     return to_json_plotly(map_patch_values(dataset, state))
 
 
-def compare_switch(dataset: Dataset) -> list[Comparison]:
+def compare_switch(dataset: Dataset, repeats: int = 3) -> list[Comparison]:
     """Bytes and server time of one indicator switch, geodash against the tutorial pattern."""
     n = len(dataset.areas)
     year = dataset.indicator_years(SWITCH_TO)[-1]
     state = ViewState(indicator=SWITCH_TO, year=year)
     frame = analyst_frame(dataset, year)
-    ours, ours_t = measure(geodash_switch, lambda: (dataset, state))
-    theirs, theirs_t = measure(tutorial_switch, lambda: (frame, SWITCH_TO))
+    ours, ours_t = measure(geodash_switch, lambda: (dataset, state), repeats=repeats)
+    theirs, theirs_t = measure(tutorial_switch, lambda: (frame, SWITCH_TO), repeats=repeats)
     step = f"indicator switch ({FIRST} → {SWITCH_TO}) · {n:,} areas"
     return [
-        Comparison("switch_bytes", f"{step}: bytes sent", Figure(len(ours.encode()), "B", "exact"),
+        Comparison("switch_bytes", f"{step}: figure JSON bytes (no HTTP)",
+                   Figure(len(ours.encode()), "B", "exact"),
                    Figure(len(theirs.encode()), "B", "exact"), TUTORIAL_LABEL, n=n),
         Comparison("switch_time", f"{step}: server time (compute + JSON)",
                    Figure(ours_t.seconds, "s", ours_t.how, ours_t.peak_rss),
@@ -87,13 +95,13 @@ def explore_page(frame: gpd.GeoDataFrame, indicator: str) -> str:
     return frame.explore(column=indicator).get_root().render()
 
 
-def compare_first_page(dataset: Dataset) -> list[Comparison]:
+def compare_first_page(dataset: Dataset, repeats: int = 3) -> list[Comparison]:
     """Bytes of the first map page (geometry sent once) against ``explore()``."""
     n = len(dataset.areas)
     year = dataset.indicator_years(FIRST)[-1]
     state = ViewState(indicator=FIRST, year=year)
     frame = analyst_frame(dataset, year)[["key", "name", FIRST, "geometry"]]
-    theirs, theirs_t = measure(explore_page, lambda: (frame, FIRST))
+    theirs, theirs_t = measure(explore_page, lambda: (frame, FIRST), repeats=repeats)
     naive = Figure(len(theirs.encode()), "B", "exact", theirs_t.peak_rss)
     # Once per process, like Dataset.areas_display: timed for the notes, not compared.
     _, simplified = measure(lambda: display_areas(dataset.areas, metric_crs=dataset.settings.metric_crs),
@@ -101,7 +109,7 @@ def compare_first_page(dataset: Dataset) -> list[Comparison]:
     note = (f"display_areas on {n:,} areas took {fmt_seconds(simplified.seconds)} (1 run; once per "
             "process, before gunicorn forks)")
     shown = page_dataset(dataset)
-    ours, ours_t = measure(geodash_page, lambda: (shown, state))
-    return [Comparison("page_bytes", f"first map page, bytes · {n:,} areas",
+    ours, ours_t = measure(geodash_page, lambda: (shown, state), repeats=repeats)
+    return [Comparison("page_bytes", f"first map page, figure JSON bytes (no HTTP, no scripts) · {n:,} areas",
                        Figure(len(ours.encode()), "B", "exact", ours_t.peak_rss), naive, EXPLORE_LABEL,
                        n=n, notes=(note,))]
