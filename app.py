@@ -17,9 +17,10 @@ from geodash.uploads import MB
 from geodash.web import create_app
 from geodash.workspace import SERVE_ANALYSES, load_workspace
 
-# The load's progress lines go through `logging` (logger "geodash.progress"); show them on
-# stderr unless the server (gunicorn --log-config, …) already routes that logger.
-if not logging.getLogger("geodash.progress").handlers:
+# The load's progress lines go through `logging` (logger "geodash.progress"). Show them on
+# stderr unless logging is configured already (gunicorn --log-config, a test runner): then
+# the root logger's handlers get them, at the level configured there.
+if not logging.getLogger().handlers and not logging.getLogger("geodash.progress").handlers:
     progress.log_to_stderr(prefix="geodash [%(process)d]: ")
 _start = time.perf_counter()
 _dataset = load_workspace(os.environ.get("GEODASH_WORKSPACE") or None, analyses=SERVE_ANALYSES)

@@ -81,14 +81,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.upload_max_mb <= 0:
         raise ParameterError(f"--upload-max-mb was {args.upload_max_mb} but is expected to be positive.",
                              fix="give the size limit of one upload in MB, e.g. --upload-max-mb 50.")
-    progress.log_to_stderr()
-    start = time.perf_counter()
-    dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
-    with progress.step("built the app"):
-        app = create_app(dataset, uploads=args.uploads,
-                         upload_max_bytes=int(args.upload_max_mb * MB))
+    with progress.shown_on_stderr():
+        start = time.perf_counter()
+        dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
+        with progress.step("built the app"):
+            app = create_app(dataset, uploads=args.uploads,
+                             upload_max_bytes=int(args.upload_max_mb * MB))
+        progress.report(f"ready after {time.perf_counter() - start:.1f} s")
     mode = f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only"
-    progress.report(f"ready after {time.perf_counter() - start:.1f} s")
     print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/ ({mode})",
           flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)

@@ -38,12 +38,37 @@ def step(message: str) -> Iterator[None]:
     report(message, start)
 
 
-def log_to_stderr(prefix: str = "geodash: ") -> None:
-    """Show the progress lines on stderr (once, however often called)."""
-    if any(getattr(h, "_geodash_progress", False) for h in log.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a line is logged (tests swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass  # always the current sys.stderr
+
+
+def log_to_stderr(prefix: str = "geodash: ") -> logging.Handler:
+    """Show the progress lines on stderr (once, however often called); returns the handler."""
+    for handler in log.handlers:
+        if isinstance(handler, _StderrHandler):
+            return handler
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter(f"{prefix}%(message)s"))
-    handler._geodash_progress = True  # marks our own handler, so a second call adds none
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    return handler
+
+
+@contextmanager
+def shown_on_stderr(prefix: str = "geodash: ") -> Iterator[None]:
+    """Show the progress lines on stderr within the ``with`` block only (one command's run)."""
+    added = not any(isinstance(h, _StderrHandler) for h in log.handlers)
+    handler = log_to_stderr(prefix)
+    try:
+        yield
+    finally:
+        if added:
+            log.removeHandler(handler)
