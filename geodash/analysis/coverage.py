@@ -233,7 +233,9 @@ def accessibility(
         frame = pd.DataFrame({"area_key": list(keys), "category": cat, "mean_distance": np.nan})
         if len(cat_sites):
             tree = shapely.STRtree(cat_sites)
-            _, dist = tree.query_nearest(xy, return_distance=True, all_matches=False)
+            (found, _), nearest = tree.query_nearest(xy, return_distance=True, all_matches=False)
+            dist = np.full(len(xy), np.nan)
+            dist[found] = nearest
             frame["mean_distance"] = np.bincount(codes, w * dist, minlength=len(keys)) / wsum
         for d_max in distances:
             if not len(cat_sites):
