@@ -32,7 +32,7 @@ from geodash.report import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "1"
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares")
 
@@ -68,14 +68,18 @@ def code_digest() -> str:
 
 
 def cache_key(catalog: Catalog) -> str:
-    """SHA-256 over the cache format, geodash's code, every spec file and every data file it names."""
-    digest = hashlib.sha256(f"geodash cache {FORMAT_VERSION} code {code_digest()}\n".encode())
+    """SHA-256 over geodash's version and code, every spec file and every data file it names."""
+    from geodash import __version__
+
+    digest = hashlib.sha256(f"geodash {__version__} cache {FORMAT_VERSION}\n".encode())
     data_files = sorted({catalog.path(spec) for _, spec in catalog_layers(catalog)})
     for path in [*sorted(catalog.spec_files), *data_files]:
         digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0")
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
+    # The code last: an analysis that changed must not be served from an older cache.
+    digest.update(f"code {code_digest()}".encode())
     return digest.hexdigest()
 
 
@@ -111,7 +115,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
     )
     from geodash.dataset import collect_categories
 
-    dataset = Dataset(
+    return Dataset(
         workspace=catalog.workspace,
         settings=catalog.settings,
         areas=frames["areas"],
@@ -125,11 +129,22 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         layers=layers,
         population_grid=grid,
     )
+
+
+def read_stored(dataset: Dataset, key: str, cache_dir: Path) -> list[str]:
+    """Pre-fill ``dataset`` with the analyses stored under ``key``; returns their names.
+
+    They go into the Dataset's instance dict, where ``functools.cached_property``
+    finds them: the Dataset stays frozen, and what is not stored is computed
+    on first use as before.
+    """
+    found = []
     for name in STORED:
-        stored = _read_stored(folder, name)
+        stored = _read_stored(cache_dir / key, name)
         if stored is not None:
             dataset.__dict__[name] = stored
-    return dataset
+            found.append(name)
+    return found
 
 
 def _read_stored(folder: Path, name: str) -> pd.DataFrame | None:

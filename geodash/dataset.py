@@ -193,15 +193,19 @@ def build_dataset(catalog: Catalog) -> Dataset:
     settings = catalog.settings
     layers: list[LayerInfo] = []
 
-    def info(kind: str, spec_path: Path, spec, count: int, since: float) -> None:
+    def info(kind: str, spec_path: Path, spec, count: int) -> None:
         layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
+        # Each layer's time runs from the line before: reading, checking and joining it.
+        nonlocal since
         progress.report(f"read {kind} {spec.file}: {count} rows/features", since)
+        since = perf_counter()
+
+    since = perf_counter()
 
     _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
-    start = perf_counter()
     areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report)
-    info("areas", areas_path, areas_spec, len(areas), start)
+    info("areas", areas_path, areas_spec, len(areas))
     if areas["population"].isna().any():
         missing = areas.loc[areas["population"].isna(), "name"].tolist()
         report.add("notice", "areas", areas_spec.file, "",
@@ -216,9 +220,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     tables = []
     for spec_path, spec in catalog.indicators:
-        start = perf_counter()
         table = load_indicators(spec, catalog.path(spec), settings, keys, report)
-        info("indicators", spec_path, spec, len(table), start)
+        info("indicators", spec_path, spec, len(table))
         tables.append(table)
     indicators = (pd.concat(tables, ignore_index=True) if tables
                   else pd.DataFrame({"area_key": [], "indicator": [], "year": [], "value": [],
@@ -239,7 +242,6 @@ def build_dataset(catalog: Catalog) -> Dataset:
     metric_areas = areas.to_crs(settings.metric_crs)
     site_frames = []
     for spec_path, spec in catalog.sites:
-        start = perf_counter()
         part = load_sites(spec, catalog.path(spec), report)
         part["area_key"] = locate_sites(part, areas)
         outside = part["area_key"].isna()
@@ -257,7 +259,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
             report.add("notice", "sites", spec.file, ", ".join(part.loc[outside, "site_id"].head(10)),
                        f"{int(outside.sum())} site(s) outside every area kept, without an area: "
                        + ", ".join(part.loc[outside, "name"].head(10)))
-        info("sites", spec_path, spec, len(part), start)
+        info("sites", spec_path, spec, len(part))
         site_frames.append(part)
     sites = (gpd.GeoDataFrame(pd.concat(site_frames, ignore_index=True), crs=WGS84) if site_frames
              else gpd.GeoDataFrame({c: [] for c in SITE_COLUMNS[:-1]}, geometry=[], crs=WGS84))
@@ -269,9 +271,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     zone_frames = []
     for spec_path, spec in catalog.zones:
-        start = perf_counter()
         part = load_zones(spec, catalog.path(spec), report)
-        info("zones", spec_path, spec, len(part), start)
+        info("zones", spec_path, spec, len(part))
         zone_frames.append(part)
     zones = (gpd.GeoDataFrame(pd.concat(zone_frames, ignore_index=True), crs=WGS84) if zone_frames
              else gpd.GeoDataFrame({c: [] for c in ZONE_COLUMNS[:-1]}, geometry=[], crs=WGS84))
@@ -282,9 +283,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
     grid = None
     if catalog.population:
         grid_path, grid_spec = catalog.population
-        start = perf_counter()
         grid = load_population(grid_spec, catalog.path(grid_spec), report)
-        info("population", grid_path, grid_spec, len(grid), start)
+        info("population", grid_path, grid_spec, len(grid))
 
     dataset = Dataset(
         workspace=catalog.workspace,

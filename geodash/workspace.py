@@ -61,14 +61,21 @@ def load_workspace(workspace: str | Path | None = None, *, cache: bool | Path = 
         _compute(dataset, analyses)
         _report_findings(dataset)
         return dataset
-    from geodash.cache import cache_key, default_cache_dir, read_cached, store_analyses, write_cache
+    from geodash.cache import (
+        cache_key,
+        default_cache_dir,
+        read_cached,
+        read_stored,
+        store_analyses,
+        write_cache,
+    )
 
     cache_dir = default_cache_dir() if cache is True else Path(cache)
     start = time.perf_counter()
     key = cache_key(catalog)
     dataset = read_cached(catalog, key, cache_dir)
     if dataset is not None:
-        kept = [name for name in STORED if name in dataset.__dict__]
+        kept = read_stored(dataset, key, cache_dir)
         progress.report(f"cache used: {cache_dir / key}"
                         + (f" (with {', '.join(kept)})" if kept else ""), start)
     else:

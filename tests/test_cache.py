@@ -80,21 +80,23 @@ def test_a_warm_start_reads_the_stored_analyses_instead_of_computing_them(grid_w
 
 
 def test_analyses_are_added_to_a_cache_filled_without_them(grid_workspace, tmp_path):
-    load_workspace(grid_workspace, cache=tmp_path)  # `geodash validate` stores no analysis
-    folder = next(tmp_path.iterdir())
+    cache = tmp_path / "cache"
+    load_workspace(grid_workspace, cache=cache)  # `geodash validate` stores no analysis
+    folder = next(cache.iterdir())
     assert not (folder / "access.parquet").exists()
-    first = load_workspace(grid_workspace, cache=tmp_path, analyses=("access",))
+    first = load_workspace(grid_workspace, cache=cache, analyses=("access",))
     assert (folder / "access.parquet").is_file()
-    again = load_workspace(grid_workspace, cache=tmp_path)
+    again = load_workspace(grid_workspace, cache=cache)
     assert "access" in again.__dict__  # pre-filled from the cache, not computed
     pandas.testing.assert_frame_equal(again.access, first.access)
 
 
 def test_a_damaged_stored_analysis_is_computed_again(grid_workspace, tmp_path):
-    first = load_workspace(grid_workspace, cache=tmp_path, analyses=("access",))
-    folder = next(tmp_path.iterdir())
+    cache = tmp_path / "cache"
+    first = load_workspace(grid_workspace, cache=cache, analyses=("access",))
+    folder = next(cache.iterdir())
     (folder / "access.parquet").write_bytes(b"not parquet")
-    again = load_workspace(grid_workspace, cache=tmp_path, analyses=("access",))
+    again = load_workspace(grid_workspace, cache=cache, analyses=("access",))
     pandas.testing.assert_frame_equal(again.access, first.access)
 
 
