@@ -181,7 +181,9 @@ def store_analyses(dataset: Dataset, key: str, cache_dir: Path, names) -> list[s
                 frame.to_parquet(work / "data.parquet")
                 os.replace(work / "dtypes.json", folder / f"{name}.dtypes.json")
                 os.replace(work / "data.parquet", folder / f"{name}.parquet")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:
+            # A full disk, or a column Parquet cannot hold (pyarrow's errors are ValueError
+            # and TypeError): the analysis is computed again next time, nothing else is lost.
             log.warning("could not store %s in the dataset cache %s: %s", name, folder, exc)
             continue
         stored.append(name)

@@ -139,3 +139,15 @@ def test_loading_reports_each_step_and_whether_the_cache_was_used(grid_workspace
     assert any(m.startswith("cache used") and "with access, areas_display" in m for m in warm)
     assert not any(m.startswith(("read areas", "coverage")) for m in warm)
     assert re.match(r"\d+ finding\(s\) \(\d+ repaired, \d+ left out, \d+ notice\(s\)\)", warm[-1])
+
+
+def test_an_analysis_parquet_cannot_hold_is_computed_again_not_an_error(grid_workspace, tmp_path):
+    from geodash.cache import cache_key, store_analyses
+
+    cache = tmp_path / "cache"
+    dataset = load_workspace(grid_workspace, cache=cache)
+    # Mixed objects in one column: pyarrow refuses them.
+    dataset.__dict__["access"] = pandas.DataFrame({"odd": [1, "one", object()]})
+    key = cache_key(load_catalog(grid_workspace))
+    assert store_analyses(dataset, key, cache, ["access"]) == []
+    assert not (cache / key / "access.parquet").exists()
