@@ -8,17 +8,29 @@ users upload new tables on the Daten page; off by default, read-only),
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 
+from geodash import progress
 from geodash.uploads import MB
 from geodash.web import create_app
-from geodash.workspace import load_workspace
+from geodash.workspace import SERVE_ANALYSES, load_workspace
 
-app = create_app(
-    load_workspace(os.environ.get("GEODASH_WORKSPACE") or None),
-    uploads=os.environ.get("GEODASH_UPLOADS") == "1",
-    upload_max_bytes=int(float(os.environ.get("GEODASH_UPLOAD_MAX_MB") or 50) * MB),
-)
+# The load's progress lines go through `logging` (logger "geodash.progress"). Show them on
+# stderr unless logging is configured already (gunicorn --log-config, a test runner): then
+# the root logger's handlers get them, at the level configured there.
+if not logging.getLogger().handlers and not logging.getLogger("geodash.progress").handlers:
+    progress.log_to_stderr(prefix="geodash [%(process)d]: ")
+_start = time.perf_counter()
+_dataset = load_workspace(os.environ.get("GEODASH_WORKSPACE") or None, analyses=SERVE_ANALYSES)
+with progress.step("built the app"):
+    app = create_app(
+        _dataset,
+        uploads=os.environ.get("GEODASH_UPLOADS") == "1",
+        upload_max_bytes=int(float(os.environ.get("GEODASH_UPLOAD_MAX_MB") or 50) * MB),
+    )
+progress.report(f"ready after {time.perf_counter() - _start:.1f} s")
 server = app.server
 
 if __name__ == "__main__":

@@ -1,9 +1,14 @@
-"""A cache of validated Datasets, keyed by the hashes of the specs and data files.
+"""A cache of validated Datasets and their costly analyses, keyed by the specs, data and code.
 
 A warm start reads the validated, joined frames from GeoParquet instead of
-parsing, validating and joining the sources again. Any change to a spec, a
-data file or the geodash version gives a new key, so a stale cache is never
-used. Writing the cache is best effort: a read-only disk only costs speed.
+parsing, validating and joining the sources again, and the analyses the pages
+need (:data:`STORED`: the accessibility table, the display geometry) instead of
+computing them again. Any change to a spec, a data file or geodash's own
+source code gives a new key, so a stale cache is never used. Writing the
+cache is best effort: a read-only disk only costs speed.
+
+Where: ``$GEODASH_CACHE``, else ``$XDG_CACHE_HOME/geodash``, else
+``~/.cache/geodash``; one folder per key, safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import asdict, replace
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,6 +36,11 @@ FORMAT_VERSION = "3"  # 2: areas carry parent_name; 3: sites carry their layer, 
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 
+# Cached properties of a Dataset that are stored beside it once computed: name -> whether it
+# is a GeoDataFrame. Each is read back into the Dataset's instance dict, where
+# functools.cached_property finds it, so the Dataset itself stays frozen.
+STORED = {"access": False, "areas_display": True}
+
 
 def default_cache_dir() -> Path:
     """``$GEODASH_CACHE``, else ``$XDG_CACHE_HOME/geodash``, else ``~/.cache/geodash``."""
@@ -39,8 +50,25 @@ def default_cache_dir() -> Path:
     return Path(base) / "geodash"
 
 
+def source_digest(package: Path) -> str:
+    """SHA-256 over the names and contents of every ``.py`` file under ``package``."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """:func:`source_digest` of the running geodash package: a changed analysis is a new key.
+
+    Once per process: the code that runs does not change while it runs.
+    """
+    return source_digest(Path(__file__).resolve().parent)
+
+
 def cache_key(catalog: Catalog) -> str:
-    """SHA-256 over the geodash version, every spec file and every data file it names."""
+    """SHA-256 over geodash's version and code, every spec file and every data file it names."""
     from geodash import __version__
 
     digest = hashlib.sha256(f"geodash {__version__} cache {FORMAT_VERSION}\n".encode())
@@ -54,6 +82,8 @@ def cache_key(catalog: Catalog) -> str:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
+    # The code last: an analysis that changed must not be served from an older cache.
+    digest.update(f"code {code_digest()}".encode())
     return digest.hexdigest()
 
 
@@ -106,6 +136,65 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         parent_unit=catalog.areas[1].parent_unit,
         population_table=tables["population_table"],
     )
+
+
+def read_stored(dataset: Dataset, key: str, cache_dir: Path) -> list[str]:
+    """Pre-fill ``dataset`` with the analyses stored under ``key``; returns their names.
+
+    They go into the Dataset's instance dict, where ``functools.cached_property``
+    finds them: the Dataset stays frozen, and what is not stored is computed
+    on first use as before.
+    """
+    found = []
+    for name in STORED:
+        stored = _read_stored(cache_dir / key, name)
+        if stored is not None:
+            dataset.__dict__[name] = stored
+            found.append(name)
+    return found
+
+
+def _read_stored(folder: Path, name: str) -> pd.DataFrame | None:
+    """One stored analysis, or ``None`` when it was never stored (or cannot be read)."""
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        return None
+    try:
+        frame = (gpd.read_parquet if STORED[name] else pd.read_parquet)(path)
+        dtypes = json.loads((folder / f"{name}.dtypes.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("ignoring unreadable cached %s in %s: %s", name, folder, exc)
+        return None
+    return _restore_dtypes(frame, dtypes)
+
+
+def store_analyses(dataset: Dataset, key: str, cache_dir: Path, names) -> list[str]:
+    """Add computed analyses of ``dataset`` (names of :data:`STORED`) to its cache folder.
+
+    Each file is written whole under a temporary name and then renamed, so a
+    reader sees it complete or not at all. Returns the names stored; best
+    effort, like :func:`write_cache`.
+    """
+    folder = cache_dir / key
+    stored = []
+    for name in names:
+        frame = dataset.__dict__.get(name)
+        if frame is None or not (folder / "meta.json").is_file():
+            continue
+        try:
+            with tempfile.TemporaryDirectory(dir=folder, prefix=".partial-") as tmp:
+                work = Path(tmp)
+                (work / "dtypes.json").write_text(json.dumps(_dtypes(frame)), encoding="utf-8")
+                frame.to_parquet(work / "data.parquet")
+                os.replace(work / "dtypes.json", folder / f"{name}.dtypes.json")
+                os.replace(work / "data.parquet", folder / f"{name}.parquet")
+        except (OSError, ValueError, TypeError) as exc:
+            # A full disk, or a column Parquet cannot hold (pyarrow's errors are ValueError
+            # and TypeError): the analysis is computed again next time, nothing else is lost.
+            log.warning("could not store %s in the dataset cache %s: %s", name, folder, exc)
+            continue
+        stored.append(name)
+    return stored
 
 
 def _dtypes(frame: pd.DataFrame) -> dict[str, str]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from geodash import progress
 from geodash.bench.options import add_arguments as add_bench_arguments
 from geodash.errors import GeodashError, ParameterError
 from geodash.export import FORMATS, LAYERS, build_layer, write_layer
-from geodash.workspace import default_workspace, init_workspace, load_workspace
+from geodash.workspace import SERVE_ANALYSES, default_workspace, init_workspace, load_workspace
 
 
 def _print_report(dataset, out) -> None:
@@ -68,7 +70,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one joined layer to a file."""
-    dataset = load_workspace(args.workspace)
+    # The districts layer includes the coverage analysis: take it from the cache when it is there.
+    dataset = load_workspace(args.workspace, analyses=("access",) if args.layer == "districts" else ())
     frame = build_layer(dataset, args.layer, args.year)
     output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
     write_layer(frame, output, args.format, german=args.german)
@@ -85,8 +88,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.upload_max_mb <= 0:
         raise ParameterError(f"--upload-max-mb was {args.upload_max_mb} but is expected to be positive.",
                              fix="give the size limit of one upload in MB, e.g. --upload-max-mb 50.")
-    dataset = load_workspace(args.workspace)
-    app = create_app(dataset, uploads=args.uploads, upload_max_bytes=int(args.upload_max_mb * MB))
+    with progress.shown_on_stderr():
+        start = time.perf_counter()
+        dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
+        with progress.step("built the app"):
+            app = create_app(dataset, uploads=args.uploads,
+                             upload_max_bytes=int(args.upload_max_mb * MB))
+        progress.report(f"ready after {time.perf_counter() - start:.1f} s")
     mode = f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only"
     print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/ ({mode})",
           flush=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from time import perf_counter
 
 import geopandas as gpd
 import pandas as pd
 
+from geodash import progress
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.analysis.labels import area_labels, repeated_names
@@ -251,6 +253,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     def info(kind: str, spec_path: Path, spec, count: int) -> None:
         layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
+        # Each layer's time runs from the line before: reading, checking and joining it.
+        nonlocal since
+        progress.report(f"read {kind} {spec.file}: {count} rows/features", since)
+        since = perf_counter()
+
+    since = perf_counter()
 
     _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
@@ -338,7 +346,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
     zones = (gpd.GeoDataFrame(pd.concat(zone_frames, ignore_index=True), crs=WGS84) if zone_frames
              else gpd.GeoDataFrame({c: [] for c in ZONE_COLUMNS[:-1]}, geometry=[], crs=WGS84))
     zones = zones[ZONE_COLUMNS]
-    shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
+    with progress.step(f"joined {len(zones)} zone(s) to the areas"):
+        shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
 
     grid = None
     if catalog.population:

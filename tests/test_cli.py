@@ -217,3 +217,40 @@ def test_python_m_geodash_on_a_broken_workspace_prints_one_line_and_no_traceback
     assert "grid.geojson" in lines[0] and str(path.resolve()) in lines[0]
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_serve_reports_each_load_step_then_the_url(grid_workspace, tmp_path, monkeypatch, capsys):
+    import dash
+
+    served = []
+    monkeypatch.setenv("GEODASH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(dash.Dash, "run", lambda app, **kwargs: served.append(kwargs))
+
+    assert main(["serve", str(grid_workspace), "--port", "8149"]) == 0
+
+    out, err = capsys.readouterr()
+    steps = [line.removeprefix("geodash: ") for line in err.splitlines()]
+    assert steps[0].startswith("read ") and "layer specs" in steps[0]
+    expected = ["cache: nothing stored yet", "read areas data/grid.geojson: 4 rows/features",
+                "read sites", "coverage: accessibility", "display geometry of 4 areas",
+                "finding(s)", "built the app", "ready after"]
+    found = [next((i for i, s in enumerate(steps) if e in s), None) for e in expected]
+    assert None not in found and found == sorted(found)  # every step, in the order they happen
+    assert all(s.endswith(" s)") for s in steps if s.startswith(("read ", "coverage", "built")))
+    # The grid workspace has two notices: the count and where to read them.
+    assert steps[found[5]] == (f"2 finding(s) (0 repaired, 0 left out, 2 notice(s)): "
+                               f"`geodash validate {grid_workspace.resolve()}` lists them")
+    assert "at http://127.0.0.1:8149/ (read-only)" in out
+    assert served == [{"host": "127.0.0.1", "port": 8149, "debug": False}]
+
+
+def test_serve_progress_is_not_left_on_for_later_commands(grid_workspace, tmp_path, monkeypatch,
+                                                          capsys):
+    import dash
+
+    monkeypatch.setenv("GEODASH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(dash.Dash, "run", lambda app, **kwargs: None)
+    main(["serve", str(grid_workspace)])
+    capsys.readouterr()
+    assert main(["validate", str(grid_workspace)]) == 0
+    assert capsys.readouterr().err == ""

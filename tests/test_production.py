@@ -64,6 +64,15 @@ def test_two_preloaded_workers_serve_the_map_page(gunicorn_server):
     assert log.read_text().count("Booting worker") == 2
 
 
+def test_app_py_reports_its_load_through_logging_once_in_the_preloading_master(gunicorn_server):
+    _, log = gunicorn_server
+    text = log.read_text()
+    assert "read areas geodata/stadtteile.geojson: 17 rows/features" in text
+    assert "finding(s)" in text
+    # --preload: the master loads once, the workers fork from it and load nothing.
+    assert text.count("ready after") == 1
+
+
 def test_indicator_switches_under_concurrent_users_end_without_errors(gunicorn_server, capsys):
     url, _ = gunicorn_server
     # bounded: 10 users for 3 seconds on loopback

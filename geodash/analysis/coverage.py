@@ -121,35 +121,50 @@ def population_points(
     """Sample points that spread each area's residents evenly over its surface.
 
     Points lie on a regular grid of ``spacing`` metres (coarsened so that no
-    more than ``max_points`` are made); each carries ``population / n`` of its
-    area. An area too small for a grid point gets one point at its
-    representative point.
+    more than ``max_points`` are made), anchored at each area's own bounding
+    box; each carries ``population / n`` of its area. An area too small for a
+    grid point gets one point at its representative point.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``area_key, weight, geometry``.
+        ``area_key, weight, geometry``, area by area in the order of
+        ``areas``, each area's points row by row.
     """
     _require_metric(areas)
     total_area = float(areas.geometry.area.sum())
     if total_area / spacing**2 > max_points:
         spacing = float(np.sqrt(total_area / max_points))
-    keys, weights, points = [], [], []
-    for key, pop, geom in zip(areas["key"], areas["population"], areas.geometry, strict=True):
-        minx, miny, maxx, maxy = geom.bounds
-        xs = np.arange(minx + spacing / 2, maxx, spacing)
-        ys = np.arange(miny + spacing / 2, maxy, spacing)
-        gx, gy = np.meshgrid(xs, ys)
-        candidates = shapely.points(gx.ravel(), gy.ravel())
-        shapely.prepare(geom)
-        inside = candidates[shapely.contains(geom, candidates)]
-        if len(inside) == 0:
-            inside = np.array([geom.representative_point()])
-        share = (float(pop) if pop == pop else 0.0) / len(inside)
-        keys.extend([key] * len(inside))
-        weights.extend([share] * len(inside))
-        points.extend(inside)
-    return gpd.GeoDataFrame({"area_key": keys, "weight": weights}, geometry=points, crs=areas.crs)
+    geoms = np.asarray(areas.geometry.array)
+    bounds = shapely.bounds(geoms).reshape(-1, 4)
+    # One grid per area, all areas at once: the same points np.arange would give per area.
+    nx = _steps(bounds[:, 0] + spacing / 2, bounds[:, 2], spacing)
+    ny = _steps(bounds[:, 1] + spacing / 2, bounds[:, 3], spacing)
+    per_area = nx * ny
+    owner = np.repeat(np.arange(len(geoms)), per_area)
+    local = np.arange(len(owner)) - np.repeat(np.cumsum(per_area) - per_area, per_area)
+    x = bounds[owner, 0] + spacing / 2 + (local % nx[owner]) * spacing
+    y = bounds[owner, 1] + spacing / 2 + (local // nx[owner]) * spacing
+    shapely.prepare(geoms)
+    inside = shapely.contains_xy(geoms[owner], x, y)
+    owner, x, y = owner[inside], x[inside], y[inside]
+    counts = np.bincount(owner, minlength=len(geoms))
+    empty = np.flatnonzero(counts == 0)
+    fallback = shapely.get_coordinates(shapely.point_on_surface(geoms[empty])).reshape(-1, 2)
+    owner = np.concatenate([owner, empty])
+    x = np.concatenate([x, fallback[:, 0]])
+    y = np.concatenate([y, fallback[:, 1]])
+    order = np.argsort(owner, kind="stable")
+    owner, x, y = owner[order], x[order], y[order]
+    pop = areas["population"].to_numpy(dtype=float)
+    share = np.nan_to_num(pop, nan=0.0) / np.maximum(counts, 1)
+    return gpd.GeoDataFrame({"area_key": areas["key"].to_numpy()[owner], "weight": share[owner]},
+                            geometry=shapely.points(x, y), crs=areas.crs)
+
+
+def _steps(start: np.ndarray, stop: np.ndarray, step: float) -> np.ndarray:
+    """How many values ``np.arange(start, stop, step)`` has, element-wise."""
+    return np.maximum(np.ceil((stop - start) / step), 0).astype(np.int64)
 
 
 def grid_points(
@@ -186,12 +201,17 @@ def accessibility(
     where they live. With an even spread, the share within a distance is
     exact: the part of the area's surface inside the dissolved buffers.
 
+    The work is done per category and distance, never per area: one nearest
+    query for all resident points, one overlay of all areas with the
+    dissolved buffers, and grouped sums.
+
     Returns
     -------
     pandas.DataFrame
         ``area_key, category, mean_distance`` (population-weighted mean
         distance to the nearest site, metres) and ``share_<d>`` (share of
-        residents within ``d`` metres, 0–1) for every distance.
+        residents within ``d`` metres, 0–1) for every distance; one row per
+        area that has resident points and category, sorted by both.
     """
     _require_metric(areas)
     if sites.crs != areas.crs:
@@ -199,40 +219,105 @@ def accessibility(
     even = points is None
     if even:
         points = population_points(areas, spacing=spacing)
-    rows = []
-    area_geoms = dict(zip(areas["key"], areas.geometry, strict=True))
-    buffers = catchments(sites, distances, categories)
+    codes, keys = pd.factorize(points["area_key"])  # NaN keys get -1: they belong to no area
+    placed = codes >= 0
+    codes, xy = codes[placed], points.geometry.values[placed]
+    w = points["weight"].to_numpy(dtype=float)[placed]
+    # An area whose points all weigh nothing (no population) is averaged unweighted.
+    weightless = np.bincount(codes, w, minlength=len(keys)) <= 0
+    w = np.where(weightless[codes], 1.0, w)
+    wsum = np.bincount(codes, w, minlength=len(keys))
+    if even:
+        geoms = np.asarray(areas.geometry.array)
+        by_key = pd.Index(areas["key"]).get_indexer(keys)
+        geoms = geoms[by_key]
+        buffers = catchments(sites, distances, categories)
+    frames = []
     for cat in categories:
         cat_sites = sites.geometry[sites["category"] == cat].values
-        dist = np.full(len(points), np.nan)
+        # From a list, as the keys were read: the same dtype inference for every source of points.
+        frame = pd.DataFrame({"area_key": list(keys), "category": cat, "mean_distance": np.nan})
         if len(cat_sites):
             tree = shapely.STRtree(cat_sites)
-            idx, d = tree.query_nearest(points.geometry.values, return_distance=True, all_matches=False)
-            dist[idx[0]] = d
-        frame = pd.DataFrame({"area_key": points["area_key"].to_numpy(),
-                              "w": points["weight"].to_numpy(), "d": dist})
-        for key, part in frame.groupby("area_key", sort=False):
-            w = part["w"].to_numpy()
-            wsum = w.sum()
-            weights = w if wsum > 0 else np.ones_like(w)
-            row = {"area_key": key, "category": cat,
-                   "mean_distance": float(np.average(part["d"], weights=weights)) if len(cat_sites)
-                   else np.nan}
-            for d_max in distances:
-                if not len(cat_sites):
-                    row[f"share_{int(d_max)}"] = 0.0
-                elif even:
-                    zone = buffers[(buffers["category"] == cat) & (buffers["distance"] == float(d_max))]
-                    geom = area_geoms[key]
-                    row[f"share_{int(d_max)}"] = float(
-                        shapely.area(shapely.intersection(geom, zone.geometry.iloc[0])) / geom.area)
-                else:
-                    row[f"share_{int(d_max)}"] = float(weights[part["d"].to_numpy() <= d_max].sum()
-                                                       / weights.sum())
-            rows.append(row)
+            (found, _), nearest = tree.query_nearest(xy, return_distance=True, all_matches=False)
+            dist = np.full(len(xy), np.nan)
+            dist[found] = nearest
+            frame["mean_distance"] = np.bincount(codes, w * dist, minlength=len(keys)) / wsum
+        for d_max in distances:
+            if not len(cat_sites):
+                share = 0.0
+            elif even:
+                zone = buffers[(buffers["category"] == cat) & (buffers["distance"] == float(d_max))]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    share = covered_area(geoms, zone.geometry.iloc[0]) / shapely.area(geoms)
+            else:
+                share = np.bincount(codes, w * (dist <= d_max), minlength=len(keys)) / wsum
+            frame[f"share_{int(d_max)}"] = share
+        frames.append(frame)
     columns = ["area_key", "category", "mean_distance", *[f"share_{int(d)}" for d in distances]]
-    return pd.DataFrame(rows, columns=columns).sort_values(["area_key", "category"]).reset_index(
-        drop=True)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return out[columns].sort_values(["area_key", "category"]).reset_index(drop=True)
+
+
+# A piece of a dissolved catchment with more vertices than this is cut in four before the
+# overlay: intersecting every area with one city-wide polygon would cost its whole size
+# per area, small pieces cost only what lies near the area.
+PIECE_VERTICES = 512
+
+
+def covered_area(geoms: np.ndarray, zone: shapely.Geometry, *,
+                 max_vertices: int = PIECE_VERTICES) -> np.ndarray:
+    """The area of each polygon in ``geoms`` that lies inside ``zone``, one overlay for all.
+
+    ``zone`` is cut into small pieces that do not overlap (quadrants, level by
+    level, until each is small); an STRtree pairs each area with the pieces
+    it touches, and the pieces' intersections are summed per area.
+
+    Examples
+    --------
+    >>> squares = np.array([shapely.box(0, 0, 2, 2), shapely.box(5, 5, 6, 6)])
+    >>> covered_area(squares, shapely.box(1, 0, 3, 3)).tolist()
+    [2.0, 0.0]
+    """
+    pieces = _small_pieces(zone, max_vertices)
+    if len(geoms) == 0 or len(pieces) == 0:
+        return np.zeros(len(geoms))
+    tree = shapely.STRtree(geoms)
+    piece_idx, area_idx = tree.query(pieces, predicate="intersects")
+    # Most areas lie wholly inside one piece or touch few: only the ones a piece's border
+    # crosses need the (costly) intersection.
+    shapely.prepare(pieces)
+    inside = shapely.contains_properly(pieces[piece_idx], geoms[area_idx])
+    overlap = shapely.area(geoms[area_idx])
+    cut = ~inside
+    overlap[cut] = shapely.area(shapely.intersection(geoms[area_idx[cut]], pieces[piece_idx[cut]]))
+    return np.bincount(area_idx, overlap, minlength=len(geoms))
+
+
+def _small_pieces(zone: shapely.Geometry, max_vertices: int = PIECE_VERTICES,
+                  max_levels: int = 24) -> np.ndarray:
+    """``zone`` as non-overlapping polygons of at most ``max_vertices`` (or ``max_levels`` cuts)."""
+    pending = _polygons(np.asarray([zone]))
+    done = []
+    for _ in range(max_levels):
+        big = shapely.get_num_coordinates(pending) > max_vertices
+        done.append(pending[~big])
+        pending = pending[big]
+        if not len(pending):
+            break
+        x0, y0, x1, y1 = shapely.bounds(pending).T
+        xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+        quadrants = shapely.box(np.concatenate([x0, xm, x0, xm]), np.concatenate([y0, y0, ym, ym]),
+                                np.concatenate([xm, x1, xm, x1]), np.concatenate([ym, ym, y1, y1]))
+        pending = _polygons(shapely.intersection(np.tile(pending, 4), quadrants))
+    done.append(pending)
+    return np.concatenate(done)
+
+
+def _polygons(geoms: np.ndarray) -> np.ndarray:
+    """The polygon parts of ``geoms`` (cuts along an edge leave lines and points: no area)."""
+    parts = shapely.get_parts(geoms)
+    return parts[shapely.get_type_id(parts) == 3]
 
 
 def _require_metric(frame: gpd.GeoDataFrame) -> None:

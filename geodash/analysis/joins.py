@@ -134,7 +134,8 @@ def indicators_wide(indicators: pd.DataFrame, year: int, ids: list[str] | None =
 def site_counts(sites: pd.DataFrame, categories: list[str]) -> pd.DataFrame:
     """Number of sites per area and category (areas as index, one column per category)."""
     located = sites.dropna(subset=["area_key"])
-    counts = pd.crosstab(located["area_key"], located["category"])
+    # A grouped size, not pd.crosstab: crosstab counts each group in Python (seconds at 5,000 areas).
+    counts = located.groupby(["area_key", "category"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=categories, fill_value=0)
     counts.columns.name = None
     counts.index.name = "area_key"

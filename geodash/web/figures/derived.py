@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from geodash import progress
 from geodash.analysis.indicators import city_reference
 from geodash.analysis.measures import (
     Measure,
@@ -82,10 +83,14 @@ def city_values(dataset: Dataset) -> pd.DataFrame:
 
 def warm(dataset: Dataset) -> None:
     """Compute the accessibility, every year's analysis and the city values now, so no click waits."""
-    if len(dataset.sites) and dataset.categories:
-        dataset.access  # noqa: B018 - a cached property, computed on first access
-    for year in dataset.years or [None]:
-        analysis(dataset, year)
+    if len(dataset.sites) and dataset.categories and "access" not in dataset.__dict__:
+        with progress.step(f"coverage: accessibility of {len(dataset.categories)} categories"):
+            dataset.access  # noqa: B018 - a cached property, computed on first access
+    years = [y for y in dataset.years or [None] if ("analysis", y) not in _memo(dataset)]
+    if years:
+        with progress.step(f"social index, coverage and gap for {len(years)} year(s)"):
+            for year in years:
+                analysis(dataset, year)
     city_values(dataset)
 
 
