@@ -177,7 +177,7 @@ def snap_year(year: float | None, years: list[int]) -> int | None:
 
     Examples
     --------
-    >>> snap_year(2020.4, [2019, 2021, 2023]), snap_year(2020, [2019, 2021])
+    >>> snap_year(2019.6, [2019, 2021, 2023]), snap_year(2020, [2019, 2021])
     (2019, 2021)
     """
     if year is None or not years:
