@@ -48,10 +48,11 @@ def test_changing_a_spec_changes_the_cache_key(grid_workspace):
 
 
 def test_a_damaged_cache_is_ignored_and_the_sources_are_read(grid_workspace, tmp_path):
-    load_workspace(grid_workspace, cache=tmp_path)
-    folder = next(tmp_path.iterdir())
+    cache = tmp_path / "cache"
+    load_workspace(grid_workspace, cache=cache)
+    folder = next(cache.iterdir())
     (folder / "areas.parquet").write_bytes(b"not parquet")
-    ds = load_workspace(grid_workspace, cache=tmp_path)
+    ds = load_workspace(grid_workspace, cache=cache)
     assert len(ds.areas) == 4
 
 

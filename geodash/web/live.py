@@ -144,9 +144,10 @@ class LiveDataset:
 
 def _workspace_loader(workspace: Path) -> Callable[[], Dataset]:
     def load() -> Dataset:
-        from geodash.workspace import load_workspace
+        from geodash.workspace import SERVE_ANALYSES, load_workspace
 
-        return load_workspace(workspace)
+        # The analyses the pages need are kept in the cache, so the next start reads them.
+        return load_workspace(workspace, analyses=SERVE_ANALYSES)
     return load
 
 
