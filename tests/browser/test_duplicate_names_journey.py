@@ -17,6 +17,17 @@ from geodash.web.pages import map as map_page
 pytestmark = pytest.mark.browser
 
 
+# Each area's hover text as the map shows it, by key, once the map has drawn.
+HOVER_JS = f"""
+const e = window.gdMap && window.gdMap._maps['{map_page.GRAPH}'];
+const el = document.querySelector('#{map_page.GRAPH}');
+if (!e || !e.view || !el || Number(el.dataset.gdPainted) < 1) {{ return null; }}
+const out = {{}};
+e.keys.forEach((k, i) => {{ out[k] = window.gdMap.hoverText('{map_page.GRAPH}', i); }});
+return out;
+"""
+
+
 def visit(dash_duo, path: str) -> None:
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}{path}", timeout=20)
 
@@ -24,8 +35,14 @@ def visit(dash_duo, path: str) -> None:
 def test_every_page_loads_and_shows_the_disambiguated_labels(dash_duo, duplicate_dataset):
     dash_duo.start_server(create_app(duplicate_dataset), navigate=False)
 
-    visit(dash_duo, "/?ind=alq&jahr=2022")  # Karte
-    dash_duo.wait_for_element(f"#{map_page.GRAPH} .js-plotly-plot", timeout=20)
+    visit(dash_duo, "/?ind=alq&jahr=2022")  # Karte: hover texts are built in the browser
+    until(lambda: dash_duo.driver.execute_script(HOVER_JS), timeout=30)
+    # The first line of each hover (the name, in bold) tells the areas apart.
+    names = {key: text.split("<br>")[0] for key, text in dash_duo.driver.execute_script(HOVER_JS).items()}
+    assert names == {"01": "<b>Schloßstraße (Nord)</b>", "02": "<b>Mitte (02)</b>",
+                     "03": "<b>Schloßstraße (Süd)</b>", "04": "<b>Mitte (04)</b>"}
+    legend = dash_duo.find_element(f"#{map_page.LEGEND}").text
+    assert "Planungsr" in legend and "Stadtteil" not in legend
     assert dash_duo.get_logs() == []
 
     visit(dash_duo, "/profil?gebiete=03&jahr=2022")  # Profil
