@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 # Berlin is large: the app computes coverage for 20 facility categories before it serves
 # (about 20–70 s on a busy 2-core machine); pages then answer in about a second.
 DEADLINE = 120
-MAP_LOCATIONS_JS = (f"const gd = document.querySelector('#{map_page.GRAPH} .js-plotly-plot');"
-                    "return gd && gd.data ? gd.data[0].locations.length : 0;")
+# The number of planning areas the map has drawn (0 until its first paint).
+MAP_FEATURES_JS = (f"const el = document.querySelector('#{map_page.GRAPH}');"
+                   "return el && Number(el.dataset.gdPainted) >= 1 ? Number(el.dataset.gdFeatures) : 0;")
 
 
 @pytest.fixture(scope="module", params=["today", "target"])
@@ -53,8 +54,8 @@ def visit(dash_duo, path: str, selector: str, text: str | None = None) -> None:
 
 
 def test_map_profile_comparison_and_data_pages_open_on_berlin(berlin_app):
-    visit(berlin_app, "/", f"#{map_page.GRAPH} .js-plotly-plot")
-    until(lambda: berlin_app.driver.execute_script(MAP_LOCATIONS_JS) == 448, timeout=DEADLINE)
+    visit(berlin_app, "/", f"#{map_page.GRAPH}[data-gd-painted]")
+    until(lambda: berlin_app.driver.execute_script(MAP_FEATURES_JS) == 448, timeout=DEADLINE)
 
     visit(berlin_app, "/profil?gebiete=04030417", f"#{profile.TITLE}", "Schloßstraße")
     visit(berlin_app, "/profil?gebiete=06010102", f"#{profile.TITLE}", "Schloßstraße")
