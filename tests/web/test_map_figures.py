@@ -305,3 +305,13 @@ def test_page_outputs_recolour_without_geometry(grid_dataset):
 class _Encoder(json.JSONEncoder):
     def default(self, o):
         return o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o)
+
+
+@pytest.mark.parametrize("lang, unit_line, count", [("de", "Einheit: %", "1 Stadtteil"),
+                                                     ("en", "Unit: %", "1 district")])
+def test_legend_names_the_indicator_unit_and_counts_in_the_area_word(grid_dataset, lang, unit_line,
+                                                                     count):
+    # "{unit}" in a text table is the area word; the indicator's unit must not be taken for it.
+    text = json.dumps(map_page.build_legend(grid_dataset, map_view(grid_dataset, dataclasses.replace(
+        ALQ_2023, lang=lang))), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert unit_line in text and count in text

@@ -26,10 +26,10 @@ from geodash.web.state import ViewState
 TEXT = {
     "de": {"district": "{Unit}", "name": "Name", "rank": "Rang", "category": "Art",
            "programme": "Programm", "address": "Adresse", "districts": "{Units}",
-           "zones": "Programmgebiete", "made": "Erstellt mit geodash", "unit": "Einheit: {unit}"},
+           "zones": "Programmgebiete", "made": "Erstellt mit geodash", "unit": "Einheit: {symbol}"},
     "en": {"district": "{Unit}", "name": "Name", "rank": "Rank", "category": "Category",
            "programme": "Programme", "address": "Address", "districts": "{Units}",
-           "zones": "Programme areas", "made": "Made with geodash", "unit": "Unit: {unit}"},
+           "zones": "Programme areas", "made": "Made with geodash", "unit": "Unit: {symbol}"},
 }
 
 
@@ -82,7 +82,7 @@ def _legend_html(dataset: Dataset, view: MapView) -> str:
     spec = view.spec
     title = escape(spec.label.get(lang)) if spec else ""
     year = escape(view.state.year or "")
-    unit = (f"<div>{escape(translate(TEXT, 'unit', lang, unit=spec.unit))}</div>"
+    unit = (f"<div>{escape(translate(TEXT, 'unit', lang, symbol=spec.unit))}</div>"
             if spec and spec.unit else "")
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'

@@ -90,7 +90,7 @@ TEXT = {
         "mss_dynamics": "Dynamik positiv = Lage verbessert sich, negativ = verschlechtert sich; "
                         "Schwellen in Standardabweichungen.",
         "not_yearly": "Stand der Angebotsliste (gilt für jedes Jahr).",
-        "unit": "Einheit: {unit}",
+        "unit": "Einheit: {symbol}",
         "count": "{n} {Units}",
         "count_one": "1 {Unit}",
         "need": "Dunkler = mehr Bedarf (hohe Werte).",
@@ -118,7 +118,7 @@ TEXT = {
         "mss_dynamics": "Dynamics positive = improving, negative = worsening; thresholds in "
                         "standard deviations.",
         "not_yearly": "The current list of offers (the same for every year).",
-        "unit": "Unit: {unit}",
+        "unit": "Unit: {symbol}",
         "count": "{n} {units}",
         "count_one": "1 {unit}",
         "need": "Darker = more need (high values).",
@@ -247,7 +247,7 @@ def build_legend(dataset: Dataset, view: MapView) -> list:
         html.H2([spec.label.get(lang), html.Span(f" {year}" if year else "",
                                                  className="gd-legend-year")],
                 className="gd-legend-title"),
-        html.P(translate(texts, "unit", lang, unit=spec.unit), className="gd-legend-unit")
+        html.P(translate(texts, "unit", lang, symbol=spec.unit), className="gd-legend-unit")
         if spec.unit else None,
         html.Ul(rows, className="gd-legend-rows"),
         html.P(translate(texts, f"mss_{named}", lang) if named
