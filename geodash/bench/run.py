@@ -236,12 +236,14 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         f"is measured on up to {LOOP_SAMPLE:,} sites within a {options.loop_seconds:g} s budget; "
         "geodash's is locate_sites' time on the largest site count divided by that count.",
         "Indicator switch, in process: geodash = `to_json_plotly(map_patch_values(dataset, "
-        "state))`, the values the Patch carries (no geometry); the tutorial figure carries the "
+        "state))`, the values and classes the map callback sends (no geometry); the tutorial "
+        "figure carries the "
         "GeoJSON of `areas_display.__geo_interface__` (all indicator columns as properties). "
         "The real HTTP answer is in the first table.",
         "First map page, in process: geodash = `to_json_plotly(map_figure(...))` of the districts "
-        "only (no site markers, no zones), whose `area_geojson` sends `dataset.areas_display` "
-        "(exports keep the full geometry); explore() maps a frame of key, name, the indicator "
+        "only (no site markers, no zones) plus the geometry file its page fetches "
+        "(`encode_areas` of `dataset.areas_display`, uncompressed; exports keep the full "
+        "geometry); explore() maps a frame of key, name, the indicator "
         "and the same display geometry. Script bundles are not counted here; the first table "
         "counts everything a browser loads.",
     ]
