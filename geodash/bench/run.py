@@ -26,6 +26,7 @@ from geodash.bench import steps_served
 from geodash.bench.city import make_site_points
 from geodash.bench.options import BenchOptions, add_arguments, options_from_args
 from geodash.bench.results import Comparison, markdown_table, memory_rows
+from geodash.bench.servers import ServerFailed
 from geodash.bench.steps_join import LOOP_SAMPLE, compare_join, compare_loop
 from geodash.bench.steps_load import compare_load
 from geodash.bench.steps_web import compare_first_page, compare_switch
@@ -106,10 +107,17 @@ def bench_served(folder: Path, dataset, options: BenchOptions, work: Path, *,
     n, m = len(dataset.areas), len(dataset.sites)
     served = served_options(options, repeats)
     write_display_file(dataset.areas_display, folder)
-    rows, warm = steps_served.compare_startup(folder, n, m, served, work, naive=naive, progress=progress)
-    more, notes = steps_served.compare_served(folder, n, m, served, work, warm,
-                                              explore_bytes=explore_bytes, naive=naive,
-                                              progress=progress)
+    try:
+        rows, warm = steps_served.compare_startup(folder, n, m, served, work, naive=naive,
+                                                  progress=progress)
+        more, notes = steps_served.compare_served(folder, n, m, served, work, warm,
+                                                  explore_bytes=explore_bytes, naive=naive,
+                                                  progress=progress)
+    except (ServerFailed, OSError) as exc:
+        # A server that exits or never answers (too slow, killed from outside) costs its rows,
+        # not the whole run: the table says what was not measured and why.
+        progress(f"{n:,} areas, {m:,} sites: served steps stopped: {exc}")
+        return [], [f"{n:,} areas, {m:,} sites: served steps not measured: {type(exc).__name__}: {exc}"]
     rows += more
     if load:
         load_rows, load_notes = steps_served.compare_load(folder, n, served, work, warm,
