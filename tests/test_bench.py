@@ -40,6 +40,8 @@ from geodash.bench.wire import (
     Call,
     data_only,
     first_page_calls,
+    geodash_first_calls,
+    geodash_follow_ups,
     is_static,
     page_assets,
     same_origin_paths,
@@ -299,6 +301,26 @@ def test_router_step_asks_for_a_page_as_the_renderer_does_and_a_page_load_fetche
     assert [(s.method, s.path) for s in action.steps] == [
         ("GET", "/vergleich"), ("GET", "/_dash-layout"), ("GET", "/_dash-dependencies"),
         ("POST", "/_dash-update-component")]
+
+
+def test_geodash_first_visit_is_not_complete_without_the_geometry_file_its_map_page_names(grid_dataset):
+    from geodash.web.app import create_app
+
+    client = create_app(grid_dataset).server.test_client()
+    server = Server("127.0.0.1", 8050)
+    dependencies = client.get("/_dash-dependencies").get_json()
+
+    [router] = geodash_first_calls(server, dependencies)
+    answer = client.post(router.path, json=router.body)
+    [geometry] = geodash_follow_ups(server, answer.data)
+    fetched = client.get(geometry.path)
+
+    assert answer.status_code == 200
+    assert geometry.method == "GET"
+    assert geometry.path.startswith("/_geodash/areas.bin?v=")
+    assert fetched.status_code == 200
+    assert len(fetched.data) > 0
+    assert geodash_follow_ups(server, b'{"response": {}}') == []
 
 
 def test_load_summary_reports_every_kind_of_action_and_the_errors_of_each():

@@ -26,6 +26,7 @@ from geodash.bench import steps_served
 from geodash.bench.city import make_site_points
 from geodash.bench.options import BenchOptions, add_arguments, options_from_args
 from geodash.bench.results import Comparison, markdown_table, memory_rows
+from geodash.bench.servers import ServerFailed
 from geodash.bench.steps_join import LOOP_SAMPLE, compare_join, compare_loop
 from geodash.bench.steps_load import compare_load
 from geodash.bench.steps_web import compare_first_page, compare_switch
@@ -106,10 +107,17 @@ def bench_served(folder: Path, dataset, options: BenchOptions, work: Path, *,
     n, m = len(dataset.areas), len(dataset.sites)
     served = served_options(options, repeats)
     write_display_file(dataset.areas_display, folder)
-    rows, warm = steps_served.compare_startup(folder, n, m, served, work, naive=naive, progress=progress)
-    more, notes = steps_served.compare_served(folder, n, m, served, work, warm,
-                                              explore_bytes=explore_bytes, naive=naive,
-                                              progress=progress)
+    try:
+        rows, warm = steps_served.compare_startup(folder, n, m, served, work, naive=naive,
+                                                  progress=progress)
+        more, notes = steps_served.compare_served(folder, n, m, served, work, warm,
+                                                  explore_bytes=explore_bytes, naive=naive,
+                                                  progress=progress)
+    except (ServerFailed, OSError) as exc:
+        # A server that exits or never answers (too slow, killed from outside) costs its rows,
+        # not the whole run: the table says what was not measured and why.
+        progress(f"{n:,} areas, {m:,} sites: served steps stopped: {exc}")
+        return [], [f"{n:,} areas, {m:,} sites: served steps not measured: {type(exc).__name__}: {exc}"]
     rows += more
     if load:
         load_rows, load_notes = steps_served.compare_load(folder, n, served, work, warm,
@@ -198,20 +206,24 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         "5 decimals); the tutorial app reads it from a GeoPackage written beside the workspace.",
         "Start-up: the command as a subprocess until the first map answer over HTTP (GET /, "
         "/_dash-layout, /_dash-dependencies and the callback that carries the map: geodash's "
-        "router, for the tutorial app the layout itself). Cold = an empty `GEODASH_CACHE`, warm = "
+        "router followed by the geometry file its page names, `/_geodash/areas.bin?v=…`, which "
+        "the page's script fetches; for the tutorial app the layout itself). "
+        "Cold = an empty `GEODASH_CACHE`, warm = "
         "the cache the last cold run filled. The tutorial app's start = read files + build the "
         "figure + serve (Flask's server, as `geodash serve`).",
         "Wire: real HTTP responses read by `http.client` (which leaves `Content-Encoding` as it "
         "is), body bytes without headers, once with `Accept-Encoding: gzip, br` and once with "
         "`identity`. The first page = the HTML, every script, style sheet and icon it names plus "
-        "every other same-origin GET the browser made (lazily loaded plotly.js), the layout, the "
-        "dependencies and the map callback. Without scripts = the same minus every .js, .css, "
+        "every other same-origin GET the browser made, the layout, the dependencies, the map "
+        "callback and, for geodash, the geometry file `/_geodash/areas.bin?v=…`. "
+        "Without scripts = the same minus every .js, .css, "
         "font and icon (the same for every city, cached after the first visit); that is what is "
         "set against explore()'s HTML, whose CDN scripts are not counted either. Switch = the map "
         "callback's answer (alq → sgb2).",
-        "Browser: headless Chromium with software WebGL, a new browser (empty cache) per run. "
-        "Drawn = navigation start until the first completed paint: geodash's "
-        "`data-gd-painted` once the map has it, else Plotly's `plotly_afterplot` followed by the "
+        "Browser: headless Chromium with software rendering, a new browser (empty cache) per run. "
+        "Drawn = navigation start until the first completed paint: for geodash the Leaflet "
+        "map's `data-gd-painted` on `#karte-graph` (set one animation frame after the canvas has "
+        "drawn), for the tutorial app Plotly's `plotly_afterplot` followed by the "
         "MapLibre map's `idle`. Repaint = `dash_clientside.set_props(dropdown, {value})` until "
         "the next paint. Bytes = CDP `Network.loadingFinished.encodedDataLength` (headers "
         "included).",
@@ -232,12 +244,14 @@ def method_notes(options: BenchOptions, started: float, load_before: tuple[float
         f"is measured on up to {LOOP_SAMPLE:,} sites within a {options.loop_seconds:g} s budget; "
         "geodash's is locate_sites' time on the largest site count divided by that count.",
         "Indicator switch, in process: geodash = `to_json_plotly(map_patch_values(dataset, "
-        "state))`, the values the Patch carries (no geometry); the tutorial figure carries the "
+        "state))`, the values and classes the map callback sends (no geometry); the tutorial "
+        "figure carries the "
         "GeoJSON of `areas_display.__geo_interface__` (all indicator columns as properties). "
         "The real HTTP answer is in the first table.",
         "First map page, in process: geodash = `to_json_plotly(map_figure(...))` of the districts "
-        "only (no site markers, no zones), whose `area_geojson` sends `dataset.areas_display` "
-        "(exports keep the full geometry); explore() maps a frame of key, name, the indicator "
+        "only (no site markers, no zones) plus the geometry file its page fetches "
+        "(`encode_areas` of `dataset.areas_display`, uncompressed; exports keep the full "
+        "geometry); explore() maps a frame of key, name, the indicator "
         "and the same display geometry. Script bundles are not counted here; the first table "
         "counts everything a browser loads.",
     ]

@@ -26,8 +26,11 @@ from geodash.bench.wire import (
     LAYOUT_PATH,
     Call,
     FirstCalls,
+    FollowUps,
     geodash_first_calls,
+    geodash_follow_ups,
     geodash_switch_call,
+    no_follow_ups,
     send,
     tutorial_first_calls,
     tutorial_switch_call,
@@ -49,6 +52,7 @@ class MapApp:
     first_calls: FirstCalls
     switch_call: Callable[[Server, str], Call]
     dropdown: str  # the id of the indicator dropdown, for the browser's switch
+    follow_ups: FollowUps = no_follow_ups  # GETs the page's script makes after a callback (geometry)
 
 
 def geodash_command(folder: Path, port: int) -> list[str]:
@@ -75,9 +79,9 @@ def gunicorn_command(folder: Path, port: int) -> list[str]:
 
 
 GEODASH = MapApp("geodash", geodash_command, geodash_first_calls, geodash_switch_call,
-                 "karte-indikator")
+                 "karte-indikator", geodash_follow_ups)
 GEODASH_GUNICORN = MapApp("geodash (gunicorn --preload -w 2)", gunicorn_command, geodash_first_calls,
-                          geodash_switch_call, "karte-indikator")
+                          geodash_switch_call, "karte-indikator", geodash_follow_ups)
 TUTORIAL = MapApp("tutorial Dash app", tutorial_command, tutorial_first_calls, tutorial_switch_call,
                   "indikator")
 
@@ -106,7 +110,12 @@ class Running:
 
 
 def first_map_answer(server: Server, app: MapApp, timeout: float) -> None:
-    """Fetch the page, its layout, dependencies and the map callbacks; raise unless all say 200."""
+    """Fetch everything a first visit needs before the map can draw; raise unless all say 200.
+
+    The page, its layout, dependencies, the map callbacks and what the page's
+    script then fetches (geodash: the geometry file). Once this returns, a
+    browser has everything it needs to draw the map.
+    """
     import json
 
     conn = server.connect(timeout)
@@ -118,9 +127,13 @@ def first_map_answer(server: Server, app: MapApp, timeout: float) -> None:
             if path == "/_dash-dependencies":
                 dependencies = json.loads(body)
         for call in app.first_calls(server, dependencies):
-            transfer, _ = send(conn, call, IDENTITY)
+            transfer, answer = send(conn, call, IDENTITY)
             if transfer.status != 200:
                 raise ServerFailed(f"{call.method} {call.path} answered {transfer.status}")
+            for later in app.follow_ups(server, answer):
+                transfer, _ = send(conn, later, IDENTITY)
+                if transfer.status != 200:
+                    raise ServerFailed(f"{later.method} {later.path} answered {transfer.status}")
     finally:
         conn.close()
 

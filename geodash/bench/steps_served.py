@@ -153,7 +153,7 @@ def measure_served(app: MapApp, folder: Path, options: ServedOptions, work: Path
                 out.notes.append(f"{app.label}: browser not measured: {exc}")
         seen = same_origin_paths(out.visits[0].same_origin_gets, server) if out.visits else []
         progress(f"{app.label}: first page and switch over HTTP")
-        calls = first_page_calls(server, app.first_calls, seen)
+        calls = first_page_calls(server, app.first_calls, seen, follow_ups=app.follow_ups)
         switch = app.switch_call(server, SWITCH_TO)
         for encoding in (COMPRESSED, IDENTITY):
             out.page[encoding] = transfer_all(server, calls, encoding, timeout=options.timeout_s)

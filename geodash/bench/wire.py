@@ -20,8 +20,9 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -43,6 +44,9 @@ COMPRESSED = "gzip, br"  # what Chromium sends
 STATIC_SUFFIXES = (".js", ".mjs", ".css", ".ico", ".woff", ".woff2", ".ttf", ".png", ".svg", ".map")
 IDENTITY = "identity"
 LAYOUT_PATH = "/_dash-layout"
+# The map page's geometry, fetched by the page's own script once the router has answered
+# (geodash.web.figures.map.AREAS_ROUTE, versioned with ?v=<etag>).
+GEOMETRY_URL = re.compile(r"^\S*/_geodash/areas\.bin(?:\?\S*)?$")
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,45 @@ def geodash_first_calls(server: Server, dependencies: list[dict]) -> list[Call]:
     return [Call("POST", server.prefix + UPDATE_PATH, body_for(router, location, changed))]
 
 
+def geodash_follow_ups(server: Server, answer: bytes) -> list[Call]:
+    r"""The GETs the page's script makes after a callback answer: the map's geometry file.
+
+    geodash's map page names its geometry URL (``/_geodash/areas.bin?v=…``) in
+    the router's answer; ``gd-map.js`` fetches it before the map can draw, so a
+    first visit is not complete without it.
+
+    Examples
+    --------
+    >>> geodash_follow_ups(Server("127.0.0.1", 1), b'{"data": "\\u002f_geodash\\u002fareas.bin?v=ab"}')
+    [Call(method='GET', path='/_geodash/areas.bin?v=ab', body=None)]
+    """
+    try:
+        tree = json.loads(answer)
+    except ValueError:  # not a JSON answer: nothing the page's script would fetch
+        return []
+    # Dash escapes "/" as \u002f in its answers, so the URL is read from the parsed JSON.
+    paths = dict.fromkeys(s for s in _strings(tree) if GEOMETRY_URL.match(s))
+    return [Call("GET", p if p.startswith(server.prefix) else server.prefix + p) for p in paths]
+
+
+def _strings(tree: object) -> Iterator[str]:
+    """Every string in a parsed JSON tree (a component tree is a few hundred nodes)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def no_follow_ups(server: Server, answer: bytes) -> list[Call]:
+    """None: the tutorial app's page fetches nothing after its callbacks."""
+    return []
+
+
 def geodash_switch_call(server: Server, indicator: str) -> Call:
     """The map page's callback as the renderer sends it when the user picks ``indicator``."""
     calls = discover(server)
@@ -185,10 +228,11 @@ def tutorial_switch_call(server: Server, indicator: str) -> Call:
 
 
 FirstCalls = Callable[[Server, list[dict]], list[Call]]
+FollowUps = Callable[[Server, bytes], list[Call]]
 
 
 def first_page_calls(server: Server, first_calls: FirstCalls, seen_paths: Sequence[str] = (),
-                     path: str = PAGE) -> list[Call]:
+                     path: str = PAGE, follow_ups: FollowUps = no_follow_ups) -> list[Call]:
     """Every request of a first visit to ``path``: page, assets, layout, dependencies, callbacks.
 
     Parameters
@@ -201,6 +245,10 @@ def first_page_calls(server: Server, first_calls: FirstCalls, seen_paths: Sequen
     seen_paths
         Same-origin GET paths the browser was seen loading (lazily loaded
         chunks, data files); added to the assets the HTML names.
+    follow_ups
+        The GETs the page's script makes after a callback's answer (the map's
+        geometry, :func:`geodash_follow_ups`); each callback is sent once,
+        untimed, to find them.
     """
     conn = server.connect(60.0)
     try:
@@ -213,7 +261,18 @@ def first_page_calls(server: Server, first_calls: FirstCalls, seen_paths: Sequen
     assets += [p for p in seen_paths if p not in fixed and p not in assets
                and not p.startswith(server.prefix + UPDATE_PATH)]
     gets = [server.prefix + path, *assets, server.prefix + LAYOUT_PATH, server.prefix + DEPENDENCIES_PATH]
-    return [Call("GET", p) for p in gets] + first_calls(server, json.loads(deps))
+    callbacks = first_calls(server, json.loads(deps))
+    later: list[Call] = []
+    if callbacks:
+        conn = server.connect(60.0)
+        try:
+            for call in callbacks:
+                later += follow_ups(server, send(conn, call, IDENTITY)[1])
+        finally:
+            conn.close()
+    # A geometry URL the browser was seen fetching is already among the assets: count it once.
+    later = [c for c in later if c.path not in gets]
+    return [Call("GET", p) for p in gets] + callbacks + list(dict.fromkeys(later))
 
 
 def is_static(path: str) -> bool:
