@@ -46,6 +46,7 @@ from geodash.web.layout import (
     page_key,
 )
 from geodash.web.live import DatasetProxy, LiveDataset, Uploads
+from geodash.web.memo import ViewMemo
 from geodash.web.pages import PAGES
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
@@ -266,6 +267,8 @@ def geometry_url(dataset: Dataset) -> str:
 
 def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType], extras: dict,
                      live: LiveDataset | None) -> None:
+    built = ViewMemo()  # pages already built for a view (not the Daten page with uploads)
+
     @app.callback(
         Output(ids.CONTENT, "children"),
         Output(ids.RENDERED, "data"),
@@ -285,7 +288,12 @@ def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleTyp
             if live is not None:
                 # Another worker may have accepted an upload, or someone ran `geodash restore`.
                 live.refresh()
-            content = _build_content(dataset, page, state, extras.get(page, {}))
+            page_extras = extras.get(page, {})
+            if page_extras:  # the upload panel shows per-process state: always built anew
+                content = _build_content(dataset, page, state, page_extras)
+            else:
+                content = built.get(dataset, state, lambda: _build_content(dataset, page, state, {}),
+                                    memory["path"])
         name = page.NAME.get(state.lang, page.NAME["de"]) if page else "404"
         document = {"title": f"{name} · {dataset.settings.title.get(state.lang)}",
                     "lang": state.lang}

@@ -42,6 +42,7 @@ from geodash.web.figures.map import (
     view_payload,
 )
 from geodash.web.i18n import area_texts, dropdown_labels, translate
+from geodash.web.memo import ViewMemo
 from geodash.web.pages import profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
@@ -367,6 +368,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
     geometry, the sites and the recolouring are clientside (``assets/gd-map.js``).
     """
     derived.warm(dataset)
+    views = ViewMemo()  # per app: two apps in one process never share answers
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -393,7 +395,8 @@ def register_callbacks(app, dataset: Dataset) -> None:
                                       categories=categories)
         if state is None:
             raise PreventUpdate
-        return (no_update if new_search is None else new_search, *page_outputs(dataset, state))
+        outputs = views.get(dataset, state, lambda: page_outputs(dataset, state))
+        return (no_update if new_search is None else new_search, *outputs)
 
     map_figure_module.register_clientside(app)
 
