@@ -267,7 +267,9 @@ def geometry_url(dataset: Dataset) -> str:
 
 def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleType], extras: dict,
                      live: LiveDataset | None) -> None:
-    built = ViewMemo()  # pages already built for a view (not the Daten page with uploads)
+    # Pages already built for a view (not the Daten page with uploads). Few: a page holds its
+    # data (the map page its sites, the comparison its tables), which grows with the city.
+    built = ViewMemo(maxsize=16)
 
     @app.callback(
         Output(ids.CONTENT, "children"),

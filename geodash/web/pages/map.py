@@ -368,7 +368,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
     geometry, the sites and the recolouring are clientside (``assets/gd-map.js``).
     """
     derived.warm(dataset)
-    views = ViewMemo()  # per app: two apps in one process never share answers
+    views = ViewMemo(maxsize=256)  # per app; an answer is about one number per area
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
