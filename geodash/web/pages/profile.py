@@ -67,9 +67,9 @@ TEXT = {
         "col_change": "Veränderung",
         "rank": "{rank} von {n}",
         "since": "seit {year}",
-        "rank_note": "Stadt: Mittel der Stadt (Anteile nach Einwohnerzahl gewichtet), bei "
-                     "Anzahlen die Summe. Rang 1 = der größte Bedarf unter den {Units} bei "
-                     "diesem Indikator.",
+        "rank_note": "Stadt: der Wert der ganzen Stadt, gebildet wie es der Indikator "
+                     "festlegt (Mittel, gewichtetes Mittel mit seiner Bezugsgröße, Median oder "
+                     "Summe). Rang 1 = der größte Bedarf unter den {Units} bei diesem Indikator.",
         "trend": "Entwicklung",
         "sites": "Angebote in {name}",
         "no_sites": "Keine Angebote in {name} erfasst.",
@@ -101,8 +101,9 @@ TEXT = {
         "col_change": "Change",
         "rank": "{rank} of {n}",
         "since": "since {year}",
-        "rank_note": "City: the city mean (shares weighted by population), for counts the "
-                     "total. Rank 1 = the {unit} with the most need on this indicator.",
+        "rank_note": "City: the value of the whole city, formed as the indicator declares "
+                     "(mean, mean weighted by its base, median or total). Rank 1 = the {unit} "
+                     "with the most need on this indicator.",
         "trend": "Trend",
         "sites": "Offers in {name}",
         "no_sites": "No offers recorded in {name}.",
