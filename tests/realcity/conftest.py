@@ -51,8 +51,16 @@ ISSUE_10_KEYS = ("population_indicator", "unit", "parent", "change_of", "change_
 
 
 def realcity_data() -> Path:
-    """The folder holding ``geodata/``: ``$GEODASH_REALCITY`` or ``<repo>/../shared/realcity``."""
-    return Path(os.environ.get("GEODASH_REALCITY") or REPO.parent / "shared" / "realcity")
+    """The folder holding ``geodata/``.
+
+    ``$GEODASH_REALCITY`` when set; otherwise the first of ``<repo>/../shared/realcity`` and
+    ``<repo>/../realcity`` that has a ``geodata/`` folder (the second is where a developer
+    machine keeps the fetched files).
+    """
+    if os.environ.get("GEODASH_REALCITY"):
+        return Path(os.environ["GEODASH_REALCITY"])
+    candidates = [REPO.parent / "shared" / "realcity", REPO.parent / "realcity"]
+    return next((c for c in candidates if (c / "geodata").is_dir()), candidates[0])
 
 
 @pytest.fixture(scope="session")
