@@ -28,7 +28,7 @@ import pandas as pd
 
 from geodash.catalog import Catalog, Text
 from geodash.dataset import Dataset, LayerInfo
-from geodash.report import Finding, ValidationReport
+from geodash.findings import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ from geodash.catalog import (
     Word,
 )
 from geodash.errors import DataError, SpecError
+from geodash.findings import ReportBuilder, ValidationReport
 from geodash.load import (
     WGS84,
     load_areas,
@@ -35,7 +36,6 @@ from geodash.load import (
     load_zones,
 )
 from geodash.population import check_population_needed, population_by_year, report_population
-from geodash.report import ReportBuilder, ValidationReport
 
 # A site further than this from every area is not "just outside the city":
 # its coordinates are wrong (swapped, wrong CRS, a typo).

@@ -31,7 +31,7 @@ from geodash.catalog import (
     ZonesSpec,
 )
 from geodash.errors import DataError
-from geodash.report import ReportBuilder
+from geodash.findings import ReportBuilder
 from geodash.sources import (
     VECTOR_SUFFIXES,
     Table,

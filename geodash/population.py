@@ -17,7 +17,7 @@ import pandas as pd
 from geodash.analysis.labels import area_labels
 from geodash.catalog import AreasSpec, Catalog, Settings, parse_spec
 from geodash.errors import SpecError
-from geodash.report import ReportBuilder
+from geodash.findings import ReportBuilder
 
 POPULATION_COLUMNS = ["area_key", "year", "population"]
 

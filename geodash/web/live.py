@@ -44,7 +44,7 @@ from pathlib import Path
 
 from geodash.dataset import Dataset, LayerInfo
 from geodash.errors import DataError, GeodashError, ParameterError
-from geodash.report import Finding
+from geodash.findings import Finding
 from geodash.uploads import ALLOWED, DEFAULT_MAX_BYTES, accept_upload, display_name, stage_upload
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from geodash.errors import DataError, GeodashError
-from geodash.report import LEVEL_LABELS
+from geodash.findings import LEVEL_LABELS
 from geodash.uploads import MB, SUFFIX, display_name
 from geodash.web import ids
 from geodash.web.i18n import fmt_number, translate

@@ -14,8 +14,8 @@ import pytest
 
 from geodash.catalog import IndicatorsSpec, Settings
 from geodash.errors import DataError
+from geodash.findings import ReportBuilder
 from geodash.load import load_indicators
-from geodash.report import ReportBuilder
 from tests.realcity.conftest import HERE
 
 # The issue-10 keys of this spec: the table's, and the indicators'.

@@ -18,7 +18,7 @@ from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.export import FORMATS, build_layer, layer_bytes
 from geodash.export.slugs import slug
-from geodash.report import LEVEL_LABELS
+from geodash.findings import LEVEL_LABELS
 from geodash.web import ids, upload_panel
 from geodash.web.figures.choropleth import resolve_state
 from geodash.web.figures.html_map import html_map
