@@ -21,7 +21,7 @@ from geodash.export.slugs import slug
 from geodash.findings import LEVEL_LABELS
 from geodash.web import ids, upload_panel
 from geodash.web.figures.choropleth import resolve_state
-from geodash.web.figures.html_map import html_map
+from geodash.export.html_map import html_map
 from geodash.web.i18n import area_texts, area_word, fmt_number, translate
 from geodash.web.live import Uploads
 from geodash.web.state import ViewState
@@ -65,8 +65,8 @@ TEXT = {
         "districts": "{Units} mit allen Indikatoren, {year}",
         "sites": "Angebote und Projekte",
         "map": "Karte als HTML-Datei",
-        "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie lädt die "
-                    "Kartenbibliothek Leaflet beim Öffnen aus dem Internet.",
+        "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie braucht "
+                    "kein Internet und öffnet sich auch als E-Mail-Anhang.",
         "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
         "districts-csv-de": "CSV für deutsches Excel", "sites-geojson": "GeoJSON",
         "sites-csv": "CSV", "map-html": "HTML-Karte",
@@ -95,8 +95,8 @@ TEXT = {
         "districts": "{Units} with every indicator, {year}",
         "sites": "Offers and projects",
         "map": "Map as an HTML file",
-        "map_note": "The current map ({label}, {year}) as a standalone file. It loads the "
-                    "Leaflet map library from the internet when opened.",
+        "map_note": "The current map ({label}, {year}) as a standalone file. It needs no "
+                    "internet and opens from an e-mail attachment, too.",
         "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
         "districts-csv-de": "CSV for German Excel", "sites-geojson": "GeoJSON",
         "sites-csv": "CSV", "map-html": "HTML map",
