@@ -173,7 +173,10 @@ def decoded_values(content: bytes, fmt: str, tmp_path) -> set:
 
     path = tmp_path / f"export.{fmt}"
     path.write_bytes(content)
-    frame = gpd.read_file(path) if fmt == "gpkg" else pd.read_parquet(path)
+    if fmt == "xlsx":  # every sheet: the data and the metadata
+        frame = pd.concat(pd.read_excel(path, sheet_name=None).values(), ignore_index=True)
+    else:
+        frame = gpd.read_file(path) if fmt == "gpkg" else pd.read_parquet(path)
     frame = frame.drop(columns=[c for c in ("geometry",) if c in frame])
     return {v for column in frame.columns for v in frame[column].tolist()}
 
@@ -185,7 +188,7 @@ def test_the_confidential_workspace_suppresses_the_value(confidential_dataset):
 
 EXPORTS = [(layer, fmt, german) for layer in ("districts", "indicators")
            for fmt, german in (("geojson", False), ("gpkg", False), ("csv", False), ("csv", True),
-                               ("parquet", False))
+                               ("parquet", False), ("xlsx", False))
            if not (layer == "indicators" and fmt in ("geojson", "gpkg"))]
 
 
@@ -197,7 +200,7 @@ def test_no_export_format_holds_a_suppressed_value(confidential_dataset, layer, 
     content = layer_bytes(build_layer(confidential_dataset, layer, 2023), fmt, german=german)
 
     assert leaks(content) == []
-    if fmt in ("gpkg", "parquet"):
+    if fmt in ("gpkg", "parquet", "xlsx"):
         values = decoded_values(content, fmt, tmp_path)
         assert SECRET not in values
         assert SHOWN in values  # the search would find a value

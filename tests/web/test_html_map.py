@@ -1,4 +1,4 @@
-"""Names and texts from the data stay text: in the folium HTML map and in the Daten page's tables.
+"""Names and texts from the data stay text: in the standalone HTML map and in the Daten page's tables.
 
 The hostile workspace is the 2×2 grid with markup in every text a user can
 write: a district, a site, its programme and address, a site category, a zone,

@@ -1,6 +1,6 @@
 """The classified view of one indicator in one year: values, classes, colours, ranks and texts.
 
-Both the Leaflet map on screen and the folium map of the HTML export are drawn
+Both the Leaflet map on screen and the standalone map of the HTML export are drawn
 from :func:`map_view`, so they always show the same classes in the same colours.
 """
 
