@@ -4,7 +4,7 @@ Nothing leaves the machine (DESIGN): no "send data to cloud", no "edit in Chart
 Studio", no Plotly logo linking out; the toolbar keeps what works in the
 browser alone (PNG download, zoom, pan, reset). Its tooltips follow the page's
 language through Plotly's ``locale``; the German dictionary is served from the
-app's own assets (``assets/plotly-locale-de.js``), never from a CDN.
+app's own assets (``assets/gd-chart-locale-de.js``), never from a CDN.
 """
 
 from __future__ import annotations

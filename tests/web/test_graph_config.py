@@ -39,6 +39,6 @@ def test_the_config_keeps_only_local_tools(lang):
 
 
 def test_the_german_locale_is_served_from_the_apps_assets():
-    locale = (Path(assets_folder()) / "plotly-locale-de.js").read_text(encoding="utf-8")
+    locale = (Path(assets_folder()) / "gd-chart-locale-de.js").read_text(encoding="utf-8")
     assert "'Download plot as a PNG': 'Graphen als PNG herunterladen'" in locale
     assert "PlotlyLocales" in locale and "http" not in locale.split("*/", 1)[1]
