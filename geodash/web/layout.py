@@ -25,6 +25,7 @@ TEXT = {
         "not_found": "Diese Seite gibt es nicht.",
         "back_to_map": "Zur Karte",
         "error": "Diese Ansicht konnte nicht gezeigt werden: {message}",
+        "printed": "Gedruckt am",
         "copy_link": "Link kopieren",
         "copy_link_title": "Die Adresse dieser Ansicht in die Zwischenablage kopieren",
         "link_field": "Adresse dieser Ansicht",
@@ -37,6 +38,7 @@ TEXT = {
         "not_found": "There is no such page.",
         "back_to_map": "Back to the map",
         "error": "This view could not be shown: {message}",
+        "printed": "Printed on",
         "copy_link": "Copy link",
         "copy_link_title": "Copy the address of this view to the clipboard",
         "link_field": "Address of this view",
@@ -109,7 +111,8 @@ def build_frame() -> html.Div:
             dcc.Store(id=ids.DOCUMENT, storage_type="memory"),
             html.Div(id=ids.DOCUMENT_SINK, hidden=True),
             html.A(translate(TEXT, "skip", "de"), href="#main", className="gd-skip"),
-            html.Header(id=ids.NAVBAR, className="gd-navbar no-print"),
+            # Printed too, as the page's header: city and print date (see assets/03-print.css).
+            html.Header(id=ids.NAVBAR, className="gd-navbar"),
             html.Main(id="main", className="gd-main", tabIndex="-1",
                       children=html.Div(id=ids.CONTENT, className="gd-content")),
             html.Footer(id=ids.FOOTER, className="gd-footer"),
@@ -155,8 +158,17 @@ def build_navbar(dataset: Dataset, pages: Sequence[ModuleType], current: ModuleT
             html.Div(switch, className="gd-lang-switch", role="group",
                      **{"aria-label": translate(TEXT, "language", lang)}),
             build_copy_link(lang),
+            build_print_header(dataset, lang),
         ]),
     ]
+
+
+def build_print_header(dataset: Dataset, lang: str) -> html.Div:
+    """Only on paper: the city's name and the print date (``assets/gd-print.js`` writes the date)."""
+    return html.Div(className="gd-print-only gd-print-header", children=[
+        html.Span(dataset.settings.name, className="gd-print-city"),
+        html.Span(className="gd-print-date", **{"data-prefix": translate(TEXT, "printed", lang)}),
+    ])
 
 
 def build_copy_link(lang: str) -> html.Div:
