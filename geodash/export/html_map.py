@@ -128,9 +128,9 @@ def escape(value: object) -> str:
             .replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;"))
 
 
-# What escape() replaces, in its order ("&" first, so that no entity is escaped twice).
-_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
-             ("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;"))
+# What escape() replaces, as one translation table (one pass: no entity is escaped twice).
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                           "`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
 def escape_texts(values: pd.Series | list) -> list[str]:
@@ -142,10 +142,7 @@ def escape_texts(values: pd.Series | list) -> list[str]:
     ['&lt;b&gt;', '', 'a &amp; b']
     """
     texts = pd.Series(values, dtype=object)
-    texts = texts.where(texts.notna(), "").astype(str)
-    for char, entity in _ENTITIES:
-        texts = texts.str.replace(char, entity, regex=False)
-    return texts.tolist()
+    return texts.where(texts.notna(), "").astype(str).str.translate(_ENTITIES).tolist()
 
 
 def script_json(value: object) -> str:
@@ -193,8 +190,15 @@ def leaflet_assets() -> tuple[str, str]:
 
 
 def _areas(dataset: Dataset, view: MapView) -> str:
-    """The areas as JSON columns; the geometries of all areas serialised in one call."""
-    geoms = shapely.set_precision(dataset.areas.geometry.values, 10 ** -DECIMALS)
+    """The areas as JSON columns; the geometries of all areas serialised in one call.
+
+    The geometry is the app's display geometry (simplified as a coverage, shared borders
+    kept, about 1 m): the file is for looking at, the data exports keep full precision.
+    """
+    display = dataset.areas_display
+    if not display["key"].reset_index(drop=True).equals(dataset.areas["key"].reset_index(drop=True)):
+        raise RuntimeError("the display geometry is not in the areas' order")  # programming error
+    geoms = display.geometry.values
     geometry = "[" + ",".join(shapely.to_geojson(geoms).tolist()) + "]"
     rows = np.asarray(hover_rows(view), dtype=object).reshape(-1, 3)
     # Unique labels: two areas of one name must not look alike in the tooltips.
@@ -217,16 +221,16 @@ def _zones(dataset: Dataset, view: MapView) -> dict | None:
 def _sites(dataset: Dataset, view: MapView) -> list[dict]:
     if not len(dataset.sites) or "sites" not in view.state.overlays:
         return []
-    layers = []
-    for code, color in site_category_colors(dataset).items():  # one layer per category, not per site
-        part = dataset.sites[dataset.sites["category"] == code]
-        layers.append({
-            "label": escape(dataset.category_label(code, view.lang)), "color": color,
-            "x": part.geometry.x.round(DECIMALS).tolist(), "y": part.geometry.y.round(DECIMALS).tolist(),
-            "name": escape_texts(part["name"]), "programme": escape_texts(part["programme"]),
-            "address": escape_texts(part["address"]),
-        })
-    return layers
+    sites = dataset.sites
+    codes = sites["category"].to_numpy()
+    columns = {"x": sites.geometry.x.round(DECIMALS).to_numpy(),
+               "y": sites.geometry.y.round(DECIMALS).to_numpy(),
+               **{name: np.asarray(escape_texts(sites[name]), dtype=object)
+                  for name in ("name", "programme", "address")}}
+    # One layer per category (a handful), each a slice of the columns: no loop over sites.
+    return [{"label": escape(dataset.category_label(code, view.lang)), "color": color,
+             **{name: values[codes == code].tolist() for name, values in columns.items()}}
+            for code, color in site_category_colors(dataset).items()]
 
 
 def _legend_html(dataset: Dataset, view: MapView) -> str:

@@ -17,10 +17,12 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import X0, Y0
 from dash_tree import walk
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
-from geodash.web.figures.html_map import html_map, read_map_data
+from geodash.web.figures.html_map import escape, escape_texts, html_map, read_map_data
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
 
@@ -152,3 +154,8 @@ def test_daten_page_hands_every_text_to_react_as_text(hostile_dataset, lang):
     assert (LABEL if lang == "de" else "Unemployment rate") in strings  # the indicator table
     assert NOTE in strings  # the data note
     assert any(OUTSIDE in s for s in strings)  # the validation report names the site
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("<>&\"'`$\\ aä;=\n")))))
+def test_escaping_a_column_at_once_equals_escaping_each_text(texts):
+    assert escape_texts(texts) == [escape(t) for t in texts]
