@@ -70,12 +70,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one joined layer to a file."""
-    # The districts layer includes the coverage analysis: take it from the cache when it is there.
     if args.all_years and (args.layer != "indicators" or args.year is not None):
         raise ParameterError(
             f"--all-years is for the long table of the indicators, not with "
             f"{'--year' if args.year is not None else repr(args.layer)}.",
             fix="run `geodash export indicators --all-years`, or give --year for one year.")
+    # The districts layer includes the coverage analysis: take it from the cache when it is there.
     dataset = load_workspace(args.workspace, analyses=("access",) if args.layer == "districts" else ())
     frame = build_layer(dataset, args.layer, args.year)
     output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
