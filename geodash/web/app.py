@@ -56,7 +56,9 @@ from geodash.web.wire import AreaWireCache
 # Everything text-like that the browser accepts compressed: pages, JS bundles, callback answers.
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript",
                       "application/javascript", "application/json", "application/octet-stream",
-                      "image/svg+xml"]
+                      "image/svg+xml",
+                      # the OGC API (geodash.api): features, schemas, the OpenAPI definition
+                      "application/geo+json", "application/schema+json", "application/vnd.oai.openapi+json"]
 
 # Where the app keeps its per-app objects, beside Flask's own extensions.
 LIVE = "geodash.live"
