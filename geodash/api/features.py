@@ -83,15 +83,18 @@ class FeatureTable:
         layer = build_layer(dataset, collection.layer, year)
         labels = column_labels(collection, layer)
         frame = to_rfc7946(layer)
+        # The labels are kept beside the frame: pandas deep-copies ``attrs`` on every operation.
+        frame.attrs = {}
         return cls(collection, frame, collection.feature_ids(frame), labels, year)
 
     def __len__(self) -> int:
         return len(self.frame)
 
-    @property
+    @cached_property
     def columns(self) -> list[str]:
         """The property names, in the export's order."""
-        return [c for c in self.frame.columns if c != self.frame.geometry.name]
+        geometry = self.frame.geometry.name
+        return [c for c in self.frame.columns if c != geometry]
 
     @cached_property
     def geometries(self) -> np.ndarray:
