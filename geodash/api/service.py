@@ -27,6 +27,7 @@ from geodash.api.features import FeatureTable, TableStore, feature_collection
 from geodash.api.params import (
     COMMON,
     ITEM,
+    ITEMS,
     check_known,
     items_query,
     language,
@@ -41,6 +42,10 @@ HTML = "text/html; charset=utf-8"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA = "application/schema+json"
 SCHEMA_REL = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+
+# GDAL (so QGIS) sends the query of a collection URL such as ``…/collections/areas?datetime=2021``
+# to the landing page and the API definition too: those parameters are accepted there and ignored.
+PASSED_ON = ITEMS
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -138,7 +143,7 @@ class FeatureService:
 
     def landing(self, dataset: Dataset, request: Request) -> Answer:
         """The landing page: title, description and links to everything else."""
-        check_known(request.args, COMMON)
+        check_known(request.args, PASSED_ON)
         fmt, lang = output_format(request.args, request.html_preferred), language(request.args)
         base = request.base
         title = f"{dataset.settings.title.get(lang)} – OGC API – Features"
@@ -157,7 +162,7 @@ class FeatureService:
 
     def conformance(self, dataset: Dataset, request: Request) -> Answer:
         """The conformance classes this API implements."""
-        check_known(request.args, COMMON)
+        check_known(request.args, PASSED_ON)
         fmt, lang = output_format(request.args, request.html_preferred), language(request.args)
         if fmt == "html":
             return Answer(200, html.conformance_page(CONFORMANCE, request.base, lang), HTML)
@@ -165,7 +170,7 @@ class FeatureService:
 
     def api_definition(self, dataset: Dataset, request: Request) -> Answer:
         """The OpenAPI 3.0 definition of this API."""
-        check_known(request.args, COMMON)
+        check_known(request.args, PASSED_ON)
         return _json(openapi.definition(dataset, request.base, list(COLLECTIONS), self.max_limit),
                      media_type=OPENAPI)
 
@@ -182,9 +187,17 @@ class FeatureService:
                       "crs": list(_served(dataset.settings.metric_crs))})
 
     def collection(self, dataset: Dataset, request: Request, collection_id: str) -> Answer:
-        """One collection's metadata, with the labels of its properties."""
-        check_known(request.args, COMMON)
+        """One collection's metadata, with the labels of its properties.
+
+        The parameters of ``items`` are accepted (and checked) here too: GDAL
+        (and so QGIS) opens ``…/collections/areas?datetime=2021`` and passes
+        them on to every ``items`` request it makes.
+        """
         collection = _collection(collection_id)
+        first = self._table(dataset, collection, _default_year(dataset, collection))
+        query = items_query(request.args, _served(dataset.settings.metric_crs), first.columns,
+                            max_limit=self.max_limit)
+        _years_asked(dataset, collection, query.years)
         fmt, lang = output_format(request.args, request.html_preferred), language(request.args)
         info = self._collection_info(dataset, collection, request.base, lang)
         if fmt == "html":

@@ -111,3 +111,22 @@ def test_ogr2ogr_copies_every_feature_through_paging_as_geodash_export_writes_it
         a, b = coordinates(mine["geometry"]), coordinates(feature["geometry"])
         assert len(a) == len(b)
         assert max(abs(x - y) for x, y in zip(a, b, strict=True)) <= 1e-6
+
+
+def test_gdal_reads_another_year_through_the_collection_url(served, demo_dataset, tmp_path):
+    exported = tmp_path / "districts_2021.geojson"
+    assert geodash_main(["export", "districts", "-o", str(exported), "--format", "geojson",
+                         "--year", "2021"]) == 0
+    copied = tmp_path / "areas_2021.geojson"
+    log = gdal("ogr2ogr", "-f", "GeoJSON", str(copied), f"OAPIF:{served}/collections/areas?datetime=2021",
+               "-oo", "PAGE_SIZE=10")
+    assert "HTTP error" not in log
+    expected = {f["properties"]["key"]: f["properties"]
+                for f in json.loads(exported.read_text(encoding="utf-8"))["features"]}
+    got = {f["properties"]["key"]: f["properties"]
+           for f in json.loads(copied.read_text(encoding="utf-8"))["features"]}
+    assert got.keys() == expected.keys()
+    assert {p["year"] for p in got.values()} == {2021}
+    for key, properties in expected.items():
+        for column, value in properties.items():
+            assert same_value(got[key].get(column), value), (key, column)

@@ -354,3 +354,10 @@ def test_html_escapes_names_from_the_data(grid_workspace, api_client):
     for url in ("/ogcapi/collections/sites/items?f=html", "/ogcapi/collections/sites/items/s1?f=html"):
         text = client.get(url).data.decode()
         assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_collection_url_takes_the_items_parameters_that_gdal_passes_on(grid_api):
+    assert get_json(grid_api, "/ogcapi/collections/areas?datetime=2022&limit=2")[1]["id"] == "areas"
+    assert get_json(grid_api, "/ogcapi?datetime=2022")[1]["links"]
+    _, error = get_json(grid_api, "/ogcapi/collections/areas?datetime=2017", status=400)
+    assert "2022, 2023" in error["description"]
