@@ -45,6 +45,10 @@ def build_blueprint(current: Callable[[], Dataset], service: FeatureService) -> 
 
     @bp.before_request
     def read_only():
+        if flask.request.method == "OPTIONS":
+            response = flask.Response(status=204)
+            response.headers["Allow"] = ", ".join(ALLOWED)
+            return response
         if flask.request.method not in ALLOWED:
             html = _request().html_preferred
             text = ("Diese Schnittstelle ist nur lesend: nur GET und HEAD. / This API is read-only: "

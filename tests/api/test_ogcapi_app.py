@@ -37,3 +37,16 @@ def test_max_limit_caps_a_page(grid_workspace):
     limit = next(p for p in api["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
                  if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 3
+
+
+def test_every_api_setting_is_documented_in_the_readme_and_the_init_template():
+    from pathlib import Path
+
+    from geodash.catalog import ApiSettings
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Use geodash layers in QGIS"):readme.index("## Speed")]
+    template = (root / "geodash" / "template" / "layers" / "workspace.toml").read_text(encoding="utf-8")
+    for name in ApiSettings.model_fields:
+        assert f"{name} = " in section and f"# {name} = " in template, name

@@ -315,6 +315,13 @@ def test_the_api_is_read_only(grid_api, method):
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
+def test_options_names_the_methods_and_no_other_site_may_read_the_api(grid_api):
+    response = grid_api.options("/ogcapi/collections/areas/items", headers={"Origin": "https://example.org"})
+    assert response.status_code == 204 and response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    response = grid_api.get("/ogcapi/collections/areas/items", headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
 def test_head_answers_without_a_body(grid_api):
     response = grid_api.head("/ogcapi/collections/areas/items")
     assert response.status_code == 200 and response.data == b""
