@@ -167,7 +167,8 @@ class TableStore:
     entry exists; a reloaded Dataset (an accepted upload) gets new entries.
     """
 
-    def __init__(self, maxsize: int = 64) -> None:
+    # A table holds its features' text (about 3 kB per area at 75 vertices, per CRS asked for).
+    def __init__(self, maxsize: int = 32) -> None:
         self._maxsize = maxsize
         self._entries: OrderedDict[tuple, tuple[object, FeatureTable]] = OrderedDict()
         self._lock = threading.Lock()

@@ -7,7 +7,7 @@ each page links to its JSON and to the other language.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 
@@ -176,7 +176,7 @@ def items_page(title: str, collection_id: str, frame: pd.DataFrame, matched: int
 def item_page(title: str, collection_id: str, feature_id: str, frame: pd.DataFrame, labels: dict,
               base: str, lang: str) -> str:
     """One feature: each property with its meaning and value."""
-    url = f"{base}/collections/{collection_id}/items/{feature_id}"
+    url = f"{base}/collections/{collection_id}/items/{quote(feature_id, safe='')}"
     row = frame.iloc[0]
     cells = "".join(
         f'<tr><th scope="row"><code>{escape(str(c))}</code></th>'

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
@@ -254,7 +254,7 @@ class FeatureService:
         query = items_query({k: v for k, v in request.args.items() if k in ("crs", "properties")},
                             served, table.columns, max_limit=self.max_limit)
         rows = np.array([table.position[feature_id]])
-        url = f"{request.base}/collections/{collection.id}/items/{feature_id}"
+        url = f"{request.base}/collections/{collection.id}/items/{quote(feature_id, safe='')}"
         links = [_link(url, "self", GEOJSON, "This feature", f="json"),
                  _link(url, "alternate", "text/html", "This feature as HTML", f="html"),
                  _link(f"{request.base}/collections/{collection.id}", "collection", JSON,

@@ -368,3 +368,15 @@ def test_a_collection_url_takes_the_items_parameters_that_gdal_passes_on(grid_ap
     assert get_json(grid_api, "/ogcapi?datetime=2022")[1]["links"]
     _, error = get_json(grid_api, "/ogcapi/collections/areas?datetime=2017", status=400)
     assert "2022, 2023" in error["description"]
+
+
+def test_a_workspace_without_zones_serves_an_empty_zones_collection(grid_workspace, api_client):
+    from geodash.workspace import load_workspace
+
+    (grid_workspace / "layers" / "zones.toml").unlink()
+    client = api_client(load_workspace(grid_workspace, cache=False))
+    page = items(client, "zones", "bbox=8,49,9,50&datetime=2020")
+    assert page["features"] == [] and page["numberMatched"] == 0
+    _, info = get_json(client, "/ogcapi/collections/zones")
+    assert "spatial" not in info.get("extent", {})
+    assert client.get("/ogcapi/collections/zones/items?f=html").status_code == 200
