@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import flask
 
-from geodash.api.service import HTML, JSON, Answer, FeatureService, Request
+from geodash.api.metadata import HTML, JSON
+from geodash.api.service import Answer, FeatureService, Request
 from geodash.catalog import ApiSettings
 from geodash.dataset import Dataset
 

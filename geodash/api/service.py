@@ -15,15 +15,26 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import numpy as np
-import pandas as pd
 
 from geodash.api import html, openapi
 from geodash.api.collections import COLLECTIONS, Collection
 from geodash.api.crs import CRS84, ServedCrs, box_to_crs84, served_crs
 from geodash.api.features import FeatureTable, TableStore, feature_collection
+from geodash.api.metadata import (
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI,
+    SCHEMA,
+    SCHEMA_REL,
+    extent,
+    json_schema,
+    link,
+)
+from geodash.api.paging import page_frame, page_links, page_rows
 from geodash.api.params import (
     COMMON,
     ITEM,
@@ -35,13 +46,6 @@ from geodash.api.params import (
 )
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError, ParameterError
-
-GEOJSON = "application/geo+json"
-JSON = "application/json"
-HTML = "text/html; charset=utf-8"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-SCHEMA = "application/schema+json"
-SCHEMA_REL = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 
 # GDAL (so QGIS) sends the query of a collection URL such as ``…/collections/areas?datetime=2021``
 # to the landing page and the API definition too: those parameters are accepted there and ignored.
@@ -150,11 +154,11 @@ class FeatureService:
         description = html.TEXT["landing_description"][lang].format(
             unit=dataset.unit.form(lang, plural=True))
         links = [
-            _link(base, "self", JSON, "This document", f="json"),
-            _link(base, "alternate", "text/html", "This document as HTML", f="html"),
-            _link(f"{base}/api", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
-            _link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
-            _link(f"{base}/collections", "data", JSON, "The collections"),
+            link(base, "self", JSON, "This document", f="json"),
+            link(base, "alternate", "text/html", "This document as HTML", f="html"),
+            link(f"{base}/api", "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+            link(f"{base}/conformance", "conformance", JSON, "Conformance classes"),
+            link(f"{base}/collections", "data", JSON, "The collections"),
         ]
         if fmt == "html":
             return Answer(200, html.landing_page(dataset, title, description, base, lang), HTML)
@@ -181,8 +185,8 @@ class FeatureService:
         infos = [self._collection_info(dataset, c, request.base, lang) for c in COLLECTIONS.values()]
         if fmt == "html":
             return Answer(200, html.collections_page(dataset, infos, request.base, lang), HTML)
-        links = [_link(f"{request.base}/collections", "self", JSON, "This document", f="json"),
-                 _link(f"{request.base}/collections", "alternate", "text/html", "As HTML", f="html")]
+        links = [link(f"{request.base}/collections", "self", JSON, "This document", f="json"),
+                 link(f"{request.base}/collections", "alternate", "text/html", "As HTML", f="html")]
         return _json({"links": links, "collections": infos,
                       "crs": list(_served(dataset.settings.metric_crs))})
 
@@ -212,7 +216,7 @@ class FeatureService:
         collection = _collection(collection_id)
         lang = language(request.args)
         table = self._table(dataset, collection, _default_year(dataset, collection))
-        return _json(_json_schema(table, collection, dataset, request.base, lang), media_type=SCHEMA)
+        return _json(json_schema(table, collection, dataset, request.base, lang), media_type=SCHEMA)
 
     def items(self, dataset: Dataset, request: Request, collection_id: str) -> Answer:
         """A page of a collection's features, filtered by bbox and datetime."""
@@ -226,13 +230,13 @@ class FeatureService:
         box = box_to_crs84(query.bbox, query.bbox_crs) if query.bbox is not None else None
         selected = [(table, table.select(box, query.years)) for table in tables]
         matched = sum(len(rows) for _, rows in selected)
-        page = _page(selected, query.offset, query.limit)
+        page = page_rows(selected, query.offset, query.limit)
         url = f"{request.base}/collections/{collection.id}/items"
-        links = _page_links(url, request.args, query.offset, query.limit, matched, fmt)
-        links.append(_link(f"{request.base}/collections/{collection.id}", "collection", JSON,
+        links = page_links(url, request.args, query.offset, query.limit, matched, fmt)
+        links.append(link(f"{request.base}/collections/{collection.id}", "collection", JSON,
                            collection.text("title", dataset, lang)))
         if fmt == "html":
-            frame = _page_frame(page, query.properties)
+            frame = page_frame(page, query.properties)
             return Answer(200, html.items_page(collection.text("title", dataset, lang), collection.id, frame,
                                                matched, query.offset, links, request.base, lang), HTML)
         parts = [table.features(rows, query.crs, query.properties) for table, rows in page]
@@ -255,12 +259,12 @@ class FeatureService:
                             served, table.columns, max_limit=self.max_limit)
         rows = np.array([table.position[feature_id]])
         url = f"{request.base}/collections/{collection.id}/items/{quote(feature_id, safe='')}"
-        links = [_link(url, "self", GEOJSON, "This feature", f="json"),
-                 _link(url, "alternate", "text/html", "This feature as HTML", f="html"),
-                 _link(f"{request.base}/collections/{collection.id}", "collection", JSON,
+        links = [link(url, "self", GEOJSON, "This feature", f="json"),
+                 link(url, "alternate", "text/html", "This feature as HTML", f="html"),
+                 link(f"{request.base}/collections/{collection.id}", "collection", JSON,
                        collection.text("title", dataset, lang))]
         if fmt == "html":
-            frame = _page_frame([(table, rows)], query.properties)
+            frame = page_frame([(table, rows)], query.properties)
             return Answer(200, html.item_page(collection.text("title", dataset, lang), collection.id,
                                               feature_id, frame, table.labels, request.base, lang), HTML)
         text = table.features(rows, query.crs, query.properties)[0]
@@ -281,28 +285,23 @@ class FeatureService:
             "description": collection.text("description", dataset, lang),
             "itemType": "feature",
             "links": [
-                _link(url, "self", JSON, "This collection", f="json"),
-                _link(url, "alternate", "text/html", "This collection as HTML", f="html"),
-                _link(f"{url}/items", "items", GEOJSON, "The features as GeoJSON", f="json"),
-                _link(f"{url}/items", "items", "text/html", "The features as HTML", f="html"),
-                _link(f"{url}/schema", SCHEMA_REL, SCHEMA, "The properties and their labels"),
-                _link(f"{url}/schema", "describedby", SCHEMA, "The properties and their labels"),
+                link(url, "self", JSON, "This collection", f="json"),
+                link(url, "alternate", "text/html", "This collection as HTML", f="html"),
+                link(f"{url}/items", "items", GEOJSON, "The features as GeoJSON", f="json"),
+                link(f"{url}/items", "items", "text/html", "The features as HTML", f="html"),
+                link(f"{url}/schema", SCHEMA_REL, SCHEMA, "The properties and their labels"),
+                link(f"{url}/schema", "describedby", SCHEMA, "The properties and their labels"),
             ],
             "crs": list(_served(dataset.settings.metric_crs)),
             "storageCrs": CRS84,
         }
-        extent = _extent(dataset, collection, table)
-        if extent:
-            info["extent"] = extent
+        where_and_when = extent(dataset, collection, table)
+        if where_and_when:
+            info["extent"] = where_and_when
         return info
 
 
 # --- module helpers (pure) -------------------------------------------------------------------
-
-
-def _link(href: str, rel: str, media_type: str, title: str, **params: str) -> dict:
-    query = f"?{urlencode(params)}" if params else ""
-    return {"href": f"{href}{query}", "rel": rel, "type": media_type, "title": title}
 
 
 def _collection(collection_id: str) -> Collection:
@@ -349,100 +348,3 @@ def _year_of(dataset: Dataset, collection: Collection, feature_id: str) -> int |
     return int(year)
 
 
-def _page(selected: list[tuple[FeatureTable, np.ndarray]], offset: int,
-          limit: int) -> list[tuple[FeatureTable, np.ndarray]]:
-    """Rows ``offset`` to ``offset + limit`` of the selections one after the other (one per year)."""
-    page, skip, left = [], offset, limit
-    for table, rows in selected:
-        part = rows[skip:skip + left]
-        skip = max(0, skip - len(rows))
-        if len(part):
-            page.append((table, part))
-            left -= len(part)
-        if not left:
-            break
-    return page
-
-
-def _page_links(url: str, args: Mapping[str, str], offset: int, limit: int, matched: int,
-                fmt: str) -> list[dict]:
-    """self, alternate, and next/prev links that keep every other parameter of the request."""
-    kept = {k: v for k, v in args.items() if k not in ("offset", "f")}
-    media = GEOJSON if fmt == "json" else "text/html"
-
-    def at(rel: str, position: int, media_type: str, f: str, title: str) -> dict:
-        params = {**kept, "offset": str(position), "f": f} if position else {**kept, "f": f}
-        return _link(url, rel, media_type, title, **params)
-
-    other, other_f = ("text/html", "html") if fmt == "json" else (GEOJSON, "json")
-    links = [at("self", offset, media, fmt, "This page"),
-             at("alternate", offset, other, other_f, "This page as " + other_f.upper())]
-    if offset + limit < matched:
-        links.append(at("next", offset + limit, media, fmt, "Next page"))
-    if offset > 0:
-        links.append(at("prev", max(0, offset - limit), media, fmt, "Previous page"))
-    return links
-
-
-def _page_frame(page: list[tuple[FeatureTable, np.ndarray]], properties: list[str] | None) -> pd.DataFrame:
-    """The page's properties as one table with the feature id first (for HTML)."""
-    frames = []
-    for table, rows in page:
-        columns = table.columns if properties is None else properties
-        part = pd.DataFrame(table.frame[columns].iloc[rows]).reset_index(drop=True)
-        part.insert(0, "id", table.ids[rows])
-        frames.append(part)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"id": []})
-
-
-def _years_interval(first: float, last: float) -> list[str | None]:
-    return [None if np.isnan(first) else f"{int(first)}-01-01T00:00:00Z",
-            None if np.isnan(last) else f"{int(last)}-12-31T23:59:59Z"]
-
-
-def _extent(dataset: Dataset, collection: Collection, table: FeatureTable) -> dict:
-    extent: dict = {}
-    if len(table):
-        bounds = [round(float(v), 6) for v in table.frame.total_bounds]
-        if all(np.isfinite(bounds)):
-            extent["spatial"] = {"bbox": [bounds], "crs": CRS84}
-    interval = None
-    if collection.by_year and dataset.years:
-        interval = _years_interval(min(dataset.years), max(dataset.years))
-    elif collection.period is not None and len(table):
-        start = table.frame[collection.period[0]].to_numpy(dtype=float)
-        end = table.frame[collection.period[1]].to_numpy(dtype=float)
-        open_end = np.isnan(end).any()
-        interval = _years_interval(np.nanmin(start) if (~np.isnan(start)).any() else np.nan,
-                                   np.nan if open_end or np.isnan(end).all() else np.nanmax(end))
-    if interval is not None:
-        extent["temporal"] = {"interval": [interval],
-                              "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
-    return extent
-
-
-JSON_TYPES = {"b": "boolean", "i": "integer", "u": "integer", "f": "number"}
-GEOMETRY_FORMATS = {"Point": "geometry-point", "Polygon": "geometry-polygon",
-                    "MultiPolygon": "geometry-multipolygon"}
-
-
-def _json_schema(table: FeatureTable, collection: Collection, dataset: Dataset, base: str,
-                 lang: str) -> dict:
-    """JSON Schema of the features' properties (OGC API – Features Part 5), titled with the labels."""
-    other = "en" if lang == "de" else "de"
-    properties: dict[str, dict] = {}
-    for column in table.columns:
-        kind = JSON_TYPES.get(table.frame[column].dtype.kind, "string")
-        entry: dict = {"type": kind}
-        label = table.labels.get(column)
-        if label:
-            entry["title"] = label.get(lang) or label["de"]
-            entry["description"] = label.get(other) or label["de"]
-        properties[column] = entry
-    kinds = set(table.frame.geom_type.dropna()) if len(table) else set()
-    geometry = {"format": GEOMETRY_FORMATS.get(next(iter(kinds)), "geometry-any") if len(kinds) == 1
-                else "geometry-any", "x-ogc-role": "primary-geometry"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{base}/collections/{collection.id}/schema",
-            "type": "object", "title": collection.text("title", dataset, lang),
-            "properties": {**properties, "geometry": geometry}}
