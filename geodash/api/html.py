@@ -90,9 +90,13 @@ def _switch(url: str, lang: str, **params: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def landing_page(dataset: Dataset, title: str, description: str, base: str, lang: str) -> str:
-    """The landing page."""
-    body = (f"<p>{escape(description)}</p>\n<p><code>{escape(base)}</code></p>\n<ul>"
+def landing_page(dataset: Dataset, title: str, description: str, collections: list[tuple[str, str]],
+                 base: str, lang: str) -> str:
+    """The landing page: what it is, the address for QGIS, the collections and the other resources."""
+    listed = "".join(f'<li><a href="{_href(f"{base}/collections/{cid}", lang)}">{escape(name)}</a> '
+                     f"(<code>{escape(cid)}</code>)</li>" for cid, name in collections)
+    body = (f"<p>{escape(description)}</p>\n<p><code>{escape(base)}</code></p>\n"
+            f'<h2>{_t("collections", lang)}</h2><ul>{listed}</ul>\n<ul>'
             f'<li><a href="{_href(base + "/collections", lang)}">{_t("collections", lang)}</a></li>'
             f'<li><a href="{_href(base + "/conformance", lang)}">{_t("conformance", lang)}</a></li>'
             f'<li><a href="{escape(base)}/api" type="application/json">{_t("api", lang)}</a></li></ul>')
@@ -149,9 +153,32 @@ def collection_page(info: dict, labels: dict, columns: list[str], base: str, lan
                 other_href=_switch(url, lang))
 
 
-def _table(frame: pd.DataFrame, caption: str) -> str:
-    # pandas escapes every cell and header; the caption is added for screen readers.
-    table = frame.to_html(index=False, escape=True, na_rep="", border=0)
+# The characters HTML needs escaped, & first; and those an id cannot keep in a URL path, % first.
+HTML_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")]
+PATH_ESCAPES = [("%", "%25"), ("/", "%2F"), ("?", "%3F"), ("#", "%23"), (" ", "%20")]
+
+
+def _replace_all(texts: pd.Series, pairs: list[tuple[str, str]]) -> pd.Series:
+    for old, new in pairs:
+        texts = texts.str.replace(old, new, regex=False)
+    return texts
+
+
+def _cells(column: pd.Series) -> pd.Series:
+    """A column's cells as HTML text, escaped (vectorised; numbers need no escaping)."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.astype("string").fillna("")
+    return _replace_all(column.astype("string"), HTML_ESCAPES).fillna("")
+
+
+def _table(frame: pd.DataFrame, caption: str, items_url: str, lang: str) -> str:
+    """The features as an HTML table; each id links to its feature's page."""
+    cells = pd.DataFrame({col: _cells(frame[col]) for col in frame.columns})
+    paths = _replace_all(_replace_all(frame["id"].astype("string"), PATH_ESCAPES), HTML_ESCAPES)
+    query = "?lang=en" if lang == "en" else ""
+    cells["id"] = '<a href="' + escape(items_url) + "/" + paths + query + '">' + cells["id"] + "</a>"
+    # Every cell is escaped above: pandas must not escape the links again.
+    table = cells.to_html(index=False, escape=False, na_rep="", border=0)
     return table.replace('<table class="dataframe">', f"<table><caption>{escape(caption)}</caption>", 1)
 
 
@@ -161,7 +188,7 @@ def items_page(title: str, collection_id: str, frame: pd.DataFrame, matched: int
     url = f"{base}/collections/{collection_id}/items"
     if len(frame):
         shown = _t("shown", lang).format(first=offset + 1, last=offset + len(frame), matched=matched)
-        body = f'<div class="scroll">{_table(frame, f"{title}: {shown}")}</div>'
+        body = f'<div class="scroll">{_table(frame, f"{title}: {shown}", url, lang)}</div>'
     else:
         body = f'<p>{_t("none", lang)} ({matched})</p>'
     paging = [f'<a href="{escape(link["href"])}" rel="{link["rel"]}">{_t(link["rel"], lang)}</a>'

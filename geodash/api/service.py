@@ -161,7 +161,8 @@ class FeatureService:
             link(f"{base}/collections", "data", JSON, "The collections"),
         ]
         if fmt == "html":
-            return Answer(200, html.landing_page(dataset, title, description, base, lang), HTML)
+            listed = [(c.id, c.text("title", dataset, lang)) for c in COLLECTIONS.values()]
+            return Answer(200, html.landing_page(dataset, title, description, listed, base, lang), HTML)
         return _json({"title": title, "description": description, "links": links})
 
     def conformance(self, dataset: Dataset, request: Request) -> Answer:

@@ -380,3 +380,9 @@ def test_a_workspace_without_zones_serves_an_empty_zones_collection(grid_workspa
     _, info = get_json(client, "/ogcapi/collections/zones")
     assert "spatial" not in info.get("extent", {})
     assert client.get("/ogcapi/collections/zones/items?f=html").status_code == 200
+
+
+def test_the_html_list_links_each_feature_to_its_page(grid_api):
+    text = grid_api.get("/ogcapi/collections/sites/items?f=html&lang=en").data.decode()
+    assert '<a href="http://localhost/ogcapi/collections/sites/items/s1?lang=en">s1</a>' in text
+    assert grid_api.get("/ogcapi/collections/sites/items/s1?lang=en").status_code == 200
