@@ -190,10 +190,13 @@ class TableStore:
                 hit = self._entries.get(key)
             if hit is not None:
                 return hit[1]
-            table = FeatureTable.build(dataset, collection, year)
+            try:
+                table = FeatureTable.build(dataset, collection, year)
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
             with self._lock:
                 self._entries[key] = (areas, table)
-                self._building.pop(key, None)
                 while len(self._entries) > self._maxsize:
                     self._entries.popitem(last=False)
         return table

@@ -142,7 +142,13 @@ def _instant_year(text: str) -> int | None:
 
 
 def years(text: str) -> tuple[int | None, int | None]:
-    """The first and last year of a ``datetime`` value (an instant or an interval ``a/b``)."""
+    """The first and last year of a ``datetime`` value (an instant or an interval ``a/b``).
+
+    Examples
+    --------
+    >>> years("2021"), years("2021-12-31"), years("2019/2021"), years("2020/.."), years("../2020")
+    ((2021, 2021), (2021, 2021), (2019, 2021), (2020, None), (None, 2020))
+    """
     parts = text.split("/")
     if len(parts) > 2:
         raise ParameterError(f"`datetime` was {text!r} but is expected to hold at most one '/'.",
