@@ -386,3 +386,10 @@ def test_the_html_list_links_each_feature_to_its_page(grid_api):
     text = grid_api.get("/ogcapi/collections/sites/items?f=html&lang=en").data.decode()
     assert '<a href="http://localhost/ogcapi/collections/sites/items/s1?lang=en">s1</a>' in text
     assert grid_api.get("/ogcapi/collections/sites/items/s1?lang=en").status_code == 200
+
+
+def test_the_openapi_definition_has_every_path_the_api_answers(grid_api):
+    _, api = get_json(grid_api, "/ogcapi/api")
+    for path in api["paths"]:
+        concrete = path.replace("{collectionId}", "sites").replace("{featureId}", "s1")
+        assert grid_api.get(f"/ogcapi{concrete.rstrip('/')}").status_code == 200, path
