@@ -103,6 +103,8 @@ def register_ogcapi(server: flask.Flask, current: Callable[[], Dataset], setting
         return False
     blueprint = build_blueprint(current, FeatureService(max_limit=settings.max_limit))
     if refresh is not None:
-        blueprint.before_request(lambda: refresh() and None)
+        @blueprint.before_request
+        def notice_changes() -> None:
+            refresh()  # returns whether it reloaded; a before_request hook must return None
     server.register_blueprint(blueprint)
     return True

@@ -50,3 +50,16 @@ def test_every_api_setting_is_documented_in_the_readme_and_the_init_template():
     template = (root / "geodash" / "template" / "layers" / "workspace.toml").read_text(encoding="utf-8")
     for name in ApiSettings.model_fields:
         assert f"{name} = " in section and f"# {name} = " in template, name
+
+
+def test_with_uploads_on_the_api_serves_a_changed_workspace_at_the_next_request(grid_workspace):
+    from conftest import INDICATORS_CSV
+
+    app = create_app(load_workspace(grid_workspace), uploads=True)
+    client = app.server.test_client()
+    url = "/ogcapi/collections/areas/items/01-2023"
+    assert json.loads(client.get(url).data)["properties"]["alq"] == 4.0
+    # As an upload accepted by another worker, or `geodash restore`, leaves it on disk.
+    changed = INDICATORS_CSV.replace("1;Nordwest;2023;4,0;", "1;Nordwest;2023;6,5;")
+    (grid_workspace / "data" / "ind.csv").write_bytes(changed.encode("cp1252"))
+    assert json.loads(client.get(url).data)["properties"]["alq"] == 6.5
