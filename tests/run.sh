@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
-# Headless Chromium and its driver for the browser tests, poppler-utils (pdftotext, pdfimages,
-# pdfinfo) to read back the PDFs the print tests make (Debian packages).
+# Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
+# client of tests/api, poppler-utils (pdftotext, pdfimages, pdfinfo) to read back the PDFs the
+# print tests make (Debian packages).
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-        || ! command -v pdftotext >/dev/null 2>&1; then
+        || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver \
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin \
         poppler-utils >/dev/null
 fi
 
