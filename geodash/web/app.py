@@ -37,6 +37,7 @@ from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.uploads import DEFAULT_MAX_BYTES
 from geodash.web import ids, upload_panel
+from geodash.web.auth import Access
 from geodash.web.layout import (
     build_error,
     build_footer,
@@ -211,6 +212,9 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     app.server.config["GEODASH_UPLOADS"] = uploads
     app.server.extensions[LIVE] = live
     app.server.extensions[UPLOADS] = service
+    if uploads or dataset.settings.access.viewers_must_log_in:
+        # Who may change data (and, if the workspace says so, who may look): see geodash.web.auth.
+        Access(dataset.workspace, dataset.settings.access).attach(app.server)
     if uploads:
         # A file arrives base64-encoded in a JSON request: refuse anything much larger at once.
         app.server.config["MAX_CONTENT_LENGTH"] = upload_max_bytes * 4 // 3 + 2**20
