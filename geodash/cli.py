@@ -7,6 +7,7 @@ Errors a user can cause print one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -82,9 +83,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the dashboard; read-only unless ``--uploads``."""
-    from geodash.uploads import MB
-    from geodash.web import create_app
-
     if args.upload_max_mb <= 0:
         raise ParameterError(f"--upload-max-mb was {args.upload_max_mb} but is expected to be positive.",
                              fix="give the size limit of one upload in MB, e.g. --upload-max-mb 50.")
@@ -92,7 +90,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from geodash.web.auth import check_serve_access
 
         check_serve_access(args.workspace or default_workspace(), args.host)
-    _exit_on_sigterm()
+    previous = _exit_on_sigterm()
+    try:
+        return _serve(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from geodash.uploads import MB
+    from geodash.web import create_app
+
     with progress.shown_on_stderr():
         start = time.perf_counter()
         dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
@@ -107,15 +115,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _exit_on_sigterm() -> None:
+def _exit_on_sigterm():
     # The default SIGTERM ends the process at once; as SystemExit it unwinds the `with` blocks
     # and runs the exit handlers, so no staging folder or lock file stays behind.
-    import signal
-
     def stop(signum, frame):
         raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, stop)
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

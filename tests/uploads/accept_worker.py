@@ -1,9 +1,11 @@
 """A separate process that accepts uploads into a workspace (driven by the race and crash tests).
 
-Usage: ``python accept_worker.py WORKSPACE WORKER ROUNDS LOG``. Accepts ROUNDS
-versions of the grid's indicator table (ROUNDS 0: until killed) through the
-upload service, as editor ``p<WORKER>``, appending one line per event to LOG:
-``ready``, ``step <name>`` and ``accepted <sha256>`` after each accept returned.
+Usage: ``python accept_worker.py WORKSPACE WORKER ROUNDS LOG [WORKERS]``. Accepts
+ROUNDS versions of the grid's indicator table (ROUNDS 0: until killed) through
+the upload service, as editor ``p<WORKER>``, appending one line per event to
+LOG: ``ready``, ``step <name>`` and ``accepted <sha256>`` after each accept
+returned. With WORKERS, every round waits until all WORKERS have staged their
+upload (files in LOG's folder) so that the accepts start at the same moment.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder, for conftest
@@ -36,7 +39,15 @@ def version_csv(n: int) -> bytes:
     return INDICATORS_CSV.replace("2.100", str(n)).encode("cp1252")
 
 
-def main(workspace: str, worker: int, rounds: int, log_path: str) -> None:
+def barrier(folder: Path, round_: int, worker: int, workers: int) -> None:
+    """Wait (at most a minute) until every worker has reached this round."""
+    (folder / f"round{round_}-p{worker}").touch()
+    deadline = time.monotonic() + 60
+    while len(list(folder.glob(f"round{round_}-p*"))) < workers and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def main(workspace: str, worker: int, rounds: int, log_path: str, workers: int = 1) -> None:
     log = open(log_path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - open until killed
     dataset = load_workspace(workspace, cache=False)
     service = Uploads(StaticLive(dataset), enabled=True)
@@ -47,6 +58,7 @@ def main(workspace: str, worker: int, rounds: int, log_path: str) -> None:
         data = version_csv(100_000 * worker + i)
         if rounds:  # the race: the service's own stage and accept
             staged = service.stage("indicators.toml", f"r{i}.csv", data, user=user)
+            barrier(Path(log_path).parent, i, worker, workers)
             service.accept(staged.token, user=user)
         else:  # the crash loop: every step logged, so the test knows where the kill landed
             token, folder = service.staging.new("indicators.toml", f"r{i}.csv")
@@ -60,4 +72,5 @@ def main(workspace: str, worker: int, rounds: int, log_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4],
+         int(sys.argv[5]) if len(sys.argv) > 5 else 1)

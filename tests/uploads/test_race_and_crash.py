@@ -36,10 +36,11 @@ STEPS = ("kept previous version", "kept new version", "wrote temporary file", "r
 pytestmark = pytest.mark.slow
 
 
-def start_worker(workspace: Path, worker: int, rounds: int, log: Path) -> subprocess.Popen:
+def start_worker(workspace: Path, worker: int, rounds: int, log: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, str(WORKER), str(workspace), str(worker), str(rounds),
-                             str(log)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             str(log), str(workers)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
 
 
 def wait_for(predicate, timeout: float, what: str, process: subprocess.Popen) -> None:
@@ -67,7 +68,8 @@ def test_processes_accepting_one_layer_at_once_lose_no_version(grid_workspace, t
     (grid_workspace / "layers/workspace.toml").write_text(
         'kind = "workspace"\n[history]\nkeep_versions = 0\n', encoding="utf-8")
     logs = [tmp_path / f"p{w}.log" for w in (1, 2)]
-    workers = [start_worker(grid_workspace, w, ROUNDS, log) for w, log in zip((1, 2), logs, strict=True)]
+    # Each round both stage, meet at a barrier, then accept at the same moment.
+    workers = [start_worker(grid_workspace, w, ROUNDS, log, 2) for w, log in zip((1, 2), logs, strict=True)]
     for worker in workers:
         _, err = worker.communicate(timeout=900)
         assert worker.returncode == 0, err.decode()[-2000:]
