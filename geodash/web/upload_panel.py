@@ -23,7 +23,7 @@ from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 from geodash.errors import AccessError, DataError, GeodashError
 from geodash.findings import LEVEL_LABELS
 from geodash.uploads import MB, SUFFIX, User, display_name
-from geodash.web import auth, ids
+from geodash.web import auth, history_panel, ids
 from geodash.web.i18n import fmt_number, translate
 from geodash.web.live import Accepted, StagedReport, Uploads
 from geodash.web.state import ViewState
@@ -295,7 +295,9 @@ def build_section(uploads: Uploads, lang: str, user: User | None = None,
         return None
     if user is None:
         user = auth.current_user()
-    zones = ([build_layer_upload(layer, uploads.max_bytes, lang) for layer in uploads.layers()]
+    zones = ([part for layer in uploads.layers()
+              for part in (build_layer_upload(layer, uploads.max_bytes, lang),
+                           history_panel.build_versions(uploads, layer, lang))]
              if user is not None and user.can_edit else [])
     return html.Section(id=SECTION, className="gd-section no-print", children=[
         html.H2(translate(TEXT, "title", lang)),
@@ -351,6 +353,7 @@ def upload_step(uploads: Uploads, action: str, layer_file: str, received: dict |
 
 def register_callbacks(app, uploads: Uploads) -> None:
     """Wire the drop zones and buttons; with uploads switched off every step is refused."""
+    history_panel.register_callbacks(app, uploads)
     app.clientside_callback(
         CHECK_JS % {"max_bytes": int(uploads.max_bytes)},
         Output({"type": RECEIVED, "layer": MATCH}, "data"),

@@ -338,3 +338,63 @@ def test_serve_with_uploads_beyond_this_computer_needs_a_login_set_up(grid_works
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
 def test_serve_with_uploads_on_this_computer_needs_no_login(grid_workspace, not_serving, host):
     assert main(["serve", str(grid_workspace), "--uploads", "--host", host]) == 0
+
+
+# --- restore through the Daten page ---
+
+
+def dash_restore(client, version: str | None):
+    from geodash.web import history_panel as hp
+
+    layer = {"layer": "indicators.toml", "type": hp.RESTORED}
+    body = {
+        "output": json.dumps({"layer": ["MATCH"], "type": hp.RESTORED}, separators=(",", ":"),
+                             sort_keys=True) + ".children",
+        "outputs": {"id": layer, "property": "children"},
+        "inputs": [{"id": {"layer": "indicators.toml", "type": hp.RESTORE}, "property": "n_clicks",
+                    "value": 1}],
+        "state": [{"id": {"layer": "indicators.toml", "type": hp.VERSIONS}, "property": "value",
+                   "value": version},
+                  {"id": "url", "property": "search", "value": ""}],
+        "changedPropIds": [json.dumps({"layer": "indicators.toml", "type": hp.RESTORE},
+                                      separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "vera"])
+def test_a_restore_through_the_page_by_anyone_but_an_editor_is_refused(accounts, who):
+    app = app_for(accounts)
+    service = app.server.extensions[UPLOADS]
+    anna = User("anna", "editor")
+    service.accept(service.stage("indicators.toml", "neu.csv", NEW_CSV, user=anna).token, user=anna)
+    original = LayerHistory(accounts, "data/ind.csv").entries()[0]
+    client = app.server.test_client()
+    client.environ_base.update(OFFICE)
+    if who != "anonymous":
+        log_in(client, who)
+
+    text = dash_restore(client, original.version)
+
+    assert "Nicht zurückgeholt" in text and ("only a logged-in editor" in text or "is a viewer" in text)
+    assert (accounts / "data/ind.csv").read_bytes() == NEW_CSV
+    assert len(LayerHistory(accounts, "data/ind.csv").entries()) == 2
+
+
+def test_an_editor_restores_a_version_through_the_page(accounts):
+    app = app_for(accounts)
+    client = app.server.test_client()
+    log_in(client, "anna")
+    _, token = answer(dash_step(client, panel.RECEIVED, data=NEW_CSV))
+    answer(dash_step(client, panel.ACCEPT, token=token))
+    original = LayerHistory(accounts, "data/ind.csv").entries()[0]
+
+    text = dash_restore(client, original.version)
+
+    assert f"Version {original.version} zurückgeholt" in text
+    assert (accounts / "data/ind.csv").read_bytes() == ORIGINAL
+    newest = LayerHistory(accounts, "data/ind.csv").entries()[-1]
+    assert (newest.by, newest.action, newest.upload) == ("anna", "restored", original.version)
+    assert "Nicht zurückgeholt" in dash_restore(client, "../../etc/passwd")  # no such version
