@@ -11,6 +11,7 @@ Only editors may change data (:mod:`.users`, :mod:`.service`).
 
 from geodash.uploads.accept import (
     Change,
+    accept_staged,
     accept_upload,
     command_line_user,
     history_versions,
@@ -45,7 +46,7 @@ from geodash.uploads.users import User
 __all__ = [
     "ALLOWED", "DEFAULT_MAX_BYTES", "MB", "SUFFIX", "Accepted", "Change", "LayerHistory",
     "StagedReport", "StagedUpload", "StagedUploads", "UploadPreview", "Uploads", "User", "Version",
-    "accept_upload", "check_gpkg", "check_zip", "command_line_user", "detect_content",
+    "accept_staged", "accept_upload", "check_gpkg", "check_zip", "command_line_user", "detect_content",
     "discard_upload", "display_name", "histories", "history_versions", "instance_dir",
     "prune_history", "recover_workspace", "require_editor", "restore_version", "stage_upload",
     "staging_root", "validate_staged", "workspace_lock",

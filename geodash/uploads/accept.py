@@ -80,12 +80,23 @@ def accept_upload(preview: UploadPreview, workspace: str | Path, *, by: str, upl
     DataError
         When the upload no longer fits the workspace as it is now.
     """
-    with workspace_lock(workspace):
-        fresh = validate_staged(workspace, preview.layer_file, preview.staged)
-        change = _commit(Path(workspace), fresh.target, preview.staged, by=by, upload=upload,
-                         action="accepted", after_step=after_step)
+    change = accept_staged(workspace, preview.layer_file, preview.staged, by=by, upload=upload,
+                           after_step=after_step)
     discard_upload(preview)
     return change
+
+
+def accept_staged(workspace: str | Path, layer_file: str, staged: Path, *, by: str, upload: str = "",
+                  after_step: Step | None = None) -> Change:
+    """Accept a file that passed the upload checks when it was staged (see :func:`accept_upload`).
+
+    Under the workspace lock it is validated against the workspace as it is
+    now, kept in the history and renamed over the layer's data file.
+    """
+    with workspace_lock(workspace):
+        fresh = validate_staged(workspace, layer_file, staged)
+        return _commit(Path(workspace), fresh.target, staged, by=by, upload=upload,
+                       action="accepted", after_step=after_step)
 
 
 def restore_version(workspace: str | Path, data_file: str, version: str | None = None, *,

@@ -16,10 +16,10 @@ from typing import Protocol
 from geodash.dataset import Dataset, LayerInfo
 from geodash.errors import AccessError, DataError, GeodashError, ParameterError
 from geodash.findings import Finding
-from geodash.uploads.accept import Change, accept_upload, recover_workspace, restore_version
+from geodash.uploads.accept import Change, accept_staged, recover_workspace, restore_version
 from geodash.uploads.checks import ALLOWED, DEFAULT_MAX_BYTES, display_name
 from geodash.uploads.history import LayerHistory, Version
-from geodash.uploads.staging import StagedUploads, stage_upload, staging_root
+from geodash.uploads.staging import StagedUploads, as_upload_error, stage_upload, staging_root
 from geodash.uploads.users import User
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,12 @@ class Uploads:
             raise ParameterError("this upload is no longer waiting (it was accepted or discarded, "
                                  "or is older than an hour).", fix="upload the file again.")
         try:
-            preview = stage_upload(self.workspace, staged.layer_file, staged.data,
-                                   max_bytes=self.max_bytes, staging=staged.folder, name=staged.name)
-            change = accept_upload(preview, self.workspace, by=editor.name, upload=staged.name)
+            # The content checks passed when it was staged; validation against the workspace as it
+            # is now happens under the lock.
+            change = accept_staged(self.workspace, staged.layer_file, staged.file, by=editor.name,
+                                   upload=staged.name)
+        except DataError as exc:
+            raise as_upload_error(exc, staged.folder, staged.name) from exc
         except OSError as exc:
             # The data file stays as it was until the final rename.
             raise DataError(f"could not be written into the workspace ({exc.strerror or exc}); "

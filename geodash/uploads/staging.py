@@ -102,11 +102,11 @@ def stage_upload(
         if staging is None:
             shutil.rmtree(folder, ignore_errors=True)
         if isinstance(exc, DataError):
-            raise _as_upload_error(exc, folder, display_name(name)) from exc
+            raise as_upload_error(exc, folder, display_name(name)) from exc
         raise
 
 
-def _as_upload_error(exc: DataError, folder: Path, shown: str) -> DataError:
+def as_upload_error(exc: DataError, folder: Path, shown: str) -> DataError:
     """Name the upload as the user knows it, never by the server's temporary path."""
     if not (exc.file in ("upload", None) or (exc.file and Path(exc.file).name.startswith("upload."))):
         return exc
