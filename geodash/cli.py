@@ -94,7 +94,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         return _serve(args)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -118,9 +119,13 @@ def _serve(args: argparse.Namespace) -> int:
 def _exit_on_sigterm():
     # The default SIGTERM ends the process at once; as SystemExit it unwinds the `with` blocks
     # and runs the exit handlers, so no staging folder or lock file stays behind.
+    import threading
+
     def stop(signum, frame):
         raise SystemExit(128 + signum)
 
+    if threading.current_thread() is not threading.main_thread():
+        return None  # only the main thread may set handlers (e.g. a test calling main())
     return signal.signal(signal.SIGTERM, stop)
 
 
