@@ -10,7 +10,7 @@ Three ways to be recognised, checked in this order on every request:
 2. **Built-in accounts** (``geodash user add NAME --role editor``): a login
    form at ``/anmelden``; the session cookie is signed with the workspace's
    secret, HttpOnly and ``SameSite=Lax``; failed logins are limited per
-   address and per name.
+   address and per name, counted across worker processes.
 3. **Nobody set up** (no accounts, no proxy header): a server on this
    computer lets a browser on this computer edit, as the operating-system
    user; a request relayed by a proxy (``Forwarded``/``X-Forwarded-For``) or
@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
+import os
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -42,6 +42,8 @@ from urllib.parse import urlencode, urlsplit
 import flask
 
 from geodash.catalog import AccessSettings
+from geodash.uploads.atomic import write_atomic
+from geodash.uploads.lock import instance_dir
 from geodash.uploads.users import User, account_role, authenticate, has_accounts, session_secret
 
 ACCESS = "geodash.access"  # where the app keeps its Access, beside Flask's extensions
@@ -78,42 +80,57 @@ def is_loopback(host: str) -> bool:
 class FailedLogins:
     """Failed logins per address and per name within a window; too many lock that key out.
 
-    Kept per process: with N workers an attacker gets at most N times the
-    limit, still a few guesses per quarter hour.
+    Kept in ``.geodash/logins.json`` under its own ``flock``, so that every
+    worker process counts the same attempts (an attacker gains nothing from
+    gunicorn's ``-w 4``). Only failures are written; a success clears its keys.
     """
 
-    def __init__(self, limit: int, window_s: float) -> None:
+    def __init__(self, folder: Path, limit: int, window_s: float) -> None:
+        self.path = folder / "logins.json"
         self.limit = limit
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and times[0] < now - self.window_s:
-            times.popleft()
-        return times
+    @contextmanager
+    def _state(self, write: bool):
+        import fcntl
+        import json
+
+        self.path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                state = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                state = {}
+            now = time.time()
+            state = {k: [t for t in v if t > now - self.window_s] for k, v in state.items()
+                     if isinstance(v, list)}
+            state = {k: v for k, v in state.items() if v}
+            yield state
+            if write:
+                write_atomic(self.path, json.dumps(state).encode("utf-8"), mode=0o600)
+        finally:
+            os.close(fd)  # closing drops the lock
 
     def wait_s(self, *keys: str) -> float:
         """Seconds until another attempt is allowed for these keys (0 when it is allowed)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [times[0] + self.window_s - now for key in keys
-                     if len(times := self._recent(key, now)) >= self.limit]
+        now = time.time()
+        with self._state(write=False) as state:
+            waits = [min(state[k]) + self.window_s - now for k in keys if len(state.get(k, ())) >= self.limit]
         return max(waits, default=0.0)
 
     def fail(self, *keys: str) -> None:
         """Count a failed attempt for each key."""
-        now = time.monotonic()
-        with self._lock:
+        with self._state(write=True) as state:
             for key in keys:
-                self._recent(key, now).append(now)
+                state.setdefault(key, []).append(time.time())
 
     def clear(self, *keys: str) -> None:
         """Forget the failures of these keys (after a successful login)."""
-        with self._lock:
+        with self._state(write=True) as state:
             for key in keys:
-                self._failures.pop(key, None)
+                state.pop(key, None)
 
 
 class Access:
@@ -131,7 +148,8 @@ class Access:
         self.workspace = Path(workspace)
         self.settings = settings or AccessSettings()
         self.proxies = [ipaddress.ip_network(a, strict=False) for a in self.settings.trusted_proxies]
-        self.failed = FailedLogins(self.settings.max_failed_logins, self.settings.lockout_minutes * 60)
+        self.failed = FailedLogins(instance_dir(self.workspace, create=False),
+                                   self.settings.max_failed_logins, self.settings.lockout_minutes * 60)
 
     @property
     def configured(self) -> bool:

@@ -248,13 +248,18 @@ def test_the_login_form_needs_its_token(accounts):
         assert "user" not in session
 
 
-def test_logins_are_rate_limited_per_address_and_name(accounts):
-    client = app_for(accounts).server.test_client()
+def test_logins_are_rate_limited_per_address_and_name_across_workers(accounts):
+    first, second = app_for(accounts), app_for(accounts)  # two workers of one workspace
+    client = first.server.test_client()
     for _ in range(5):
         assert log_in(client, "anna", "falsch-falsch-falsch").status_code == 401
-    response = log_in(client, "anna")
+
+    response = log_in(second.server.test_client(), "anna")  # the right password, another worker
+
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert "Zu viele Fehlversuche" in response.get_data(as_text=True)
+    other = second.server.test_client()  # another address, another name: not locked out
+    assert log_in(other, "vera", environ={"REMOTE_ADDR": "10.1.2.4"}).status_code == 303
 
 
 def test_logout_ends_the_session(accounts):
