@@ -29,7 +29,13 @@ from geodash.errors import DataError, ParameterError
 from geodash.uploads.atomic import remove_parts, sha256_file, write_atomic
 from geodash.uploads.history import LayerHistory, Version, histories, migrate_legacy
 from geodash.uploads.lock import workspace_lock
-from geodash.uploads.staging import UploadPreview, discard_upload, layer_of_file, validate_staged
+from geodash.uploads.staging import (
+    UploadPreview,
+    discard_upload,
+    layer_of_file,
+    uploadable_layers,
+    validate_staged,
+)
 
 Step = Callable[[str], None]
 
@@ -208,9 +214,9 @@ def recover_workspace(workspace: str | Path) -> list[str]:
     """
     workspace = Path(workspace)
     catalog = load_catalog(workspace)
-    data_files = [Path(s.file).as_posix() for _, s in [*catalog.indicators, *catalog.sites]]
+    data_files = [Path(s.file).as_posix() for _, s in uploadable_layers(catalog)]
     with workspace_lock(workspace):
-        for _, spec in [*catalog.indicators, *catalog.sites]:
+        for _, spec in uploadable_layers(catalog):
             target = catalog.path(spec)
             remove_parts(target.parent, target.name)
         for history in histories(workspace):

@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from geodash.catalog import LAYER_KINDS
 from geodash.errors import DataError
 
 MB = 1024 * 1024  # sizes are shown in MB of 2**20 bytes, as file managers do
@@ -19,11 +20,8 @@ DEFAULT_MAX_BYTES = 50 * MB
 MAX_ZIP_ENTRIES = 200
 MAX_ZIP_RATIO = 200  # uncompressed / compressed; more is a zip bomb
 
-# What each layer kind may receive, by detected content type.
-ALLOWED = {
-    "indicators": ("csv", "xlsx"),
-    "sites": ("csv", "geojson", "zip", "gpkg", "xlsx"),
-}
+# What each layer kind may receive, by detected content type (declared with the kind).
+ALLOWED = {name: kind.uploads for name, kind in LAYER_KINDS.items() if kind.uploads}
 SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson", "zip": ".zip", "gpkg": ".gpkg"}
 
 

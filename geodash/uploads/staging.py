@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from geodash.catalog import Catalog, IndicatorsSpec, SitesSpec, load_catalog
@@ -162,8 +162,13 @@ def validate_staged(workspace: str | Path, layer_file: str, staged: Path, *,
                          catalog.path(spec), dataset, rows)
 
 
+def uploadable_layers(catalog: Catalog) -> tuple[tuple[Path, IndicatorsSpec | SitesSpec], ...]:
+    """The (spec path, spec) of every layer whose kind takes uploads (see ``LayerKind.uploads``)."""
+    return tuple((p, s) for p, s in catalog.layers if s.kind in ALLOWED)
+
+
 def _uploadable(catalog: Catalog, layer_file: str) -> tuple[Path, IndicatorsSpec | SitesSpec]:
-    layers = {p.name: (p, s) for p, s in [*catalog.indicators, *catalog.sites]}
+    layers = {p.name: (p, s) for p, s in uploadable_layers(catalog)}
     if layer_file not in layers:
         raise ParameterError(f"the layer {layer_file!r} does not take uploads.",
                              fix=f"choose one of {', '.join(sorted(layers)) or '(none)'}.")
@@ -173,10 +178,10 @@ def _uploadable(catalog: Catalog, layer_file: str) -> tuple[Path, IndicatorsSpec
 def layer_of_file(catalog: Catalog, data_file: str) -> str:
     """The spec file name of the indicators or sites layer whose data file is ``data_file``."""
     wanted = (catalog.workspace / data_file).resolve()
-    for spec_path, spec in [*catalog.indicators, *catalog.sites]:
+    for spec_path, spec in uploadable_layers(catalog):
         if catalog.path(spec).resolve() == wanted:
             return spec_path.name
-    files = sorted(Path(s.file).as_posix() for _, s in [*catalog.indicators, *catalog.sites])
+    files = sorted(Path(s.file).as_posix() for _, s in uploadable_layers(catalog))
     raise ParameterError(f"{data_file!r} is not the file of an indicators or sites layer.",
                          fix=f"name one of {', '.join(files) or '(none)'}.")
 
@@ -188,9 +193,7 @@ def _respec(spec: IndicatorsSpec | SitesSpec, staged: Path):
 
 
 def _with_layer(catalog: Catalog, spec_path: Path, new_spec) -> Catalog:
-    indicators = tuple((p, new_spec if p == spec_path else s) for p, s in catalog.indicators)
-    sites = tuple((p, new_spec if p == spec_path else s) for p, s in catalog.sites)
-    return replace(catalog, indicators=indicators, sites=sites)
+    return catalog.with_spec(spec_path, new_spec)
 
 
 def discard_upload(preview: UploadPreview) -> None:
