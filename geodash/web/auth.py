@@ -168,7 +168,8 @@ class Access:
         header = self.settings.proxy_header
         if header and self._from_proxy(request):
             name = (request.headers.get(header) or "").strip()
-            if name:
+            # The name goes into the manifest and onto the page: one printable line, not too long.
+            if name and len(name) <= 128 and name.isprintable():
                 return User(name, account_role(self.workspace, name) or self.settings.proxy_role, "proxy")
         name = flask.session.get("user")
         if isinstance(name, str):

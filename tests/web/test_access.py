@@ -206,6 +206,9 @@ def test_a_trusted_proxy_names_the_user_and_anyone_else_cannot(grid_workspace):
     assert token
     answer(dash_step(proxied, panel.ACCEPT, token=token, headers={"X-Remote-User": "bernd"}))
     assert LayerHistory(grid_workspace, "data/ind.csv").entries()[-1].by == "bernd"
+    report, staged = answer(dash_step(proxied, panel.RECEIVED, data=NEW_CSV,
+                                      headers={"X-Remote-User": "x" * 200}))
+    assert staged is None  # a name no proxy would send is nobody
 
 
 def test_without_accounts_only_this_computer_may_edit_and_not_through_a_proxy(grid_workspace):
