@@ -469,6 +469,37 @@ class MapSettings(_Spec):
         description="a sites layer with more sites than this starts switched off on the map")
 
 
+class HistorySettings(_Spec):
+    """How many versions of an uploaded data file are kept (``geodash history prune``)."""
+
+    keep_versions: int = Field(default=20, ge=0, description="the newest N versions; 0 = no limit")
+    keep_days: float = Field(default=0, ge=0, description="versions younger than D days; 0 = no limit")
+
+
+class AccessSettings(_Spec):
+    """Who may change data: a trusted proxy's user header and the login rules (see the README)."""
+
+    proxy_header: str | None = Field(
+        default=None, description="header in which the reverse proxy or SSO passes the user name")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="addresses (or networks) of the proxies trusted to set it")
+    proxy_role: Literal["editor", "viewer"] = "editor"
+    viewers_must_log_in: bool = Field(default=False, description="the planning pages need a login")
+    max_failed_logins: int = Field(default=5, ge=1)
+    lockout_minutes: float = Field(default=15, gt=0)
+
+    @model_validator(mode="after")
+    def _proxies(self) -> AccessSettings:
+        import ipaddress
+
+        for address in self.trusted_proxies:
+            ipaddress.ip_network(address, strict=False)  # ValueError names the address
+        if self.proxy_header and not self.trusted_proxies:
+            raise ValueError("proxy_header needs trusted_proxies: the addresses of the proxies "
+                             "allowed to set it")
+        return self
+
+
 class ApiSettings(_Spec):
     """The machine-readable services beside the pages (``[api]`` in ``layers/workspace.toml``)."""
 
@@ -513,6 +544,8 @@ class Settings(_Spec):
     index: IndexSettings = IndexSettings()
     coverage: CoverageSettings = CoverageSettings()
     map: MapSettings = MapSettings()
+    history: HistorySettings = HistorySettings()
+    access: AccessSettings = AccessSettings()
     api: ApiSettings = ApiSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)

@@ -1,4 +1,4 @@
-"""The command line: ``geodash validate|info|export|serve|init|bench``.
+"""The command line: ``geodash validate|info|export|serve|restore|history|user|init|bench``.
 
 Exit status 0 on success, 1 when the data is invalid, 2 on a usage error.
 Errors a user can cause print one line on stderr, never a traceback.
@@ -7,6 +7,7 @@ Errors a user can cause print one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -87,12 +88,25 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the dashboard; read-only unless ``--uploads``."""
-    from geodash.uploads import MB
-    from geodash.web import create_app
-
     if args.upload_max_mb <= 0:
         raise ParameterError(f"--upload-max-mb was {args.upload_max_mb} but is expected to be positive.",
                              fix="give the size limit of one upload in MB, e.g. --upload-max-mb 50.")
+    if args.uploads:
+        from geodash.web.auth import check_serve_access
+
+        check_serve_access(args.workspace or default_workspace(), args.host)
+    previous = _exit_on_sigterm()
+    try:
+        return _serve(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from geodash.uploads import MB
+    from geodash.web import create_app
+
     with progress.shown_on_stderr():
         start = time.perf_counter()
         dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
@@ -109,22 +123,111 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exit_on_sigterm():
+    # The default SIGTERM ends the process at once; as SystemExit it unwinds the `with` blocks
+    # and runs the exit handlers, so no staging folder or lock file stays behind.
+    import threading
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return None  # only the main thread may set handlers (e.g. a test calling main())
+    return signal.signal(signal.SIGTERM, stop)
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     """List or restore previous versions of an uploaded data file."""
-    from geodash.uploads import history_versions, restore_version
+    from geodash.uploads import LayerHistory, recover_workspace, restore_version
 
     workspace = args.workspace or default_workspace()
     if args.list:
-        versions = history_versions(workspace, args.file)
-        for version in versions:
-            print(version.relative_to(workspace))
-        if not versions:
-            print(f"No previous versions of {args.file}.")
+        history = LayerHistory(workspace, args.file)
+        entries = list(reversed(history.entries()))
+        current = history.current()
+        for entry in entries:
+            _print_version(entry, current)
+        if not entries:
+            print(f"No previous versions of {history.data_file}.")
         return 0
-    version = Path(workspace) / args.version if args.version else None
-    chosen = restore_version(workspace, args.file, version)
-    print(f"Restored {args.file} from {chosen.name}; the replaced version is kept in the history.")
+    recover_workspace(workspace)
+    change = restore_version(workspace, args.file, args.version)
+    print(f"Restored {change.data_file} from version {change.current.upload}; every version is kept "
+          f"in history/{change.data_file}/.")
     return 0
+
+
+def _print_version(entry, current) -> None:
+    mark = "*" if current is not None and entry.version == current.version else " "
+    by = entry.by or "-"
+    what = entry.action + (f" {entry.upload}" if entry.upload else "")
+    print(f"{mark} {entry.version:<24} {entry.time[:19]}  {entry.size:>10} B  "
+          f"sha256 {entry.sha256[:12]}  {by:<24} {what}")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List the kept versions of every uploaded file, or apply the retention settings."""
+    from geodash.catalog import load_catalog
+    from geodash.uploads import histories, prune_history, recover_workspace
+
+    workspace = args.workspace or default_workspace()
+    if args.action == "prune":
+        recover_workspace(workspace)
+        settings = load_catalog(workspace).settings.history
+        gone = prune_history(workspace)
+        for data_file, versions in gone.items():
+            print(f"{data_file}: {len(versions)} version(s) deleted")
+        print(f"Kept per file: the newest {settings.keep_versions or 'unlimited'} version(s), "
+              f"{f'at most {settings.keep_days:g} days old' if settings.keep_days else 'of any age'}; "
+              f"{sum(map(len, gone.values()))} deleted.")
+        return 0
+    found = histories(workspace)
+    for history in found:
+        print(f"{history.data_file}  (history/{history.data_file}/)")
+        current = history.current()
+        for entry in reversed(history.entries()):
+            _print_version(entry, current)
+    if not found:
+        print(f"No history in {workspace} yet: nothing was uploaded or restored.")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Add, remove or list the accounts that may log in."""
+    from geodash.uploads.users import add_user, read_users, remove_user, users_file
+
+    workspace = args.workspace or default_workspace()
+    if args.action == "list":
+        users = read_users(workspace)
+        for name, account in sorted(users.items()):
+            login = "password" if account.get("password") else "proxy only"
+            print(f"{name:<24} {account.get('role', '?'):<8} {login}")
+        if not users:
+            print(f"No accounts in {users_file(workspace)}.")
+        return 0
+    if not args.name:
+        raise ParameterError(f"`geodash user {args.action}` needs a NAME.",
+                             fix=f"e.g. geodash user {args.action} mueller")
+    if args.action == "remove":
+        remove_user(workspace, args.name)
+        print(f"Removed {args.name}.")
+        return 0
+    password = None if args.proxy_only else _read_password(args.password_stdin)
+    user = add_user(workspace, args.name, password, args.role)
+    print(f"{user.name} may now {'change data' if user.can_edit else 'look'} ({user.role}); accounts "
+          f"are kept in {users_file(workspace)}.")
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise ParameterError("the two passwords differ.", fix="run the command again.")
+    return first
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -194,8 +297,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="data file as named in its layer spec, e.g. geodata/indikatoren.csv")
     workspace_arg(p)
     p.add_argument("--list", action="store_true", help="list the kept versions, newest first")
-    p.add_argument("--version", help="the version to restore (path from --list); default the newest")
+    p.add_argument("--version", help="the version to restore (from --list); default the newest that "
+                   "differs from the file as it is now")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("history", help="list the kept versions of uploaded files, or prune them")
+    p.add_argument("action", choices=["list", "prune"],
+                   help="list: every kept version; prune: apply [history] keep_versions/keep_days")
+    workspace_arg(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("user", help="add, remove or list the accounts that may log in")
+    p.add_argument("action", choices=["add", "remove", "list"])
+    p.add_argument("name", nargs="?", help="the user name (add, remove)")
+    workspace_arg(p)
+    p.add_argument("--role", choices=["editor", "viewer"], default="viewer",
+                   help="editor: may upload, accept and restore; viewer: may look (default)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin instead of asking")
+    p.add_argument("--proxy-only", action="store_true",
+                   help="no password: only set the role of a name the trusted proxy passes")
+    p.set_defaults(func=cmd_user)
 
     p = sub.add_parser("bench", help="benchmark against the naive ways on synthetic cities")
     add_bench_arguments(p)

@@ -58,3 +58,16 @@ class DataError(GeodashError):
 
 class ParameterError(GeodashError):
     """A parameter given on the command line or in the UI is not allowed."""
+
+
+class AccessError(GeodashError):
+    """Someone who is not logged in as an editor tried to change data (web: HTTP 401/403)."""
+
+    def __init__(self, problem: str, *, logged_in: bool = False, fix: str | None = None) -> None:
+        super().__init__(problem, fix=fix)
+        self.logged_in = logged_in
+
+    @property
+    def status(self) -> int:
+        """The HTTP status: 401 when nobody is logged in, 403 when the user lacks the role."""
+        return 403 if self.logged_in else 401

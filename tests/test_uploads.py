@@ -107,8 +107,9 @@ def test_zip_bombs_are_refused(grid_workspace):
 def test_accepting_keeps_the_previous_version_and_the_new_dataset_loads(grid_workspace):
     original = (grid_workspace / "data" / "ind.csv").read_bytes()
     preview = stage_upload(grid_workspace, "indicators.toml", NEW_CSV)
-    kept = accept_upload(preview, grid_workspace)
-    assert kept.read_bytes() == original
+    change = accept_upload(preview, grid_workspace, by="anna", upload="neu.csv")
+    assert (grid_workspace / change.kept).read_bytes() == original
+    assert change.kept.startswith("history/data/ind.csv/")
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
     ds = load_workspace(grid_workspace, cache=False)
     assert ds.indicators.query("area_key == '04' and year == 2023 and indicator == 'alq'")[
@@ -119,7 +120,8 @@ class Crash(Exception):
     pass
 
 
-@pytest.mark.parametrize("crash_after", ["kept previous version", "wrote temporary file"])
+@pytest.mark.parametrize("crash_after", ["kept previous version", "kept new version",
+                                         "wrote temporary file"])
 def test_a_crash_between_steps_leaves_the_data_file_exactly_as_it_was(grid_workspace, crash_after):
     original = (grid_workspace / "data" / "ind.csv").read_bytes()
     preview = stage_upload(grid_workspace, "indicators.toml", NEW_CSV)
@@ -129,7 +131,7 @@ def test_a_crash_between_steps_leaves_the_data_file_exactly_as_it_was(grid_works
             raise Crash(step)
 
     with pytest.raises(Crash):
-        accept_upload(preview, grid_workspace, after_step=crash)
+        accept_upload(preview, grid_workspace, by="anna", after_step=crash)
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == original
     assert not list((grid_workspace / "data").glob(".ind.csv.*.part"))
     load_workspace(grid_workspace, cache=False)  # still a valid workspace
@@ -144,26 +146,27 @@ def test_a_crash_after_the_rename_leaves_the_new_file_complete(grid_workspace):
             raise Crash(step)
 
     with pytest.raises(Crash):
-        accept_upload(preview, grid_workspace, after_step=crash)
+        accept_upload(preview, grid_workspace, by="anna", after_step=crash)
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
     discard_upload(preview)
 
 
 def test_restore_brings_back_the_previous_version_and_keeps_the_replaced_one(grid_workspace):
     original = (grid_workspace / "data" / "ind.csv").read_bytes()
-    accept_upload(stage_upload(grid_workspace, "indicators.toml", NEW_CSV), grid_workspace)
-    restore_version(grid_workspace, "data/ind.csv")
+    accept_upload(stage_upload(grid_workspace, "indicators.toml", NEW_CSV), grid_workspace, by="anna")
+    restore_version(grid_workspace, "data/ind.csv", by="bert")
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == original
-    # both versions are in the history now: nothing is ever lost
+    # both versions are in the history: nothing is ever lost
     contents = {p.read_bytes() for p in history_versions(grid_workspace, "data/ind.csv")}
     assert contents == {original, NEW_CSV}
 
 
 def test_cli_restore_lists_and_restores(grid_workspace, capsys):
     original = (grid_workspace / "data" / "ind.csv").read_bytes()
-    accept_upload(stage_upload(grid_workspace, "indicators.toml", NEW_CSV), grid_workspace)
+    accept_upload(stage_upload(grid_workspace, "indicators.toml", NEW_CSV), grid_workspace, by="anna")
     assert main(["restore", "data/ind.csv", str(grid_workspace), "--list"]) == 0
-    assert "ind." in capsys.readouterr().out
+    listing = capsys.readouterr().out
+    assert "original" in listing and "anna" in listing
     assert main(["restore", "data/ind.csv", str(grid_workspace)]) == 0
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == original
 

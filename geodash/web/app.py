@@ -21,6 +21,7 @@ shows it. The Daten page also gets the app's :class:`~geodash.web.live.Uploads`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -38,6 +39,7 @@ from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.uploads import DEFAULT_MAX_BYTES
 from geodash.web import ids, upload_panel
+from geodash.web.auth import Access
 from geodash.web.layout import (
     build_error,
     build_footer,
@@ -217,6 +219,14 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     app.server.config["GEODASH_UPLOADS"] = uploads
     app.server.extensions[LIVE] = live
     app.server.extensions[UPLOADS] = service
+    if uploads or dataset.settings.access.viewers_must_log_in:
+        # Who may change data (and, if the workspace says so, who may look): see geodash.web.auth.
+        access = Access(dataset.workspace, dataset.settings.access)
+        access.attach(app.server)
+        if uploads and not access.configured:
+            logging.getLogger(__name__).warning(
+                "Uploads without a login: only a browser on this computer may change data. "
+                "Set up editors with `geodash user add NAME --role editor` (see the README).")
     if uploads:
         # A file arrives base64-encoded in a JSON request: refuse anything much larger at once.
         app.server.config["MAX_CONTENT_LENGTH"] = upload_max_bytes * 4 // 3 + 2**20

@@ -15,14 +15,15 @@ import base64
 import binascii
 import logging
 import re
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
-from geodash.errors import DataError, GeodashError
+from geodash.errors import AccessError, DataError, GeodashError
 from geodash.findings import LEVEL_LABELS
-from geodash.uploads import MB, SUFFIX, display_name
-from geodash.web import ids
+from geodash.uploads import MB, SUFFIX, User, display_name
+from geodash.web import auth, history_panel, ids
 from geodash.web.i18n import fmt_number, translate
 from geodash.web.live import Accepted, StagedReport, Uploads
 from geodash.web.state import ViewState
@@ -31,6 +32,7 @@ from geodash.workspace import default_workspace
 log = logging.getLogger(__name__)
 
 SECTION = "daten-upload"
+ACCOUNT = "daten-upload-konto"  # who is logged in, with the login link or logout button
 # Pattern-matching types; "layer" is the spec file name of the layer, e.g. "indicators.toml".
 UPLOAD = "daten-upload-datei"
 RECEIVED = "daten-upload-eingang"  # what the clientside check passed on: name, size, contents
@@ -65,6 +67,15 @@ TEXT = {
         "too_big_fix": "eine kleinere Datei hochladen.",
         "internal": "Die Datei konnte nicht geprüft werden (interner Fehler); es wurde nichts "
                     "geändert. Bitte melden Sie das der Betreuung des Dashboards.",
+        "login_needed": "Daten hochladen dürfen nur angemeldete Bearbeiterinnen und Bearbeiter.",
+        "login": "Anmelden", "logout": "Abmelden",
+        "signed_in": "Angemeldet als {name} ({role}).",
+        "local": "Ohne Anmeldung auf diesem Computer, als {name}.",
+        "editor": "Bearbeitung", "viewer": "nur Ansicht",
+        "viewer_only": "Daten ändern dürfen nur Bearbeiterinnen und Bearbeiter.",
+        "not_set_up": "Hochladen ohne Anmeldung geht nur auf dem Computer, auf dem das Dashboard "
+                      "läuft. Konten richtet man dort ein mit: ",
+        "refused_access": "Nicht erlaubt.",
     },
     "en": {
         "title": "Upload data",
@@ -89,6 +100,15 @@ TEXT = {
         "too_big_fix": "upload a smaller file.",
         "internal": "The file could not be checked (internal error); nothing was changed. Please "
                     "tell whoever runs this dashboard.",
+        "login_needed": "Only logged-in editors may upload data.",
+        "login": "Log in", "logout": "Log out",
+        "signed_in": "Logged in as {name} ({role}).",
+        "local": "Without login on this computer, as {name}.",
+        "editor": "editor", "viewer": "viewer",
+        "viewer_only": "Only editors may change data.",
+        "not_set_up": "Uploading without a login only works on the computer the dashboard runs on. "
+                      "Accounts are set up there with: ",
+        "refused_access": "Not allowed.",
     },
 }
 
@@ -233,20 +253,63 @@ def build_layer_upload(layer, max_bytes: int, lang: str) -> html.Div:
     ])
 
 
-def build_section(uploads: Uploads, lang: str) -> html.Section | None:
-    """The upload section, or nothing when uploads are switched off."""
+def build_account(user: User | None, lang: str, search: str = "") -> html.Div:
+    """Who is logged in, with a logout button; or why uploading needs a login, with the link."""
+    here = "/daten" + (f"?{search.lstrip('?')}" if search and search.lstrip("?") else "")
+    access = auth.current_access()
+    if user is None:
+        if access is not None and not access.configured:
+            children = [translate(TEXT, "not_set_up", lang),
+                        html.Code("geodash user add NAME --role editor")]
+        else:
+            login = f"{auth.LOGIN_PATH}?{urlencode({'next': here, 'lang': lang})}"
+            children = [html.Span(translate(TEXT, "login_needed", lang) + " "),
+                        html.A(translate(TEXT, "login", lang), href=login, className="alert-link",
+                               id=f"{ACCOUNT}-anmelden")]
+        return html.Div(dbc.Alert(children, color="secondary"), id=ACCOUNT)
+    if user.via == "local":
+        return html.Div(html.P(translate(TEXT, "local", lang, name=user.name), className="text-muted"),
+                        id=ACCOUNT)
+    role = translate(TEXT, user.role, lang)
+    children = [html.Span(translate(TEXT, "signed_in", lang, name=user.name, role=role) + " ")]
+    if not user.can_edit:
+        children.append(html.Span(translate(TEXT, "viewer_only", lang) + " "))
+    if user.via == "account":
+        children.append(html.Form(action=auth.LOGOUT_PATH, method="POST", className="d-inline", children=[
+            dcc.Input(type="hidden", name="csrf", value=auth.csrf_token()),
+            dcc.Input(type="hidden", name="next", value=here),
+            html.Button(translate(TEXT, "logout", lang), type="submit", id=f"{ACCOUNT}-abmelden",
+                        className="btn btn-link btn-sm p-0 align-baseline"),
+        ]))
+    return html.Div(html.P(children, className="mb-2"), id=ACCOUNT)
+
+
+def build_section(uploads: Uploads, lang: str, user: User | None = None,
+                  search: str = "") -> html.Section | None:
+    """The upload section, or nothing when uploads are switched off.
+
+    Only an editor gets drop zones; anyone else gets the way to log in (the
+    service refuses them anyway).
+    """
     if not uploads.enabled:
         return None
+    if user is None:
+        user = auth.current_user()
+    zones = ([part for layer in uploads.layers()
+              for part in (build_layer_upload(layer, uploads.max_bytes, lang),
+                           history_panel.build_versions(uploads, layer, lang))]
+             if user is not None and user.can_edit else [])
     return html.Section(id=SECTION, className="gd-section no-print", children=[
         html.H2(translate(TEXT, "title", lang)),
         html.P(translate(TEXT, "intro", lang), className="text-muted"),
-        *[build_layer_upload(layer, uploads.max_bytes, lang) for layer in uploads.layers()],
+        build_account(user, lang, search),
+        *zones,
     ])
 
 
 def upload_step(uploads: Uploads, action: str, layer_file: str, received: dict | None,
-                token: str | None, search: str | None) -> tuple:
-    """One step of an upload: receive and stage, accept, or discard.
+                token: str | None, search: str | None, *, user: User | None) -> tuple:
+    """One step of an upload, for ``user``: receive and stage, accept, or discard.
 
     Returns
     -------
@@ -269,13 +332,17 @@ def upload_step(uploads: Uploads, action: str, layer_file: str, received: dict |
                                           mb=fmt_number(uploads.max_bytes / MB, lang, 0)),
                                 file=display_name(name), fix=translate(TEXT, "too_big_fix", lang))
             data = decode_upload(str(received.get("contents") or ""), name, uploads.max_bytes)
-            staged = uploads.stage(layer_file, name, data)
+            staged = uploads.stage(layer_file, name, data, user=user)
             return build_report(staged, lang), staged.token, False, False
         if action == ACCEPT:
-            done = uploads.accept(token)
+            done = uploads.accept(token, user=user)
             return (build_accepted(done, uploads, search, lang), *closed)
         uploads.discard(token)
         return (dbc.Alert(translate(TEXT, "discarded", lang), color="secondary"), *closed)
+    except AccessError as exc:
+        # Nothing was read or changed; the answer says so politely and how to log in.
+        return (dbc.Alert([html.Strong(translate(TEXT, "refused_access", lang) + " "), exc.message],
+                          color="danger", className="gd-upload-error"), *closed)
     except GeodashError as exc:
         return (build_error(exc, lang), *closed)
     except Exception:
@@ -286,6 +353,7 @@ def upload_step(uploads: Uploads, action: str, layer_file: str, received: dict |
 
 def register_callbacks(app, uploads: Uploads) -> None:
     """Wire the drop zones and buttons; with uploads switched off every step is refused."""
+    history_panel.register_callbacks(app, uploads)
     app.clientside_callback(
         CHECK_JS % {"max_bytes": int(uploads.max_bytes)},
         Output({"type": RECEIVED, "layer": MATCH}, "data"),
@@ -311,4 +379,5 @@ def register_callbacks(app, uploads: Uploads) -> None:
         trigger = ctx.triggered_id
         if not trigger:
             return no_update, no_update, no_update, no_update
-        return upload_step(uploads, trigger["type"], trigger["layer"], received, token, search)
+        return upload_step(uploads, trigger["type"], trigger["layer"], received, token, search,
+                           user=auth.current_user())

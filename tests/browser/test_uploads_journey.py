@@ -19,6 +19,8 @@ from dash.testing.wait import until
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
+from geodash.uploads import LayerHistory
+from geodash.uploads.users import add_user
 from geodash.web import upload_panel as panel
 from geodash.web.app import create_app
 from geodash.web.pages import data as data_page
@@ -70,7 +72,7 @@ def test_upload_check_accept_and_see_the_new_value(dash_duo, grid_workspace, tmp
 
     dash_duo.find_element(zone("indicators.toml", panel.ACCEPT)).click()
     dash_duo.wait_for_contains_text(report, "data/ind.csv übernommen; frühere Version gesichert unter "
-                                            "geodata/history/ind.")
+                                            "history/data/ind.csv/")
     assert "geodash restore data/ind.csv" in dash_duo.find_element(report).text
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
 
@@ -128,4 +130,33 @@ def test_names_with_markup_show_as_text_on_the_daten_page(dash_duo, grid_workspa
     assert dash_duo.find_elements("img[src='x']") == []
     assert dash_duo.driver.execute_script(
         "return Array.from(document.scripts).filter(s => s.textContent.includes('alert(')).length") == 0
+    assert dash_duo.get_logs() == []
+
+
+def test_log_in_upload_accept_and_log_out(dash_duo, grid_workspace, tmp_path):
+    add_user(grid_workspace, "anna", "richtig-langes-passwort", "editor")
+    open_daten(dash_duo, grid_workspace, uploads=True)
+    account = f"#{panel.ACCOUNT}"
+    dash_duo.wait_for_contains_text(account, "Daten hochladen dürfen nur angemeldete")
+    assert dash_duo.find_elements("input[type=file]") == []  # no drop zone before the login
+
+    dash_duo.find_element(f"#{panel.ACCOUNT}-anmelden").click()
+    dash_duo.wait_for_element("#gd-login-name").send_keys("anna")
+    dash_duo.find_element("#gd-login-password").send_keys("richtig-langes-passwort")
+    dash_duo.find_element("#gd-login-submit").click()
+
+    dash_duo.wait_for_contains_text(account, "Angemeldet als anna (Bearbeitung).", timeout=30)
+    report = zone("indicators.toml", panel.REPORT)
+    upload(dash_duo, tmp_path, "Indikatoren 2024.csv", NEW_CSV)
+    dash_duo.wait_for_contains_text(report, "Indikatoren 2024.csv geprüft: 15 Werte gelesen.", timeout=60)
+    dash_duo.find_element(zone("indicators.toml", panel.ACCEPT)).click()
+    dash_duo.wait_for_contains_text(report, "data/ind.csv übernommen", timeout=60)
+
+    newest = LayerHistory(grid_workspace, "data/ind.csv").entries()[-1]
+    assert (newest.by, newest.upload) == ("anna", "Indikatoren 2024.csv")
+    assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
+
+    dash_duo.find_element(f"#{panel.ACCOUNT}-abmelden").click()
+    dash_duo.wait_for_contains_text(account, "Daten hochladen dürfen nur angemeldete", timeout=30)
+    assert dash_duo.find_elements("input[type=file]") == []
     assert dash_duo.get_logs() == []

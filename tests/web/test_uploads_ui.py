@@ -19,7 +19,7 @@ from plotly.utils import PlotlyJSONEncoder
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
 from geodash.errors import DataError, SpecError
-from geodash.uploads import MB
+from geodash.uploads import MB, LayerHistory, User
 from geodash.web import create_app
 from geodash.web import upload_panel as panel
 from geodash.web.app import LIVE, UPLOADS
@@ -58,9 +58,13 @@ def uploads(grid_workspace, tmp_path):
                    staging=StagedUploads(tmp_path / "staged"))
 
 
-def step(uploads, action, data=None, token=None, search="", name="neu.csv"):
+EDITOR = User("anna", "editor")
+
+
+def step(uploads, action, data=None, token=None, search="", name="neu.csv", user=EDITOR):
     return panel.upload_step(uploads, action, "indicators.toml",
-                             received(data, name) if data is not None else None, token, search)
+                             received(data, name) if data is not None else None, token, search,
+                             user=user)
 
 
 # --- the Daten page ---
@@ -76,7 +80,9 @@ def test_uploads_are_off_by_default_and_the_page_shows_no_upload_controls(grid_d
     assert panel.UPLOAD not in page and panel.SECTION not in page
 
 
-def test_with_uploads_on_every_indicator_and_sites_layer_gets_a_drop_zone(grid_dataset, tmp_path):
+def test_with_uploads_on_every_indicator_and_sites_layer_gets_a_drop_zone(grid_dataset, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(panel.auth, "current_user", lambda: User("anna", "editor", "local"))
     service = Uploads(LiveDataset(grid_dataset), enabled=True, max_bytes=5 * MB,
                       staging=StagedUploads(tmp_path))
 
@@ -135,7 +141,7 @@ def test_an_invalid_upload_is_one_clear_alert_naming_file_row_and_fix(uploads, g
     assert "Zeile 8" in text and "sechzehn" in text and "Lösung" in text
     assert "Traceback" not in text and str(uploads.staging.root) not in text
     assert token is None and accept_disabled
-    assert list(uploads.staging.root.iterdir()) == []  # nothing stays behind
+    assert not uploads.staging.root.exists()  # nothing stays behind, not even an empty folder
 
 
 def test_accepting_writes_the_file_keeps_the_old_one_and_serves_the_new_data(uploads, grid_workspace):
@@ -146,13 +152,14 @@ def test_accepting_writes_the_file_keeps_the_old_one_and_serves_the_new_data(upl
     report, kept_token, accept_disabled, _ = step(uploads, panel.ACCEPT, token=token, search="ind=alq")
 
     text = as_json(report)
-    assert "data/ind.csv übernommen; frühere Version gesichert unter geodata/history/ind." in text
+    assert "data/ind.csv übernommen; frühere Version gesichert unter history/data/ind.csv/20" in text
     assert f"geodash restore data/ind.csv {grid_workspace}" in text
     assert '"/daten?ind=alq"' in text  # reload the page to see the new data
     assert kept_token is None and accept_disabled
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == NEW_CSV
-    (kept,) = (grid_workspace / "geodata" / "history").iterdir()
-    assert kept.read_bytes() == original
+    original_version, new_version = LayerHistory(grid_workspace, "data/ind.csv").entries()
+    assert (grid_workspace / "history" / "data" / "ind.csv" / original_version.file).read_bytes() == original
+    assert (original_version.action, new_version.by, new_version.upload) == ("original", "anna", "neu.csv")
     assert uploads.live.current is not old and alq(uploads.live.current) == 30.0
     assert alq(old) == 22.5  # the previous Dataset was not changed
     assert uploads.staging.get(token) is None
@@ -177,7 +184,7 @@ def test_an_upload_is_validated_again_when_accepted(uploads, grid_workspace):
 
     assert "is out of range" in as_json(report)
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == INDICATORS_CSV.encode("cp1252")
-    assert not (grid_workspace / "geodata" / "history").exists()
+    assert not (grid_workspace / "history").exists()
 
 
 def test_discarding_removes_the_staged_file_and_changes_nothing(uploads, grid_workspace):
@@ -187,7 +194,7 @@ def test_discarding_removes_the_staged_file_and_changes_nothing(uploads, grid_wo
     report, kept_token, *_ = step(uploads, panel.DISCARD, token=token, search="lang=en")
 
     assert "Discarded; nothing was changed." in as_json(report) and kept_token is None
-    assert uploads.staging.get(token) is None and list(uploads.staging.root.iterdir()) == []
+    assert uploads.staging.get(token) is None and not uploads.staging.root.exists()  # no empty folder
     assert (grid_workspace / "data" / "ind.csv").read_bytes() == before
 
 
@@ -201,7 +208,8 @@ def test_a_new_upload_replaces_the_one_staged_before(uploads):
 def test_a_file_over_the_limit_is_refused_before_it_is_read(uploads):
     too_big = {"name": "riesig.csv", "size": 80 * MB, "at": 1, "too_big": True}
 
-    report, token, *_ = panel.upload_step(uploads, panel.RECEIVED, "indicators.toml", too_big, None, "")
+    report, token, *_ = panel.upload_step(uploads, panel.RECEIVED, "indicators.toml", too_big, None, "",
+                                          user=EDITOR)
 
     text = as_json(report)
     assert "riesig.csv" in text and "80,0 MB" in text and "50 MB" in text and token is None
@@ -313,7 +321,7 @@ def test_after_an_accept_through_the_app_the_next_page_load_shows_the_new_data(g
     assert "22,5" in page_text(client, "/vergleich", view)
     token = staged_token(post_upload(client, "indicators.toml", received(NEW_CSV)))
 
-    app.server.extensions[UPLOADS].accept(token)
+    app.server.extensions[UPLOADS].accept(token, user=EDITOR)
 
     assert alq(app.server.extensions[LIVE].current) == 30.0
     after = page_text(client, "/vergleich", view)
@@ -381,7 +389,7 @@ def test_a_token_never_names_a_path(tmp_path, token):
 
     assert staging.get(token) is None
     staging.remove(token)  # nothing happens
-    assert (tmp_path / "staged").is_dir()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_staged_uploads_are_found_by_token_in_a_folder_named_by_its_digest(tmp_path):
@@ -416,7 +424,7 @@ def test_the_default_staging_folder_is_removed_with_its_owner():
 
 def test_uploads_into_a_layer_that_takes_none_are_refused(uploads):
     report, token, *_ = panel.upload_step(uploads, panel.RECEIVED, "areas.toml", received(NEW_CSV),
-                                          None, "")
+                                          None, "", user=EDITOR)
 
     assert "does not take uploads" in as_json(report) and token is None
 
