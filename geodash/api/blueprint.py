@@ -66,7 +66,10 @@ def build_blueprint(current: Callable[[], Dataset], service: FeatureService) -> 
         def view(**path: str) -> flask.Response:
             handler = getattr(service, handler_name)
             return _response(service.answer(handler, current(), _request(), *path.values()))
-        bp.add_url_rule(rule, handler_name, view, methods=METHODS, strict_slashes=False)
+        # merge_slashes=False: a feature id may decode to "/" (…/items/%2F); it is answered as an
+        # unknown id, not redirected to the list.
+        bp.add_url_rule(rule, handler_name, view, methods=METHODS, strict_slashes=False,
+                        merge_slashes=False)
 
     route("/", "landing")
     route("/conformance", "conformance")
