@@ -333,7 +333,15 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     missing
         True where the text is a missing-value marker (empty, "-", ".", "x", …).
     bad
-        True where the text is not a number and not a missing marker.
+        True where the text is not a number and not a missing marker. Infinite
+        values (``inf``, ``-Infinity``, ``1e999``, which overflows) count as
+        bad: no count or share is infinite, and an export could not write them.
+
+    Examples
+    --------
+    >>> numbers, missing, bad = parse_numbers(pd.Series(["1,5", ".", "inf", "1e999"]), ",")
+    >>> bad.tolist(), missing.tolist()
+    ([False, False, True, True], [False, True, False, False])
     """
     texts = values.fillna("").astype(str).str.strip()
     missing = texts.isin(MISSING_MARKERS)
@@ -343,5 +351,7 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     else:
         cleaned = cleaned.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype(float)
+    infinite = np.isinf(numbers.to_numpy())
+    numbers = numbers.mask(infinite)
     bad = numbers.isna() & ~missing
     return numbers, missing, bad
