@@ -486,6 +486,16 @@ class PopulationSpec(_LayerSpec):
     _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
 
+class FileSettings(_Spec):
+    """Which data files may be read: how large a table, and whether links may leave the workspace."""
+
+    max_table_mb: float = Field(
+        default=200.0, gt=0,
+        description="the largest CSV/XLSX table read (parsing takes several times its size in memory)")
+    allow_outside_workspace: bool = Field(
+        default=False, description="follow symbolic links that lead out of the workspace")
+
+
 class Settings(_Spec):
     """Workspace-wide settings, from ``layers/workspace.toml`` (optional)."""
 
@@ -501,6 +511,7 @@ class Settings(_Spec):
     index: IndexSettings = IndexSettings()
     coverage: CoverageSettings = CoverageSettings()
     map: MapSettings = MapSettings()
+    files: FileSettings = FileSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
     _valid_crs = field_validator("metric_crs")(_check_crs)
@@ -568,8 +579,12 @@ def parse_spec(path: Path) -> _Spec:
         Naming the file and the key when the TOML is malformed or a key is
         missing, misspelt or has a wrong value.
     """
+    if not path.is_file():
+        raise SpecError("is not a file (a folder, pipe or device named like a spec).", file=path,
+                        fix="remove it from layers/ or rename it so that it does not end in .toml.")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Windows editors (Notepad) save UTF-8 with a byte-order mark; TOML's grammar has none.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise SpecError(
             "is not UTF-8 text.", file=path, fix="save the spec as UTF-8."
@@ -706,11 +721,21 @@ def load_catalog(workspace: str | Path) -> Catalog:
         catalog = replace(catalog, population=grids[0])
     for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones, *grids]:
         data = catalog.path(spec)
-        if not data.exists():
+        if not data.exists() and not data.is_symlink():
             raise SpecError(
                 f"names the data file {spec.file!r}, which does not exist.",
                 file=path,
                 where="key file",
                 fix=f"put the file at {data} or correct the path (relative to the workspace).",
             )
+        check_data_file(data, catalog.workspace, catalog.settings, named_in=f"key file of layers/{path.name}")
     return catalog
+
+
+def check_data_file(path: Path, workspace: Path, settings: Settings, *, named_in: str | None = None) -> Path:
+    """Refuse a folder, FIFO, device, link out of the workspace or oversized table named as data."""
+    from geodash.sources.files import check_readable
+
+    return check_readable(path, workspace, max_table_mb=settings.files.max_table_mb,
+                          allow_outside_workspace=settings.files.allow_outside_workspace,
+                          named_in=named_in)

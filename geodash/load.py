@@ -29,6 +29,7 @@ from geodash.catalog import (
     Settings,
     SitesSpec,
     ZonesSpec,
+    check_data_file,
 )
 from geodash.errors import DataError
 from geodash.findings import ReportBuilder
@@ -261,7 +262,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
         frame[spec.parent_column].astype("string").str.strip().astype(object)
         if spec.parent_column else pd.Series(None, index=frame.index, dtype=object)
     )
-    parent_name = _parent_names(spec, frame, parent, workspace or path.parent.parent, report)
+    parent_name = _parent_names(spec, frame, parent, workspace or path.parent.parent, report, settings)
     areas = gpd.GeoDataFrame(
         {
             "key": keys.astype(str).to_numpy(),
@@ -284,7 +285,7 @@ def _parent_match(keys: pd.Series) -> pd.Series:
 
 
 def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, workspace: Path,
-                  report: ReportBuilder) -> pd.Series:
+                  report: ReportBuilder, settings: Settings) -> pd.Series:
     """The parent's name per area, from a column of the areas file or a lookup table; else None."""
     none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if spec.parent is None or not (spec.parent.name_column or spec.parent.names):
@@ -294,10 +295,11 @@ def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, works
         return _text_or_none(names.where(names != ""))
     lookup = spec.parent.names
     table_path = workspace / lookup.file
-    if not table_path.is_file():
+    if not table_path.exists() and not table_path.is_symlink():
         raise DataError(f"names the parent names table {lookup.file!r}, which does not exist.",
                         file=table_path, where="key parent.names",
                         fix=f"put the table at {table_path} or correct the path (relative to the workspace).")
+    check_data_file(table_path, workspace, settings, named_in="key parent.names.file of the areas spec")
     table = read_table(table_path).frame
     _require_columns({"key": lookup.key, "name": lookup.name}, list(table.columns), table_path,
                      "parent.names of the areas spec")
