@@ -132,7 +132,7 @@ BAD_FILES = [
     BadInput("repeated-column-header-in-xlsx", DataError, "ind.xlsx", "has the column 'Jahr' twice",
              repeated_header_in_xlsx),
     BadInput("unclosed-csv-quote", DataError, "ind.csv", "never closed", unclosed_quote),
-    BadInput("one-gigabyte-one-line-csv", DataError, "ind.csv", "more than the 200 MB a table may have",
+    BadInput("one-gigabyte-one-line-csv", DataError, "ind.csv", "more than the 50 MB a table may have",
              one_line_csv_of(1024 ** 3)),
     BadInput("table-over-a-small-limit", DataError, "ind.csv", "bytes, more than the 0.0001 MB",
              lambda ws: settings(ws, "[files]\nmax_table_mb = 0.0001\n")),
