@@ -212,3 +212,13 @@ def test_an_upload_step_whose_inputs_match_another_layer_than_its_outputs_is_ref
                      else s for s in body["state"]]
 
     assert "matches another component than the outputs" in refused(client.post(UPDATE, json=body))
+
+
+def test_with_uploads_on_a_two_megabyte_query_in_a_callback_body_is_still_refused(grid_dataset):
+    # The body limit is the upload size then; the value itself is checked.
+    client = create_app(grid_dataset, uploads=True).server.test_client()
+    dependencies = client.get("/_dash-dependencies").get_json()
+    body = map_switch(dependencies)
+    body["inputs"][0]["value"] = "?ind=" + "x" * (2 * MB)
+
+    assert "must be a query string" in refused(client.post(UPDATE, json=body))
