@@ -222,3 +222,10 @@ def test_with_uploads_on_a_two_megabyte_query_in_a_callback_body_is_still_refuse
     body["inputs"][0]["value"] = "?ind=" + "x" * (2 * MB)
 
     assert "must be a query string" in refused(client.post(UPDATE, json=body))
+
+
+def test_a_callback_as_the_first_request_of_a_new_app_is_checked_and_answered(grid_dataset, dependencies):
+    # Dash fills its callback map on the first request; the guard must see it filled.
+    client = create_app(grid_dataset).server.test_client()
+
+    assert client.post(UPDATE, json=map_switch(dependencies)).status_code == 200
