@@ -8,7 +8,11 @@ source code gives a new key, so a stale cache is never used. Writing the
 cache is best effort: a read-only disk only costs speed.
 
 Where: ``$GEODASH_CACHE``, else ``$XDG_CACHE_HOME/geodash``, else
-``~/.cache/geodash``; one folder per key, safe to delete at any time.
+``~/.cache/geodash``; one folder per key, safe to delete at any time. Each
+write evicts, oldest use first, the entries not used for
+``$GEODASH_CACHE_MAX_AGE_DAYS`` (default 30) and then as many as it takes to
+bring the folder under ``$GEODASH_CACHE_MAX_MB`` (default 2048), never the
+entry just written (see :func:`evict`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, replace
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +46,36 @@ TABLES = ("indicators", "zone_shares", "population_table")
 # is a GeoDataFrame. Each is read back into the Dataset's instance dict, where
 # functools.cached_property finds it, so the Dataset itself stays frozen.
 STORED = {"access": False, "areas_display": True}
+
+
+# Eviction limits: environment variable, default, meaning.
+CACHE_LIMITS = {
+    "max_age_days": ("GEODASH_CACHE_MAX_AGE_DAYS", 30.0, "days since an entry was last used"),
+    "max_mb": ("GEODASH_CACHE_MAX_MB", 2048.0, "megabytes all entries may take together"),
+}
+
+# A ``.partial-*`` folder older than this was left by a process that died while writing.
+PARTIAL_MAX_AGE_S = 3600.0
+
+
+def cache_limits() -> dict[str, float]:
+    """The eviction limits from the environment, else their defaults (:data:`CACHE_LIMITS`).
+
+    A value that is not a positive number is ignored with a warning: a typo in the
+    environment must not empty the cache nor stop the dashboard.
+    """
+    limits = {}
+    for name, (variable, default, _meaning) in CACHE_LIMITS.items():
+        text = os.environ.get(variable)
+        try:
+            value = float(text) if text else default
+            if not value > 0 or value == float("inf"):
+                raise ValueError(text)
+        except ValueError:
+            log.warning("%s=%r is not a positive number; using %g", variable, text, default)
+            value = default
+        limits[name] = value
+    return limits
 
 
 def default_cache_dir() -> Path:
@@ -230,6 +265,82 @@ def _restore_dtypes(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame
     return frame
 
 
+def mark_used(cache_dir: Path, key: str) -> None:
+    """Note that the entry ``key`` was used now: eviction goes by the last use, not the first."""
+    try:
+        os.utime(cache_dir / key / "meta.json")
+    except OSError:
+        pass  # a read-only cache is still used; it is only never evicted by this process
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(entry.stat().st_size for entry in folder.rglob("*") if entry.is_file())
+
+
+def evict(cache_dir: Path, *, keep: str | None = None, max_age_days: float | None = None,
+          max_mb: float | None = None, now: float | None = None) -> list[str]:
+    """Remove cache entries by age and total size; returns the keys removed, oldest first.
+
+    An entry's age is the time since it was last used (the modification time of its
+    ``meta.json``, touched by :func:`mark_used`). First every entry older than
+    ``max_age_days`` goes; then, oldest first, as many as it takes to bring the total
+    under ``max_mb``. ``keep`` (the entry in use) is never removed, even when it
+    alone is larger. Folders a process left while writing (``.partial-*``, older
+    than an hour) are removed too. Limits default to :func:`cache_limits`.
+    """
+    limits = cache_limits()
+    max_age_days = limits["max_age_days"] if max_age_days is None else max_age_days
+    max_mb = limits["max_mb"] if max_mb is None else max_mb
+    now = time.time() if now is None else now
+    entries = []
+    try:
+        children = list(cache_dir.iterdir())
+    except OSError:
+        return []
+    for folder in children:
+        try:
+            if folder.name.startswith(".partial-"):
+                if now - folder.stat().st_mtime > PARTIAL_MAX_AGE_S:
+                    shutil.rmtree(folder, ignore_errors=True)
+                continue
+            if not folder.is_dir() or not (folder / "meta.json").is_file():
+                continue
+            entries.append((folder.name, (folder / "meta.json").stat().st_mtime, _folder_size(folder)))
+        except OSError:
+            continue  # removed by another process meanwhile
+    entries.sort(key=lambda entry: entry[1])
+    total = sum(size for _, _, size in entries)
+    removed = []
+    for name, used, size in entries:
+        if name == keep:
+            continue
+        if now - used > max_age_days * 86400 or total > max_mb * 1024 * 1024:
+            shutil.rmtree(cache_dir / name, ignore_errors=True)
+            total -= size
+            removed.append(name)
+    if removed:
+        log.info("evicted %d dataset cache entr%s from %s", len(removed),
+                 "y" if len(removed) == 1 else "ies", cache_dir)
+    return removed
+
+
+def schema_fingerprint(dataset: Dataset) -> str:
+    """A short hash of the columns and dtypes of every frame the cache stores for ``dataset``.
+
+    A cache written by code whose frames had other columns must not be read back:
+    the test suite records this fingerprint of the demo for :data:`FORMAT_VERSION`
+    and fails when it changes without the version being bumped. Stored analyses
+    count only when computed.
+    """
+    schema = {name: [[str(c), str(t)] for c, t in getattr(dataset, name).dtypes.items()]
+              for name in (*FRAMES, *TABLES)}
+    for name in STORED:
+        frame = dataset.__dict__.get(name)
+        if frame is not None:
+            schema[name] = [[str(c), str(t)] for c, t in frame.dtypes.items()]
+    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
     """Store a Dataset under ``key``; returns the folder, or ``None`` if it could not be written."""
     folder = cache_dir / key
@@ -266,4 +377,5 @@ def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
     except OSError as exc:
         log.warning("could not write the dataset cache to %s: %s", folder, exc)
         return None
+    evict(cache_dir, keep=key)
     return folder

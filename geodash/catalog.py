@@ -529,6 +529,19 @@ class PopulationSpec(_LayerSpec):
     _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
 
+class FileSettings(_Spec):
+    """Which data files may be read: how large a table, and whether links may leave the workspace."""
+
+    # Reading a table holds every cell as a Python string: about 25 times the file's size at
+    # the peak (measured: a 12.9 MB CSV of 400,000 rows, 344 MB). 50 MB is far above any
+    # indicator table or offer list, and keeps the peak near 1.3 GB on a small server.
+    max_table_mb: float = Field(
+        default=50.0, gt=0,
+        description="the largest CSV/XLSX table read (parsing takes about 25 times its size in memory)")
+    allow_outside_workspace: bool = Field(
+        default=False, description="follow symbolic links that lead out of the workspace")
+
+
 class Settings(_Spec):
     """Workspace-wide settings, from ``layers/workspace.toml`` (optional)."""
 
@@ -546,6 +559,7 @@ class Settings(_Spec):
     map: MapSettings = MapSettings()
     history: HistorySettings = HistorySettings()
     access: AccessSettings = AccessSettings()
+    files: FileSettings = FileSettings()
     api: ApiSettings = ApiSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
@@ -703,8 +717,12 @@ def parse_spec(path: Path) -> _Spec:
         Naming the file and the key when the TOML is malformed or a key is
         missing, misspelt or has a wrong value.
     """
+    if not path.is_file():
+        raise SpecError("is not a file (a folder, pipe or device named like a spec).", file=path,
+                        fix="remove it from layers/ or rename it so that it does not end in .toml.")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Windows editors (Notepad) save UTF-8 with a byte-order mark; TOML's grammar has none.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise SpecError(
             "is not UTF-8 text.", file=path, fix="save the spec as UTF-8."
@@ -842,11 +860,21 @@ def load_catalog(workspace: str | Path) -> Catalog:
         )
     for path, spec in layers:
         data = catalog.path(spec)
-        if not data.exists():
+        if not data.exists() and not data.is_symlink():
             raise SpecError(
                 f"names the data file {spec.file!r}, which does not exist.",
                 file=path,
                 where="key file",
                 fix=f"put the file at {data} or correct the path (relative to the workspace).",
             )
+        check_data_file(data, catalog.workspace, catalog.settings, named_in=f"key file of layers/{path.name}")
     return catalog
+
+
+def check_data_file(path: Path, workspace: Path, settings: Settings, *, named_in: str | None = None) -> Path:
+    """Refuse a folder, FIFO, device, link out of the workspace or oversized table named as data."""
+    from geodash.sources.files import check_readable
+
+    return check_readable(path, workspace, max_table_mb=settings.files.max_table_mb,
+                          allow_outside_workspace=settings.files.allow_outside_workspace,
+                          named_in=named_in)

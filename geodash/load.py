@@ -31,6 +31,7 @@ from geodash.catalog import (
     Settings,
     SitesSpec,
     ZonesSpec,
+    check_data_file,
 )
 from geodash.errors import DataError
 from geodash.findings import ReportBuilder
@@ -162,23 +163,32 @@ def _check_area_of_use(areas: gpd.GeoDataFrame, metric_crs: str, file: Path) -> 
 
     Without it, polygons with latitude and longitude swapped load without complaint
     (every coordinate is a valid degree) and the mistake surfaces only later, blamed
-    on the sites, or not at all.
+    on the sites, or not at all. Each area is checked by its own bounds (``areas`` in
+    WGS84, in the file's order), so one area moved to the other side of the world is
+    named, not hidden among the others.
     """
     area = pyproj.CRS.from_user_input(metric_crs).area_of_use
     if area is None or areas.empty:
         return
-    minx, miny, maxx, maxy = areas.total_bounds
+    bounds = areas.geometry.bounds
     m = AREA_OF_USE_MARGIN
-    if (maxx < area.west - m or minx > area.east + m or maxy < area.south - m
-            or miny > area.north + m):
-        raise DataError(
-            f"lies at longitude {(minx + maxx) / 2:.2f}, latitude {(miny + maxy) / 2:.2f}, far "
-            f"outside the area of use of the metric CRS {metric_crs} (longitude {area.west:g} to "
-            f"{area.east:g}, latitude {area.south:g} to {area.north:g}).",
-            file=file,
-            fix="check the coordinates: are longitude and latitude swapped? If the city is "
-            "elsewhere, set metric_crs in layers/workspace.toml to a metric CRS for it.",
-        )
+    outside = ((bounds["maxx"] < area.west - m) | (bounds["minx"] > area.east + m)
+               | (bounds["maxy"] < area.south - m) | (bounds["miny"] > area.north + m)).to_numpy()
+    if not outside.any():
+        return
+    pos = int(np.flatnonzero(outside)[0])
+    lon = (bounds["minx"].iloc[pos] + bounds["maxx"].iloc[pos]) / 2
+    lat = (bounds["miny"].iloc[pos] + bounds["maxy"].iloc[pos]) / 2
+    others = f" ({int(outside.sum()) - 1} more area(s) too)" if outside.sum() > 1 else ""
+    raise DataError(
+        f"lies at longitude {lon:.2f}, latitude {lat:.2f}, far outside the area of use of the "
+        f"metric CRS {metric_crs} (longitude {area.west:g} to {area.east:g}, latitude "
+        f"{area.south:g} to {area.north:g}){others}.",
+        file=file,
+        where=f"{_feature(pos)} (key {areas['key'].iloc[pos]}, {areas['name'].iloc[pos]})",
+        fix="check the coordinates: are longitude and latitude swapped, or was this area moved? "
+        "If the city is elsewhere, set metric_crs in layers/workspace.toml to a metric CRS for it.",
+    )
 
 
 def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBuilder,
@@ -243,11 +253,19 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
             pos = int(np.flatnonzero(negative.to_numpy())[0])
             raise DataError("has a negative population.", file=path,
                             where=f"{_feature(pos)} ({labels.iloc[pos]})", fix="correct the value.")
+        too_many = population > MAX_AREA_POPULATION
+        if too_many.any():
+            pos = int(np.flatnonzero(too_many.to_numpy())[0])
+            raise DataError(
+                f"has the population {population.iloc[pos]:,.0f} (column {cols.population!r}), more than the "
+                f"{MAX_AREA_POPULATION:,} residents any one area can have.",
+                file=path, where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                fix="correct the value: write the number of residents of this area as a whole number.")
     parent = (
         frame[spec.parent_column].astype("string").str.strip().astype(object)
         if spec.parent_column else pd.Series(None, index=frame.index, dtype=object)
     )
-    parent_name = _parent_names(spec, frame, parent, workspace or path.parent.parent, report)
+    parent_name = _parent_names(spec, frame, parent, workspace or path.parent.parent, report, settings)
     areas = gpd.GeoDataFrame(
         {
             "key": keys.astype(str).to_numpy(),
@@ -270,7 +288,7 @@ def _parent_match(keys: pd.Series) -> pd.Series:
 
 
 def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, workspace: Path,
-                  report: ReportBuilder) -> pd.Series:
+                  report: ReportBuilder, settings: Settings) -> pd.Series:
     """The parent's name per area, from a column of the areas file or a lookup table; else None."""
     none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if spec.parent is None or not (spec.parent.name_column or spec.parent.names):
@@ -280,10 +298,11 @@ def _parent_names(spec: AreasSpec, frame: pd.DataFrame, parent: pd.Series, works
         return _text_or_none(names.where(names != ""))
     lookup = spec.parent.names
     table_path = workspace / lookup.file
-    if not table_path.is_file():
+    if not table_path.exists() and not table_path.is_symlink():
         raise DataError(f"names the parent names table {lookup.file!r}, which does not exist.",
                         file=table_path, where="key parent.names",
                         fix=f"put the table at {table_path} or correct the path (relative to the workspace).")
+    check_data_file(table_path, workspace, settings, named_in="key parent.names.file of the areas spec")
     table = read_table(table_path).frame
     _require_columns({"key": lookup.key, "name": lookup.name}, list(table.columns), table_path,
                      "parent.names of the areas spec")
@@ -456,11 +475,14 @@ def _indicator_values(part: pd.DataFrame, ind: IndicatorSpec, spec: IndicatorsSp
             fix="write a number (decimal comma or point), or leave the cell empty / '.' for missing; "
             "a table that writes a code for 'no value' declares it with missing = [\"…\"] in the spec.")
     sentinel = numbers.isin(SENTINELS)
-    # A count of people cannot be negative, even where the spec sets no minimum.
-    minimum = ind.minimum if ind.minimum is not None else (0.0 if ind.unit in COUNT_UNITS else None)
+    # A count of people cannot be negative, nor more than any area holds, even where the spec
+    # sets no range.
+    count = ind.unit in COUNT_UNITS
+    minimum = ind.minimum if ind.minimum is not None else (0.0 if count else None)
+    maximum = ind.maximum if ind.maximum is not None else (MAX_AREA_POPULATION if count else None)
     for bound, mask, word in (
         (minimum, numbers < (minimum if minimum is not None else -np.inf), "below"),
-        (ind.maximum, numbers > (ind.maximum if ind.maximum is not None else np.inf), "above"),
+        (maximum, numbers > (maximum if maximum is not None else np.inf), "above"),
     ):
         if bound is not None and mask.any():
             pos = int(np.flatnonzero(mask.to_numpy())[0])
@@ -478,6 +500,7 @@ def _indicator_values(part: pd.DataFrame, ind: IndicatorSpec, spec: IndicatorsSp
                 f"has {text!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), {word} the "
                 f"possible {bound:g} {ind.unit}.",
                 file=path, where=f"row {part['row'].iloc[pos]}", fix=fix)
+    _check_magnitude(part, numbers, ind, path)
     if sentinel.any():
         for value in sorted(numbers[sentinel].unique()):
             at = sentinel & (numbers == value)
@@ -504,6 +527,30 @@ def _indicator_values(part: pd.DataFrame, ind: IndicatorSpec, spec: IndicatorsSp
 
 # Units whose values are themselves counts of people: a small count is a small case number.
 COUNT_UNITS = frozenset({"Anzahl", "Personen", "count", "persons"})
+
+# No area of any city holds more residents than this (Berlin has 3.9 million in all): a
+# population or a count of people above it is a typing or unit mistake, or 1e308 from a
+# broken export.
+MAX_AREA_POPULATION = 10_000_000
+
+# Beyond this magnitude a number is no measurement of an area (a city's budget in euros is
+# about 1e10); such values would also overflow sums and means to infinity. A spec that sets
+# minimum/maximum for the indicator decides for itself.
+MAX_MAGNITUDE = 1e12
+
+
+def _check_magnitude(part: pd.DataFrame, numbers: pd.Series, ind: IndicatorSpec, path: Path) -> None:
+    """Refuse values too large to be measurements where the spec sets no range of its own."""
+    huge = ((numbers > MAX_MAGNITUDE) & (ind.maximum is None)) | (
+        (numbers < -MAX_MAGNITUDE) & (ind.minimum is None))
+    if huge.any():
+        pos = int(np.flatnonzero(huge.to_numpy())[0])
+        raise DataError(
+            f"has {part['text'].iloc[pos]!r} for {ind.id!r} (column {part['column'].iloc[pos]!r}), "
+            f"beyond ±{MAX_MAGNITUDE:g}, too large to be a value of one area.",
+            file=path, where=f"row {part['row'].iloc[pos]}",
+            fix=f"correct the value (check its unit and decimal mark); if such values are real, set "
+            f"minimum/maximum for {ind.id!r} in the spec.")
 
 
 def _suppressed(part: pd.DataFrame, numbers: pd.Series, ind: IndicatorSpec, min_cases: int,
@@ -677,10 +724,11 @@ def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> 
         decimal = (spec.table.decimal if spec.table.decimal != "auto"
                    else guess_decimal(texts, None, whole_numbers=True))
         counts, missing, bad = parse_numbers(texts, decimal)
-    wrong = bad | (counts < 0)
+    wrong = bad | (counts < 0) | (counts > MAX_AREA_POPULATION)
     if wrong.any():
         pos = int(np.flatnonzero(wrong.to_numpy())[0])
-        raise DataError(f"has the count {texts.iloc[pos]!r}, which is not a non-negative number.",
+        raise DataError(f"has the count {texts.iloc[pos]!r}, which is not a number of residents "
+                        f"(0 to {MAX_AREA_POPULATION:,}).",
                         file=path, where=places.iloc[pos], fix="write the number of residents.")
     if missing.any():
         report.add("notice", "population", path.name, "",

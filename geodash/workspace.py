@@ -64,6 +64,7 @@ def load_workspace(workspace: str | Path | None = None, *, cache: bool | Path = 
     from geodash.cache import (
         cache_key,
         default_cache_dir,
+        mark_used,
         read_cached,
         read_stored,
         store_analyses,
@@ -75,6 +76,7 @@ def load_workspace(workspace: str | Path | None = None, *, cache: bool | Path = 
     key = cache_key(catalog)
     dataset = read_cached(catalog, key, cache_dir)
     if dataset is not None:
+        mark_used(cache_dir, key)
         kept = read_stored(dataset, key, cache_dir)
         progress.report(f"cache used: {cache_dir / key}"
                         + (f" (with {', '.join(kept)})" if kept else ""), start)

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from waits import DEADLINE
 
 from geodash.bench.load_test import main as load_test
 
@@ -21,6 +22,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this test started: gently, then for sure (a busy machine drains slowly)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=DEADLINE)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +60,7 @@ def gunicorn_server(tmp_path_factory):
             pytest.fail(f"gunicorn did not answer: {log.read_text()[-2000:]}")
         yield url, log
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_two_preloaded_workers_serve_the_map_page(gunicorn_server):

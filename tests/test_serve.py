@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from waits import DEADLINE
 
 from geodash.bench.dash_requests import Server, discover, request
 from geodash.bench.workspace import write_city_workspace
@@ -30,6 +31,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this test started: gently, then for sure (a busy machine drains slowly)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=DEADLINE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=DEADLINE)
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +78,7 @@ def serve(workspace: Path, cache: Path, logs: Path):
             time.sleep(0.5)
         yield url, out, err
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def test_serve_starts_on_a_city_of_550_areas_and_answers_the_map(city, tmp_path):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -41,6 +42,29 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
             )
+    return out
+
+
+def without_infinities(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every infinite float replaced by a missing value.
+
+    No format has a portable spelling for infinity (CSV would say ``inf``, which
+    Excel reads as text; GeoJSON has none and GDAL drops the property with a
+    warning), and no indicator is infinite: a ratio over zero residents is "no value".
+
+    Examples
+    --------
+    >>> without_infinities(pd.DataFrame({"v": [1.0, float("inf")], "t": ["a", "b"]}))["v"].tolist()
+    [1.0, nan]
+    """
+    floats = [col for col in frame.columns if pd.api.types.is_float_dtype(frame[col])]
+    infinite = [col for col in floats if np.isinf(frame[col].to_numpy()).any()]
+    if not infinite:
+        return frame
+    out = frame.copy()
+    for col in infinite:
+        out[col] = out[col].mask(np.isinf(out[col].to_numpy()))
+    out.attrs = dict(frame.attrs)
     return out
 
 
@@ -235,6 +259,7 @@ def write_layer(frame: pd.DataFrame, path: str | Path, fmt: str, *, german: bool
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".geodash-") as tmp:
         partial = Path(tmp) / path.name
+        frame = without_infinities(frame)
         spec.write(frame, partial, german=german, lang=lang)
         companion = write_column_labels(frame, partial) if spec.labels_beside else None
         if companion is not None:
@@ -249,7 +274,7 @@ def layer_bytes(frame: pd.DataFrame, fmt: str, *, name: str = "layer", german: b
     spec = get_format(fmt)
     with tempfile.TemporaryDirectory(prefix="geodash-") as tmp:
         path = Path(tmp) / f"{name}{spec.suffix}"
-        spec.write(frame, path, german=german, lang=lang)
+        spec.write(without_infinities(frame), path, german=german, lang=lang)
         return path.read_bytes()
 
 

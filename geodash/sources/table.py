@@ -113,8 +113,8 @@ def _separator_fix(header: list[str], sep: str) -> str:
 
 def _records(
     body: str, sep: str, path: Path, skip_rows: int, *, complete: bool = True
-) -> tuple[list[str], list[list[str]], list[int]]:
-    """Split CSV text into header and records, with the file row where each record starts.
+) -> tuple[list[str], list[list[str]], list[int], int]:
+    """Split CSV text into header, records, the file row where each record starts, the header's row.
 
     Blank rows (also rows of only separators) are skipped but keep counting, so
     that every row number is the one the user sees in an editor. ``complete``
@@ -124,19 +124,22 @@ def _records(
     """
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep, skipinitialspace=True)
     header: list[str] | None = None
+    header_row = skip_rows + 1
     records: list[list[str]] = []
     rows: list[int] = []
     last_width = 0
     next_line = 1
+    last_start = 1
     try:
         for record in reader:
+            last_start = next_line
             row, next_line = skip_rows + next_line, reader.line_num + 1
             record = [cell.strip() for cell in record]
             if not any(record):
                 last_width = len(header or ())  # a blank last row cut nothing off
                 continue
             if header is None:
-                header = record
+                header, header_row = record, row
                 continue
             if len(record) > len(header):
                 if any(record[len(header):]):
@@ -158,6 +161,7 @@ def _records(
             where=f"row {skip_rows + reader.line_num}",
             fix="export the table again as CSV.",
         ) from exc
+    _check_quotes_closed(body, sep, path, last_start, skip_rows)
     if header is None:
         raise DataError("is empty.", file=path, fix="export the table again with its rows.")
     if records and not complete and last_width < len(header):
@@ -169,19 +173,49 @@ def _records(
             fix="export or download the table again (if the row is complete, end the file with "
             "a line break).",
         )
-    return header, records, rows
+    return header, records, rows, header_row
 
 
-def _column_names(header: list[str]) -> list[str]:
-    """Header cells as column names: blanks named by position, repeats numbered as pandas does."""
+def _check_quotes_closed(body: str, sep: str, path: Path, last_start: int, skip_rows: int) -> None:
+    """Refuse a quote that opens in the last record and never closes.
+
+    Python's lenient CSV reader takes everything after such a quote, to the end of
+    the file, as one value; the error would then surface as a strange value far from
+    its cause. Only the last record can hold it, so only its lines are read again,
+    strictly.
+    """
+    stream = io.StringIO(body, newline="")
+    for _ in range(last_start - 1):
+        stream.readline()
+    try:
+        for _ in csv.reader(stream, delimiter=sep, skipinitialspace=True, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # another strict-only complaint, which the lenient reading accepted
+        raise DataError(
+            'has a quote (") that opens a value in this row and is never closed, so the rest of '
+            "the file would be read as one value (a CSV parse error).",
+            file=path, where=f"row {skip_rows + last_start}",
+            fix='close the quote, or remove it; a value that holds a quote is written in quotes with '
+            'the quote doubled: "Treff ""Mitte""".') from exc
+
+
+def _column_names(header: list[str], path: Path | None = None, header_row: int = 1) -> list[str]:
+    """Header cells as column names: blanks named by position; a repeated name is an error.
+
+    Two columns of one name would leave it to chance which one a spec's column
+    means (pandas silently renames the second ``NAME.1``), so the table is refused.
+    """
     names: list[str] = []
     for pos, name in enumerate(header):
-        name = name or f"Unnamed: {pos}"
-        base, n = name, 0
-        while name in names:
-            n += 1
-            name = f"{base}.{n}"
-        names.append(name)
+        if name and name in names:
+            first = names.index(name)
+            raise DataError(
+                f"has the column {name!r} twice (columns {first + 1} and {pos + 1}).",
+                file=path, where=f"row {header_row}",
+                fix="give every column its own name in the header row, or delete the extra column.")
+        names.append(name or f"Unnamed: {pos}")
     return names
 
 
@@ -208,22 +242,34 @@ def read_csv(
         raise DataError("is empty.", file=path, fix="export the table again with its rows.")
     body = "\n".join(lines[skip_rows:])
     sep = _sniff_separator(body, path) if separator == "auto" else separator
-    header, records, rows = _records(body, sep, path, skip_rows, complete=text.endswith(("\n", "\r")))
+    header, records, rows, header_row = _records(body, sep, path, skip_rows,
+                                                 complete=text.endswith(("\n", "\r")))
     if not records:
         raise DataError("has a header but no data rows.", file=path,
                         fix="export the table again with its rows, or check table.skip_rows.")
-    frame = pd.DataFrame(records, columns=_column_names(header), dtype=str)
+    frame = pd.DataFrame(records, columns=_column_names(header, path, header_row), dtype=str)
     return Table(frame=frame, path=path, separator=sep, rows=tuple(rows))
+
+
+def _header_text(cell: object) -> str:
+    """A header cell as a column name: a year typed as a number (2022.0) reads "2022"."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: int = 0) -> Table:
     """Read one sheet of an XLSX workbook; cells keep their type, text stays text."""
     path = Path(path)
     try:
+        # header=None: pandas would rename a repeated header "NAME.1" without a word.
         frame = pd.read_excel(
             path,
             sheet_name=sheet if sheet is not None else 0,
             skiprows=skip_rows,
+            header=None,
             dtype=object,
             engine="openpyxl",
         )
@@ -240,7 +286,12 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: in
             fix="open and save it again in Excel or LibreOffice as .xlsx.",
         ) from exc
     frame = frame.dropna(how="all")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise DataError("has no data rows.", file=path, fix="check the sheet and table.skip_rows.")
+    header = [_header_text(cell) for cell in frame.iloc[0]]
+    header_row = int(frame.index[0]) + skip_rows + 1
+    frame = frame.iloc[1:]
+    frame.columns = _column_names(header, path, header_row)
     if frame.empty:
         raise DataError("has no data rows.", file=path, fix="check the sheet and table.skip_rows.")
 
@@ -259,8 +310,9 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: in
         comma = column.map(lambda v: isinstance(v, str) and "," in v).any()
         return column.map(lambda v: as_text(v, "," if comma else "."))
 
-    # Excel numbers the header row skip_rows + 1; blank rows dropped above keep their numbers.
-    rows = tuple(int(i) + skip_rows + 2 for i in frame.index)
+    # Excel numbers the sheet's first read row skip_rows + 1; blank rows dropped above keep
+    # their numbers.
+    rows = tuple(int(i) + skip_rows + 1 for i in frame.index)
     frame = frame.apply(column_as_text).astype(str).reset_index(drop=True)
     return Table(frame=frame, path=path, separator=None, rows=rows)
 
@@ -337,7 +389,15 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     missing
         True where the text is a missing-value marker (empty, "-", ".", "x", …).
     bad
-        True where the text is not a number and not a missing marker.
+        True where the text is not a number and not a missing marker. Infinite
+        values (``inf``, ``-Infinity``, ``1e999``, which overflows) count as
+        bad: no count or share is infinite, and an export could not write them.
+
+    Examples
+    --------
+    >>> numbers, missing, bad = parse_numbers(pd.Series(["1,5", ".", "inf", "1e999"]), ",")
+    >>> bad.tolist(), missing.tolist()
+    ([False, False, True, True], [False, True, False, False])
     """
     texts = values.fillna("").astype(str).str.strip()
     missing = texts.isin(MISSING_MARKERS)
@@ -347,6 +407,8 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     else:
         cleaned = cleaned.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype(float)
+    infinite = np.isinf(numbers.to_numpy())
+    numbers = numbers.mask(infinite)
     bad = numbers.isna() & ~missing
     return numbers, missing, bad
 

@@ -40,6 +40,7 @@ from geodash.errors import GeodashError
 from geodash.uploads import DEFAULT_MAX_BYTES
 from geodash.web import ids, upload_panel
 from geodash.web.auth import Access
+from geodash.web.guard import register_request_guard
 from geodash.web.layout import (
     build_error,
     build_footer,
@@ -234,6 +235,7 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME["de"],
                            title=f"{page.NAME['de']} · {title}",
                            layout=_page_builder(shown, page, extras))
+    register_request_guard(app.server, lambda: app.callback_map)
     app.layout = build_frame()
     _register_router(app, shown, PAGES, extras, live if uploads else None)
     for page in PAGES:

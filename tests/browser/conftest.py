@@ -33,6 +33,28 @@ def demo_dataset():
 
 
 @pytest.fixture(autouse=True)
+def _generous_waits(monkeypatch):
+    """Every ``dash_duo.wait_for_*`` without its own timeout waits up to ``waits.DEADLINE`` s.
+
+    dash testing's default is 10 s (``wait_for_page``: 10 s whatever is passed as
+    ``wait_timeout``), which a busy CI machine exceeds (issue 13, item 9).
+    """
+    from dash.testing.browser import Browser
+    from waits import DEADLINE
+
+    init, open_page = Browser.__init__, Browser.wait_for_page
+
+    def patient_init(self, *args, wait_timeout=DEADLINE, **kwargs):
+        init(self, *args, wait_timeout=max(wait_timeout, DEADLINE), **kwargs)
+
+    def patient_page(self, url=None, timeout=DEADLINE):
+        return open_page(self, url, timeout=max(timeout, DEADLINE))
+
+    monkeypatch.setattr(Browser, "__init__", patient_init)
+    monkeypatch.setattr(Browser, "wait_for_page", patient_page)
+
+
+@pytest.fixture(autouse=True)
 def _test_server_port(monkeypatch):
     """Serve ``dash_duo`` apps on ``$GEODASH_TEST_PORT`` when set (parallel runs on one machine)."""
     import os
@@ -44,8 +66,9 @@ def _test_server_port(monkeypatch):
         return
     start = ThreadedRunner.start
 
-    def start_on_port(self, app, start_timeout=3, **kwargs):
+    def start_on_port(self, app, start_timeout=30, **kwargs):
+        # The server thread may start slowly on a busy machine: dash testing waits 3 s by default.
         kwargs.setdefault("port", int(port))
-        return start(self, app, start_timeout=start_timeout, **kwargs)
+        return start(self, app, start_timeout=max(start_timeout, 30), **kwargs)
 
     monkeypatch.setattr(ThreadedRunner, "start", start_on_port)

@@ -15,9 +15,9 @@ import json
 import time
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from waits import DEADLINE, until
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
@@ -69,7 +69,7 @@ def no_injected_markup(dash_duo) -> bool:
 def hover_text(dash_duo, dx: int, dy: int) -> str:
     """Move over the map until it shows a district's tooltip; return its text."""
     graph = dash_duo.find_element(f"#{map_page.GRAPH}")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + DEADLINE
     text = ""
     while time.monotonic() < deadline and "Rang" not in text:
         ActionChains(dash_duo.driver).move_to_element(graph).move_by_offset(dx, dy).perform()
@@ -104,5 +104,5 @@ def test_names_from_the_data_stay_text_on_map_profile_and_comparison(dash_duo, e
     dash_duo.wait_for_contains_text(f"#{compare.TIMESERIES_GRAPH} .legend", EVIL)
     dash_duo.wait_for_contains_text(f"#{compare.RANKING_GRID}", EVIL)
     dash_duo.wait_for_contains_text(f"#{compare_similar.GRID}", EVIL)
-    until(lambda: no_injected_markup(dash_duo), timeout=2)
+    until(lambda: no_injected_markup(dash_duo))
     assert dash_duo.get_logs() == []

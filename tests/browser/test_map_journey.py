@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from waits import DEADLINE, until
 
 from geodash.web import ids
 from geodash.web.app import create_app
@@ -50,7 +50,7 @@ def districts(dash_duo, painted: int = 1) -> dict:
     def ready():
         state = dash_duo.driver.execute_script(AREAS_JS)
         return state if state is not None and state["painted"] >= painted else None
-    until(ready, timeout=20)
+    until(ready)
     return dash_duo.driver.execute_script(AREAS_JS)
 
 
@@ -106,7 +106,7 @@ def test_indicator_and_year_switch_recolours_the_areas_in_place(dash_duo, grid_d
     choose_indicator(dash_duo, "kinder")
     dash_duo.wait_for_contains_text(f"{LEGEND} .gd-legend-title", "Kinder 2023")
     dash_duo.wait_for_contains_text(LEGEND, "keine Daten")
-    until(lambda: "ind=kinder" in driver.current_url, timeout=5)
+    until(lambda: "ind=kinder" in driver.current_url)
     trace = districts(dash_duo, first["painted"] + 1)
     assert "keine Daten" in by_key(trace, "hover")["02"]  # Nordost: no value in 2023
     assert by_key(trace, "colors")["02"].lower() == MISSING_COLOR.lower()
@@ -115,8 +115,8 @@ def test_indicator_and_year_switch_recolours_the_areas_in_place(dash_duo, grid_d
     thumb = dash_duo.find_element(f"#{map_page.YEAR} [role='slider']")
     thumb.send_keys(Keys.ARROW_LEFT)
     dash_duo.wait_for_contains_text(f"{LEGEND} .gd-legend-title", "Kinder 2022")
-    until(lambda: "jahr=2022" in driver.current_url, timeout=5)
-    until(lambda: "keine Daten" not in dash_duo.find_element(LEGEND).text, timeout=5)
+    until(lambda: "jahr=2022" in driver.current_url)
+    until(lambda: "keine Daten" not in dash_duo.find_element(LEGEND).text)
     assert driver.execute_script(
         f"const now = window.gdMap._maps['{map_figure.GRAPH}'].layers;"
         "return now.length === window.gdLayers.length"
@@ -131,7 +131,7 @@ def test_indicator_and_year_switch_recolours_the_areas_in_place(dash_duo, grid_d
 
 def hover_text(dash_duo, graph, dx: int, dy: int, wanted: str) -> str:
     """Move over the map until a tooltip containing ``wanted`` shows; its text."""
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + DEADLINE
     text = ""
     while time.monotonic() < deadline and wanted not in text:
         point_at(dash_duo, graph, dx, dy).perform()
@@ -163,7 +163,7 @@ def test_click_on_a_district_opens_its_profile(dash_duo, grid_dataset):
     districts(dash_duo)
     graph = dash_duo.find_element(GRAPH)
     point_at(dash_duo, graph, 40, 40).click().perform()
-    until(lambda: "/profil" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: "/profil" in dash_duo.driver.current_url)
     assert "gebiete=04" in dash_duo.driver.current_url  # south-east of the centre
     assert "ind=alq" in dash_duo.driver.current_url
     dash_duo.wait_for_element(f"#{ids.NAV_LINK.format('profil')}.active")
@@ -201,7 +201,7 @@ def test_data_page_downloads_the_districts_as_geojson(dash_duo, grid_dataset):
     button = dash_duo.find_element(f"[id*='{data_page.DOWNLOAD_BUTTON}'][id*='districts-geojson']")
     button.click()
     target = Path(dash_duo.download_path) / "stadtteile_2023.geojson"
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=15)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     collection = json.loads(target.read_text(encoding="utf-8"))
     assert len(collection["features"]) == 4
     names = {f["properties"]["name"] for f in collection["features"]}
@@ -231,21 +231,21 @@ def test_each_sites_layer_switches_alone_and_the_category_filter_applies_to_all(
     def drawn():
         return driver.execute_script("return window.gdMap.drawnSites();")
 
-    until(lambda: drawn() == {"qm": 2, "kurs": 2}, timeout=10)
+    until(lambda: drawn() == {"qm": 2, "kurs": 2})
     dash_duo.find_element(f"#{map_page.LAYERS} input[value='sites:projekte']").click()
-    until(lambda: drawn() == {"qm": 1, "kurs": 1}, timeout=10)
-    until(lambda: "ebenen=sites,sites%3Asites,zones" in driver.current_url, timeout=5)
+    until(lambda: drawn() == {"qm": 1, "kurs": 1})
+    until(lambda: "ebenen=sites,sites%3Asites,zones" in driver.current_url)
 
     dash_duo.find_element(f"#{map_page.CATEGORIES} input[value='kurs']").click()
-    until(lambda: drawn() == {"qm": 1}, timeout=10)
-    until(lambda: "kat=qm" in driver.current_url, timeout=5)
+    until(lambda: drawn() == {"qm": 1})
+    until(lambda: "kat=qm" in driver.current_url)
     dash_duo.find_element(f"#{map_page.LAYERS} input[value='sites:projekte']").click()
-    until(lambda: drawn() == {"qm": 2}, timeout=10)
+    until(lambda: drawn() == {"qm": 2})
 
     # A reload shows the same: the URL holds layers and categories.
     driver.refresh()
     districts(dash_duo)
-    until(lambda: drawn() == {"qm": 2}, timeout=10)
+    until(lambda: drawn() == {"qm": 2})
     assert not dash_duo.find_element(f"#{map_page.CATEGORIES} input[value='kurs']").is_selected()
     assert dash_duo.get_logs() == []
 
@@ -260,7 +260,7 @@ def test_hover_on_a_programme_area_outline_names_it(dash_duo, grid_dataset):
         "const nw = window.gdMap._maps[arguments[0]].layers[0], map = nw._map;"
         "return map.latLngToContainerPoint(nw.getBounds().getCenter()).x - map.getSize().x / 2;",
         map_figure.GRAPH)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + DEADLINE
     text = ""
     while time.monotonic() < deadline and "West" not in text:
         for dx in (0, 1, -1, 2, -2):

@@ -7,8 +7,8 @@ waits for what a user would look at; the browser console must stay clean.
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.by import By
+from waits import until
 
 from geodash.web.app import create_app
 from geodash.web.pages import compare, coverage, profile
@@ -37,7 +37,7 @@ def test_profile_picker_opens_another_district(dash_duo, grid_dataset):
     dash_duo.wait_for_text_to_equal(f"#{profile.TITLE}", "Nordwest")
     dash_duo.find_element(f"#{profile.AREA_DROPDOWN}").click()
     option = "//*[@role='option'][normalize-space()='Südost']"
-    until(lambda: dash_duo.driver.find_elements(By.XPATH, option), timeout=5)
+    until(lambda: dash_duo.driver.find_elements(By.XPATH, option))
     dash_duo.find_element(option, attribute="XPATH").click()
     dash_duo.wait_for_text_to_equal(f"#{profile.TITLE}", "Südost")
     assert "gebiete=04" in dash_duo.driver.current_url
@@ -48,11 +48,10 @@ def test_profile_picker_opens_another_district(dash_duo, grid_dataset):
 
 def test_compare_link_shows_three_districts_as_bars_and_lines(dash_duo, grid_dataset):
     open_page(dash_duo, grid_dataset, "/vergleich?gebiete=01,02,03&jahr=2022")
-    until(lambda: len(dash_duo.find_elements(f"#{compare.COMPARE_GRAPH} g.trace.bars")) == 3,
-          timeout=10)
+    until(lambda: len(dash_duo.find_elements(f"#{compare.COMPARE_GRAPH} g.trace.bars")) == 3)
     # Three districts and the city in the time series.
     until(lambda: len(dash_duo.find_elements(f"#{compare.TIMESERIES_GRAPH} g.trace.scatter"))
-          == 4, timeout=10)
+          == 4)
     dash_duo.wait_for_contains_text(f"#{compare.RANKING_GRID}", "Südost")
     assert dash_duo.get_logs() == []
 
@@ -64,6 +63,6 @@ def test_coverage_lists_gaps_and_follows_the_category_filter(dash_duo, grid_data
     # Count only courses: Südost (one QM office, no course) now lacks offers too.
     qm = dash_duo.find_element(f"#{coverage.CATEGORY_CHECKLIST} input[value='qm']")
     dash_duo.driver.execute_script("arguments[0].click();", qm)
-    until(lambda: "kat=kurs" in dash_duo.driver.current_url, timeout=10)
+    until(lambda: "kat=kurs" in dash_duo.driver.current_url)
     dash_duo.wait_for_contains_text(f"#{coverage.GAP_TABLE}", "Südost")
     assert dash_duo.get_logs() == []

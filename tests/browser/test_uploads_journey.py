@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import INDICATORS_CSV
-from dash.testing.wait import until
+from waits import until
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
@@ -54,7 +54,7 @@ def download_csv(dash_duo) -> dict[str, dict[str, str]]:
     target = Path(dash_duo.download_path) / "stadtteile_2023.csv"
     target.unlink(missing_ok=True)
     dash_duo.find_element(f"[id*='{data_page.DOWNLOAD_BUTTON}'][id*='\"districts-csv\"']").click()
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=15)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     rows = csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig")))
     return {row["key"]: row for row in rows}
 
@@ -79,7 +79,7 @@ def test_upload_check_accept_and_see_the_new_value(dash_duo, grid_workspace, tmp
     # A full page load, as the confirmation's link does: the new data everywhere.
     dash_duo.find_element(f"{report} a").click()
     dash_duo.wait_for_contains_text(f"#{data_page.LAYERS_TABLE}", "grid.geojson")
-    until(lambda: not dash_duo.find_element(report).text, timeout=10)
+    until(lambda: not dash_duo.find_element(report).text)
     assert download_csv(dash_duo)["04"]["alq"] == "30.0"
     assert dash_duo.get_logs() == []
 

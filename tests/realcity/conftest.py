@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 # Browser tests here need the same Chromium options and test port as tests/browser.
-from tests.browser.conftest import _test_server_port, pytest_setup_options  # noqa: F401
+from tests.browser.conftest import _generous_waits, _test_server_port, pytest_setup_options  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -7,7 +7,7 @@ Two planning areas are both called "Schloßstraße" (04030417 in Charlottenburg-
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
+from waits import until
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
@@ -49,13 +49,13 @@ def visit(dash_duo, path: str, selector: str, text: str | None = None) -> None:
         found = dash_duo.find_elements(selector)
         return bool(logs) or bool(found and (text is None or text in found[0].text))
 
-    until(ready, timeout=DEADLINE)
+    until(ready, deadline=DEADLINE)
     assert logs == [], f"{path}: {logs}"
 
 
 def test_map_profile_comparison_and_data_pages_open_on_berlin(berlin_app):
     visit(berlin_app, "/", f"#{map_page.GRAPH}[data-gd-painted]")
-    until(lambda: berlin_app.driver.execute_script(MAP_FEATURES_JS) == 448, timeout=DEADLINE)
+    until(lambda: berlin_app.driver.execute_script(MAP_FEATURES_JS) == 448, deadline=DEADLINE)
 
     visit(berlin_app, "/profil?gebiete=04030417", f"#{profile.TITLE}", "Schloßstraße")
     visit(berlin_app, "/profil?gebiete=06010102", f"#{profile.TITLE}", "Schloßstraße")
@@ -63,7 +63,7 @@ def test_map_profile_comparison_and_data_pages_open_on_berlin(berlin_app):
     visit(berlin_app, "/vergleich?gebiete=04030417,06010102", f"#{compare.RANKING_GRID}",
           "Stülerstraße")
     until(lambda: len(berlin_app.find_elements(f"#{compare.COMPARE_GRAPH} g.trace.bars")) == 2,
-          timeout=DEADLINE)
+          deadline=DEADLINE)
 
     visit(berlin_app, "/daten", f"#{data_page.LAYERS_TABLE}", "Jugendfreizeiteinrichtungen")
     assert "Schulen" in berlin_app.find_element(f"#{data_page.LAYERS_TABLE}").text

@@ -23,6 +23,7 @@ from geodash.uploads import MB, LayerHistory, User
 from geodash.web import create_app
 from geodash.web import upload_panel as panel
 from geodash.web.app import LIVE, UPLOADS
+from geodash.web.guard import MAX_REQUEST_BYTES
 from geodash.web.live import DatasetProxy, LiveDataset, StagedUploads, Uploads
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
@@ -75,7 +76,8 @@ def test_uploads_are_off_by_default_and_the_page_shows_no_upload_controls(grid_d
 
     service = app.server.extensions[UPLOADS]
     assert not service.enabled and service.staging is None
-    assert "MAX_CONTENT_LENGTH" not in app.server.config or app.server.config["MAX_CONTENT_LENGTH"] is None
+    # Without uploads a request carries a few control values, never a file (geodash.web.guard).
+    assert app.server.config["MAX_CONTENT_LENGTH"] == MAX_REQUEST_BYTES
     page = as_json(data_page.layout(grid_dataset, ViewState()))
     assert panel.UPLOAD not in page and panel.SECTION not in page
 

@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from geodash.analysis.districts import latest_year
 from geodash.dataset import Dataset
-from geodash.errors import GeodashError
+from geodash.errors import GeodashError, ParameterError
 from geodash.export import FORMATS, build_layer, companion_bytes, layer_bytes
 from geodash.export.html_map import html_map
 from geodash.export.slugs import slug
@@ -165,8 +165,10 @@ def export_file(dataset: Dataset, state: ViewState, item: str) -> tuple[str, byt
         view = resolve_state(dataset, state)
         name = f"karte_{view.indicator or 'leer'}_{view.year or ''}".rstrip("_")
         return f"{name}.html", html_map(dataset, state).encode("utf-8")
-    if item not in DOWNLOADS:
-        raise ValueError(f"`item` was {item!r} but is expected to be in {sorted(DOWNLOADS)}")
+    if not isinstance(item, str) or item not in DOWNLOADS:
+        # A crafted request may name anything here; only the page's own buttons are answered.
+        raise ParameterError(f"`item` was {str(item)[:40]!r} but is expected to be one of "
+                             f"{', '.join(sorted([*DOWNLOADS, MAP_HTML]))}.")
     spec = DOWNLOADS[item]
     year = export_year(dataset, state) if spec.layer == "districts" else None
     units = slug(area_word(dataset, state.lang, plural=True), fallback="areas")
