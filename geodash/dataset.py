@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -11,10 +12,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash import progress
-from geodash.analysis.coverage import grid_points
-from geodash.analysis.joins import locate_sites, zone_shares
-from geodash.analysis.labels import area_labels, repeated_names
-from geodash.analysis.social_index import INDEX_METHODS
 from geodash.catalog import (
     DEFAULT_PARENT_UNIT,
     DEFAULT_UNIT,
@@ -28,6 +25,8 @@ from geodash.catalog import (
 )
 from geodash.errors import DataError, SpecError
 from geodash.findings import ReportBuilder, ValidationReport
+from geodash.joins import locate_sites, zone_shares
+from geodash.labels import area_labels, repeated_names
 from geodash.load import WGS84, LoadContext, load_layer
 from geodash.population import check_population_needed, population_by_year, report_population
 
@@ -41,6 +40,22 @@ SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "add
 # Layer kinds the Dataset holds in attributes of their own; every other kind goes to other_layers.
 OWN_KINDS = ("areas", "indicators", "sites", "zones", "population")
 ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
+
+
+# Analyses a Dataset keeps once computed (the cache stores some, see geodash.cache.STORED):
+# attribute -> "module:function" computing it from the Dataset. Named, not imported: the
+# analysis layer lies above the Dataset (as geodash.catalog.LAYER_KINDS names its loaders).
+MEMOISED = {
+    "access": "geodash.analysis.of_dataset:access",
+    "areas_display": "geodash.analysis.of_dataset:areas_display",
+    "population_points": "geodash.analysis.of_dataset:population_points",
+}
+
+
+def memoised_analysis(name: str):
+    """The function :data:`MEMOISED` names for ``name``."""
+    module, _, function = MEMOISED[name].partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -143,9 +158,7 @@ class Dataset:
         Computed once per Dataset (with ``gunicorn --preload`` before the
         workers fork); only maps use it, exports keep :attr:`areas`.
         """
-        from geodash.analysis.display import display_areas
-
-        return display_areas(self.areas, metric_crs=self.settings.metric_crs)
+        return memoised_analysis("areas_display")(self)
 
     @cached_property
     def sites_metric(self) -> gpd.GeoDataFrame:
@@ -155,19 +168,12 @@ class Dataset:
     @cached_property
     def population_points(self) -> gpd.GeoDataFrame | None:
         """Grid residents assigned to areas (metric CRS), or ``None`` without a grid."""
-        if self.population_grid is None:
-            return None
-        return grid_points(self.population_grid, self.areas_metric)
+        return memoised_analysis("population_points")(self)
 
     @cached_property
     def access(self) -> pd.DataFrame:
         """Accessibility of sites per area and category (computed once; it has no year)."""
-        from geodash.analysis.districts import access_by_category
-
-        coverage = self.settings.coverage
-        return access_by_category(self.areas_metric, self.sites_metric, list(self.categories),
-                                  coverage.distances, points=self.population_points,
-                                  spacing=coverage.grid_spacing)
+        return memoised_analysis("access")(self)
 
     @cached_property
     def years(self) -> list[int]:
@@ -198,7 +204,7 @@ class Dataset:
 
     @cached_property
     def area_labels(self) -> pd.Series:
-        """Display label per area key, unique even where names repeat (see :mod:`geodash.analysis.labels`)."""
+        """Display label per area key, unique even where names repeat (see :mod:`geodash.labels`)."""
         return area_labels(self.areas)
 
     def area_label(self, key: str) -> str:
@@ -222,15 +228,6 @@ def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, C
     for code in sorted(present - set(declared)):
         declared[code] = Category(label=Text(de=code))
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
-
-
-def _check_index_settings(catalog: Catalog) -> None:
-    settings_file = catalog.workspace / "layers" / "workspace.toml"
-    method = catalog.settings.index.method
-    if method not in INDEX_METHODS:
-        raise SpecError(f"`index.method` was {method!r} but is expected to be one of "
-                        f"{sorted(INDEX_METHODS)}.", file=settings_file, where="key index.method",
-                        fix="choose a registered method.")
 
 
 def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
@@ -261,7 +258,6 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     since = perf_counter()
 
-    _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
     context = LoadContext(settings, report, catalog.workspace)
     areas = load_layer(areas_spec, catalog.path(areas_spec), context)
