@@ -9,7 +9,8 @@ from geodash.workspace import load_workspace
 
 
 def test_an_unknown_index_method_names_the_settings_file_and_key(grid_workspace):
-    (grid_workspace / "layers" / "workspace.toml").write_text('[index]\nmethod = "wien"\n', encoding="utf-8")
+    settings = grid_workspace / "layers" / "workspace.toml"
+    settings.write_text('kind = "workspace"\n[index]\nmethod = "wien"\n', encoding="utf-8")
 
     with pytest.raises(SpecError, match="`index.method` was 'wien'") as info:
         load_workspace(grid_workspace, cache=False)
