@@ -250,10 +250,11 @@ def build_dataset(catalog: Catalog) -> Dataset:
     layers: list[LayerInfo] = []
 
     def info(kind: str, spec_path: Path, spec, count: int) -> None:
-        layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
+        layers.append(LayerInfo(kind, spec_path.name, spec.data_name, spec.title, spec.source, spec.notes,
+                                count))
         # Each layer's time runs from the line before: reading, checking and joining it.
         nonlocal since
-        progress.report(f"read {kind} {spec.file}: {count} rows/features", since)
+        progress.report(f"read {kind} {spec.data_name}: {count} rows/features", since)
         since = perf_counter()
 
     since = perf_counter()
@@ -262,7 +263,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     context = LoadContext(settings, report, catalog.workspace)
     areas = load_layer(areas_spec, catalog.path(areas_spec), context)
     info("areas", areas_path, areas_spec, len(areas))
-    _note_repeated_names(areas, areas_spec.file, report)
+    _note_repeated_names(areas, areas_spec.data_name, report)
     keys = set(areas["key"])
     reference = settings.index.reference or []
     if set(reference) - keys:
@@ -284,7 +285,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
                                     "suppressed": bool})
     indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
     meta = catalog.indicator_specs
-    file_of = {ind.id: spec.file for _, spec in catalog.indicators for ind in spec.indicators}
+    file_of = {ind.id: spec.data_name for _, spec in catalog.indicators for ind in spec.indicators}
     for ind_id in meta:
         if not (indicators["indicator"] == ind_id).any():
             report.add("notice", "indicators", file_of[ind_id], f"indicator {ind_id}",
@@ -292,7 +293,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
         names = area_labels(areas).loc[without].tolist()
-        report.add("notice", "indicators", ", ".join(spec.file for _, spec in catalog.indicators),
+        report.add("notice", "indicators", ", ".join(spec.data_name for _, spec in catalog.indicators),
                    "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
     population = population_by_year(areas, indicators, areas_spec.population_indicator)
@@ -323,7 +324,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
                     f"{dist[far].iloc[0] / 1000:.0f} km from the nearest area.",
                     file=catalog.path(spec), where=f"site {row['site_id']}",
                     fix="check the coordinates: are longitude and latitude swapped, or is the CRS wrong?")
-            report.add("notice", "sites", spec.file, ", ".join(part.loc[outside, "site_id"].head(10)),
+            report.add("notice", "sites", spec.data_name, ", ".join(part.loc[outside, "site_id"].head(10)),
                        f"{int(outside.sum())} site(s) outside every area kept, without an area: "
                        + ", ".join(part.loc[outside, "name"].head(10)))
         info("sites", spec_path, spec, len(part))
