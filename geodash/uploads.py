@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geodash.catalog import LAYER_KINDS, Catalog, IndicatorsSpec, SitesSpec, load_catalog
+from geodash.catalog import LAYER_KINDS, Catalog, DatabaseLocation, IndicatorsSpec, SitesSpec, load_catalog
 from geodash.dataset import Dataset, build_dataset
 from geodash.errors import DataError, ParameterError
 
@@ -35,6 +35,8 @@ HISTORY = Path("geodata") / "history"
 # What each layer kind may receive, by detected content type (declared with the kind).
 ALLOWED = {name: kind.uploads for name, kind in LAYER_KINDS.items() if kind.uploads}
 SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson", "zip": ".zip", "gpkg": ".gpkg"}
+# A database layer takes vector files whose properties are named as the table's columns.
+DATABASE_CONTENT = ("geojson", "gpkg", "zip")
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,12 @@ def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPre
     if content == "gpkg":
         check_gpkg(data)
     target = catalog.path(spec)
-    if SUFFIX[content] != target.suffix.lower():
+    if spec.database is not None:
+        if content not in DATABASE_CONTENT:
+            raise DataError(f"is {content.upper()}, but {layer_file} is kept in a database, which takes "
+                            "GeoJSON, GeoPackage or a zipped Shapefile with the table's column names.",
+                            file="upload", fix="upload the layer as GeoJSON (e.g. exported from QGIS).")
+    elif SUFFIX[content] != target.suffix.lower():
         # The spec names the file; a different format would need a new spec.
         raise DataError(f"is {content.upper()}, but {layer_file} names {spec.file!r}.", file="upload",
                         fix=f"upload a {target.suffix} file, or change the spec's file first.")
@@ -230,7 +237,11 @@ def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPre
 def _respec(spec: IndicatorsSpec | SitesSpec, staged: Path, content: str):
     # The staged file lives outside the workspace: point the spec at it by an
     # absolute path, which only this in-memory copy ever holds.
-    return spec.model_construct(**{**dict(spec), "file": str(staged)})
+    # A database layer's upload is read as a file with the table's columns and the spec's
+    # column names, so the database keys go.
+    database = {"database": None, "database_table": None, "query": None, "updated_at": None,
+                "checksum": None} if spec.database is not None else {}
+    return spec.model_construct(**{**dict(spec), "file": str(staged), **database})
 
 
 def _with_layer(catalog: Catalog, spec_path: Path, new_spec) -> Catalog:
@@ -240,8 +251,14 @@ def _with_layer(catalog: Catalog, spec_path: Path, new_spec) -> Catalog:
 Step = Callable[[str], None]
 
 
-def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: Step | None = None) -> Path:
+def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: Step | None = None,
+                  who: str = "") -> Path | str:
     """Write a staged upload into the workspace, keeping the previous version.
+
+    A layer kept in a database takes the upload there instead: its rows are
+    replaced in one transaction, the previous rows kept in the history table
+    with the time and ``who`` (see :func:`geodash.sources.postgis.replace_rows`);
+    the history table's name is returned.
 
     Steps: copy the current file to ``geodata/history/<name>.<UTC time><suffix>``;
     write the upload to a temporary file beside the target and flush it to
@@ -255,6 +272,8 @@ def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: 
         The file in ``geodata/history/`` holding the previous version.
 
     """
+    if isinstance(preview.target, DatabaseLocation):
+        return _accept_into_database(preview, who=who or "geodash")
     workspace = Path(workspace)
     target = preview.target
     history = workspace / HISTORY
@@ -277,6 +296,15 @@ def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: 
     _step(after_step, "renamed")
     discard_upload(preview)
     return kept
+
+
+def _accept_into_database(preview: UploadPreview, *, who: str) -> str:
+    from geodash.sources import read_vector
+    from geodash.sources.postgis import history_table, replace_rows
+
+    replace_rows(preview.target, read_vector(preview.staged), who)
+    discard_upload(preview)
+    return history_table(preview.target.table)
 
 
 def _step(callback: Step | None, name: str) -> None:

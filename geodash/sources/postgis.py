@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -143,7 +142,7 @@ class PostGIS(Source):
                 srid = None
                 if geometry:
                     geom = sql.Identifier(geom_columns[0])
-                    srid = _srid(cur, spec, relation, geom_columns[0])
+                    srid = _srid(cur, spec.database_table, relation, geom_columns[0])
                     fields.append(sql.SQL("ST_AsBinary({}) AS {}").format(
                         geom, sql.Identifier(_GEOMETRY_ALIAS)))
                 order = sql.SQL(" ORDER BY {}").format(sql.Identifier(key)) if key else sql.SQL("")
@@ -230,12 +229,12 @@ def _primary_key(cur, table: str) -> str | None:
     return keys[0] if len(keys) == 1 else None
 
 
-def _srid(cur, spec, relation, column: str) -> int:
+def _srid(cur, table_name: str | None, relation, column: str) -> int:
     """The SRID of the layer's geometry: from ``geometry_columns`` for a table, else from the rows."""
     from psycopg import sql
 
-    if spec.database_table:
-        schema, _, table = spec.database_table.rpartition(".")
+    if table_name:
+        schema, _, table = table_name.rpartition(".")
         cur.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = COALESCE(NULLIF(%s, ''), "
                     "current_schema()) AND f_table_name = %s AND f_geometry_column = %s",
                     (schema, table, column))
@@ -273,66 +272,74 @@ def history_table(table: str) -> str:
     return f"{table}_history"
 
 
-def replace_rows(spec, location, frame: gpd.GeoDataFrame, who: str, *,
-                 columns: Sequence[str] | None = None) -> int:
+def replace_rows(location, frame: gpd.GeoDataFrame, who: str) -> int:
     """Replace a database layer's rows with ``frame`` in one transaction, keeping the previous rows.
 
-    The previous rows are copied into :func:`history_table` with
-    ``changed_at`` (the transaction's time) and ``changed_by`` (``who``);
-    the table is locked for the transaction, so two editors accepting at once
-    take turns: each one's change is complete, and the one replaced first is
-    kept in the history. Returns the number of rows written.
+    ``location`` is the layer's :class:`~geodash.catalog.DatabaseLocation`;
+    ``frame`` holds the table's own column names (others are ignored) and
+    its geometry in any CRS (it is transformed to the column's SRID). The
+    previous rows are copied into :func:`history_table` with ``changed_at``
+    (the transaction's time) and ``changed_by`` (``who``); the table is locked
+    for the transaction, so two editors accepting at once take turns: each
+    change is written whole, and the one replaced is kept in the history.
+    Returns the number of rows written.
 
     Raises
     ------
     DataError
-        When the layer is a query (only a table can be written), or the
+        When the layer is a query (only a table takes changes), or the
         database refuses the change (its message is named).
     """
-    if not spec.database_table:
+    if not location.table:
         raise DataError("is a query, which cannot take changes.", file=location,
                         fix="name the table (table = \"schema.table\") to edit the layer in geodash.")
+    if not who:
+        raise ValueError("`who` must name the editor whose change this is")
     psycopg = _psycopg()
     from psycopg import sql
 
-    table = sql.Identifier(*spec.database_table.split("."))
-    history = sql.Identifier(*history_table(spec.database_table).split("."))
+    table = sql.Identifier(*location.table.split("."))
+    history = sql.Identifier(*history_table(location.table).split("."))
     try:
         with connect(location, read_only=False) as conn, conn.cursor() as cur:
+            # EXCLUSIVE: readers go on reading the old rows; a second writer waits its turn.
             cur.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(table))
             cur.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(table))
             described = [(d.name, d.type_code) for d in cur.description]
-            geometry_oid = _type_oid(cur, "geometry")
-            geom = [n for n, oid in described if oid == geometry_oid]
+            geometry_oid = _type_oid(cur, "geometry")  # (a new query: description read before)
+            geom = [name for name, oid in described if oid == geometry_oid]
+            described = [name for name, _ in described]
+            srid = _srid(cur, location.table, table, geom[0]) if geom else None
             cur.execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {h} (LIKE {t}, changed_at timestamptz NOT NULL, "
                 "changed_by text NOT NULL)").format(h=history, t=table))
-            names = [sql.Identifier(n) for n, _ in described]
-            cur.execute(sql.SQL("INSERT INTO {h} ({cols}, changed_at, changed_by) "
-                                "SELECT {cols}, now(), %s FROM {t}").format(
-                h=history, t=table, cols=sql.SQL(", ").join(names)), (who,))
+            names = sql.SQL(", ").join(sql.Identifier(n) for n in described)
+            # statement_timestamp(): when this change copied them, after it waited for the lock.
+            keep_previous = sql.SQL("INSERT INTO {h} ({cols}, changed_at, changed_by) "
+                                    "SELECT {cols}, statement_timestamp(), %s FROM {t}")
+            cur.execute(keep_previous.format(h=history, t=table, cols=names), (who,))
             cur.execute(sql.SQL("DELETE FROM {}").format(table))
-            written = _insert(cur, table, spec, frame, [n for n, _ in described], geom, columns)
+            written = _insert(cur, table, frame, described, geom, srid)
             conn.commit()
     except psycopg.Error as exc:
         raise DataError(f"refused the change ({_first_line(exc)}).", file=location,
                         fix="check that the upload's columns match the table's, and that the database "
-                        "user may INSERT and DELETE there.") from exc
+                        "user may INSERT, DELETE and CREATE the history table there.") from exc
     return written
 
 
-def _insert(cur, table, spec, frame: gpd.GeoDataFrame, table_columns: list[str], geom: list[str],
-            columns: Sequence[str] | None) -> int:
+def _insert(cur, table, frame: gpd.GeoDataFrame, table_columns: list[str], geom: list[str],
+            srid: int | None) -> int:
+    """INSERT the frame's rows (its columns that the table has), geometry as WKB in the table's SRID."""
     from psycopg import sql
 
-    keep = [c for c in (columns or frame.columns) if c in table_columns and c not in geom
-            and c != frame.geometry.name]
+    keep = [c for c in frame.columns if c in table_columns and c not in geom and c != frame.geometry.name]
     fields = [sql.Identifier(c) for c in keep]
     values = [sql.Placeholder()] * len(keep)
     records = frame[keep].astype(object).where(frame[keep].notna(), None)
     rows = [list(r) for r in records.itertuples(index=False, name=None)]
     if geom:
-        srid = _srid(cur, spec, table, geom[0]) or 4326
+        srid = srid or 4326
         fields.append(sql.Identifier(geom[0]))
         values.append(sql.SQL("ST_GeomFromWKB({}, {})").format(sql.Placeholder(), sql.Literal(srid)))
         wkb = shapely.to_wkb(np.asarray(frame.to_crs(epsg=srid).geometry.array))

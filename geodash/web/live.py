@@ -381,7 +381,8 @@ class Uploads:
             try:
                 preview = stage_upload(self.workspace, staged.layer_file, staged.data,
                                        max_bytes=self.max_bytes, staging=staged.folder, name=staged.name)
-                data_file = preview.target.relative_to(self.workspace).as_posix()
+                data_file = (preview.target.relative_to(self.workspace).as_posix()
+                             if isinstance(preview.target, Path) else str(preview.target))
                 kept = accept_upload(preview, self.workspace)
             except OSError as exc:
                 # accept_upload leaves the target as it was until its final rename.
@@ -397,7 +398,9 @@ class Uploads:
                 raise DataError(f"was written, but the workspace does not load again: {exc.message}",
                                 file=data_file,
                                 fix=f"restore the previous version: geodash restore {data_file}") from exc
-        return Accepted(staged.layer_file, data_file, kept.relative_to(self.workspace).as_posix())
+        # A database layer keeps the previous rows in its history table, named instead of a file.
+        kept = kept.relative_to(self.workspace).as_posix() if isinstance(kept, Path) else kept
+        return Accepted(staged.layer_file, data_file, kept)
 
     def discard(self, token: str | None) -> None:
         """Drop a staged upload; the workspace was never touched."""
