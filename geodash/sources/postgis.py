@@ -124,8 +124,7 @@ class PostGIS(Source):
         relation = _relation(spec)
         try:
             with connect(location) as conn, conn.cursor() as cur:
-                cur.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(
-                    sql.Literal(STATEMENT_TIMEOUT_MS)))
+                _limit_time(cur)
                 cur.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(relation))
                 columns = [(d.name, d.type_code) for d in cur.description]
                 geometry_oid = _type_oid(cur, "geometry")
@@ -206,11 +205,18 @@ class PostGIS(Source):
                                 "FROM (SELECT * FROM {}) AS r").format(relation)
         try:
             with connect(path) as conn, conn.cursor() as cur:
+                _limit_time(cur)
                 cur.execute(statement)
                 return "postgis " + repr(cur.fetchone())
         except psycopg.Error as exc:
             raise DataError(f"cannot tell whether it changed ({_first_line(exc)}).", file=path,
                             fix="check updated_at / checksum in the spec, and the table or query.") from exc
+
+
+def _limit_time(cur) -> None:
+    from psycopg import sql
+
+    cur.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(STATEMENT_TIMEOUT_MS)))
 
 
 def _type_oid(cur, name: str) -> int | None:

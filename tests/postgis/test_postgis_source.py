@@ -272,3 +272,23 @@ def test_a_cached_dataset_says_when_the_layer_was_last_read(database_workspace, 
     assert len(notes) == 1 and re.search(r"52 row\(s\) read from .* at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                                          notes[0])
     assert notes == [f.message for f in first.report.findings if "read from table" in f.message]
+
+
+def test_validate_lists_the_database_layer_and_when_it_was_read(database_workspace, capsys):
+    from geodash.cli import main
+
+    assert main(["validate", str(database_workspace)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"sites\s+public\.angebote\s+52 rows/features read", out)
+    assert re.search(r"52 row\(s\) read from table public\.angebote of angebote\.toml in postgresql://", out)
+
+
+def test_a_database_error_from_the_command_line_is_one_line_without_traceback(postgis_server,
+                                                                               database_workspace, capsys):
+    from geodash.cli import main
+
+    write_spec(database_workspace, database_spec(postgis_server.url(), 'table = "public.gibtsnicht"'))
+
+    assert main(["validate", str(database_workspace)]) == 1
+    err = capsys.readouterr().err
+    assert "table public.gibtsnicht" in err and "Traceback" not in err
