@@ -178,6 +178,9 @@ class _LayerSpec(_Spec):
             return self
         if self.file:
             raise ValueError("give either file or database, not both")
+        if self.table != TableOptions():
+            raise ValueError("[table] options (encoding, separator, decimal, …) are for CSV and XLSX "
+                             "files; a database layer's values are typed: remove them")
         if (self.database_table is None) == (self.query is None):
             raise ValueError('a database layer needs table = "schema.table" or query = "SELECT …" (one)')
         if self.database_table is not None and not _TABLE_NAME.match(self.database_table):

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-from decimal import Decimal
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -49,6 +47,7 @@ def expand_url(url: str, spec_file: str = "") -> str:
     >>> os.environ["GEODASH_DOC_DB"] = "stadt"
     >>> expand_url("postgresql://planung@db:5432/${GEODASH_DOC_DB}")
     'postgresql://planung@db:5432/stadt'
+    >>> del os.environ["GEODASH_DOC_DB"]
     """
     def value(match: re.Match) -> str:
         name = match.group(1)
@@ -83,6 +82,10 @@ def connect(location, *, read_only: bool = True):
                         "the password is in PGPASSFILE / ~/.pgpass, a service file or ${PGPASSWORD}.",
                         ) from exc
     conn.read_only = read_only
+    # numeric as float, as a file's numbers are (and without a Python pass over the cells).
+    from psycopg.types.numeric import FloatLoader
+
+    conn.adapters.register_loader("numeric", FloatLoader)
     return conn
 
 
@@ -154,19 +157,16 @@ class PostGIS(Source):
                             fix="check the table name or the query (it runs read-only), and that the "
                             "database user may SELECT from it.") from exc
         frame = pd.DataFrame.from_records(records, columns=names)
-        frame = frame.apply(_plain_numbers) if len(frame) else frame
         if key:
-            labels = [f"row {key}={value}" for value in frame[key]]
+            labels = ("row " + key + "=" + frame[key].astype(str)).tolist()
         else:
-            labels = [f"row {i + 1}" for i in range(len(frame))]
+            labels = ("row " + pd.Series(np.arange(1, len(frame) + 1)).astype(str)).tolist()
         return frame, labels, srid
 
     def features(self, spec, path) -> gpd.GeoDataFrame:
         """The rows with their geometry, in the CRS the database declares (or the spec's ``crs``)."""
         frame, labels, srid = self._read(spec, path, geometry=True)
-        wkb = frame.pop(_GEOMETRY_ALIAS).to_numpy(dtype=object)
-        geometry = shapely.from_wkb(np.array([bytes(b) if b is not None else None for b in wkb],
-                                             dtype=object))
+        geometry = shapely.from_wkb(frame.pop(_GEOMETRY_ALIAS).to_numpy(dtype=object))
         if srid:
             crs = pyproj.CRS.from_epsg(srid)
         elif spec.crs:
@@ -182,8 +182,8 @@ class PostGIS(Source):
     def rows(self, spec, path) -> Table:
         """The rows as text cells (numbers written with a decimal point), labelled by their key."""
         frame, labels, _ = self._read(spec, path, geometry=False)
-        text = frame.astype(object).where(frame.notna(), "").map(_text)
-        return Table(frame=text.astype(str), path=path, separator=None,
+        text = frame.apply(_as_text) if len(frame.columns) else frame
+        return Table(frame=text, path=path, separator=None,
                      rows=tuple(label.removeprefix("row ") for label in labels))
 
     # --- knowing whether it changed ---
@@ -256,18 +256,23 @@ def _srid(cur, table_name: str | None, relation, column: str) -> int:
     return int(srids[0]) if srids else 0
 
 
-def _plain_numbers(column: pd.Series) -> pd.Series:
-    """Decimal values (PostgreSQL ``numeric``) as floats, as a file's numbers would be."""
-    if column.map(lambda v: isinstance(v, Decimal)).any():
-        return column.map(lambda v: float(v) if isinstance(v, Decimal) else v)
-    return column
+def _as_text(column: pd.Series) -> pd.Series:
+    """A column as the text a CSV would hold: empty where NULL, whole floats without ``.0``.
 
-
-def _text(value: Any) -> str:
-    """A cell as the text a CSV would hold: numbers with a decimal point, whole floats without ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    Examples
+    --------
+    >>> _as_text(pd.Series([5.0, 2.5, None])).tolist()
+    ['5', '2.5', '']
+    """
+    missing = column.isna().to_numpy()
+    if pd.api.types.is_float_dtype(column):
+        # Whole numbers lose their ".0" (a key 7.0 is "7"); huge ones keep their float form.
+        whole = ((column % 1 == 0) & (column.abs() < 1e15)).to_numpy()
+        integers = column.where(whole, 0).fillna(0).astype("int64").astype(str)
+        text = np.where(whole, integers, column.astype(str))
+    else:
+        text = column.astype(str).to_numpy()
+    return pd.Series(np.where(missing, "", text), index=column.index, dtype=object).astype(str)
 
 
 # --- writing an accepted edit of a sites layer ---

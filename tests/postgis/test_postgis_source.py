@@ -292,3 +292,39 @@ def test_a_database_error_from_the_command_line_is_one_line_without_traceback(po
     assert main(["validate", str(database_workspace)]) == 1
     err = capsys.readouterr().err
     assert "table public.gibtsnicht" in err and "Traceback" not in err
+
+
+# --- a table without geometry: the indicators ---
+
+
+def test_indicators_from_a_database_table_equal_those_from_the_file(postgis_server, database_workspace,
+                                                                   file_dataset):
+    csv = pd.read_csv(default_workspace() / "geodata" / "indikatoren.csv", sep=";", decimal=",",
+                      thousands=".", encoding="cp1252", dtype={"Stadtteil-Nr": str})
+    numbers = [c for c in csv.columns if c not in ("Stadtteil-Nr", "Stadtteil", "Jahr")]
+    columns = ", ".join(f'"{c}" double precision' for c in numbers)
+    with postgis_server.connect() as conn:
+        conn.execute("DROP TABLE IF EXISTS public.indikatoren")
+        conn.execute(f'CREATE TABLE public.indikatoren ("Stadtteil-Nr" text, "Stadtteil" text, '
+                     f'"Jahr" integer, {columns}, PRIMARY KEY ("Stadtteil-Nr", "Jahr"))')
+        with conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO public.indikatoren VALUES ({', '.join(['%s'] * len(csv.columns))})",
+                            csv.astype(object).where(csv.notna(), None).values.tolist())
+    spec_path = database_workspace / "layers" / "indikatoren.toml"
+    text = spec_path.read_text(encoding="utf-8")
+    source = f'database = "{postgis_server.url()}"\ntable = "public.indikatoren"'
+    text = re.sub(r"(?m)^file = .*$", source, text)
+    spec_path.write_text(re.sub(r"(?s)\n\[table\].*?(?=\n\[columns\])", "\n", text), encoding="utf-8")
+
+    dataset = build_dataset(load_catalog(database_workspace))
+
+    pd.testing.assert_frame_equal(dataset.indicators, file_dataset.indicators)
+
+
+def test_csv_options_on_a_database_layer_are_refused(postgis_server, database_workspace):
+    # (With table = "…" TOML itself refuses a [table] block; a query layer could still have one.)
+    spec = database_spec(postgis_server.url(), 'query = "SELECT * FROM public.angebote"')
+    write_spec(database_workspace, spec.replace("[columns]", '[table]\ndecimal = ","\n\n[columns]'))
+
+    with pytest.raises(SpecError, match=r"\[table\] options .* are for CSV and XLSX files"):
+        load_catalog(database_workspace)
