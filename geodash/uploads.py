@@ -257,7 +257,7 @@ def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: 
 
     A layer kept in a database takes the upload there instead: its rows are
     replaced in one transaction, the previous rows kept in the history table
-    with the time and ``who`` (see :func:`geodash.sources.postgis.replace_rows`);
+    with the time and ``who`` (see :func:`geodash.sources.postgis_history.replace_rows`);
     the history table's name is returned.
 
     Steps: copy the current file to ``geodata/history/<name>.<UTC time><suffix>``;
@@ -300,7 +300,7 @@ def accept_upload(preview: UploadPreview, workspace: str | Path, *, after_step: 
 
 def _accept_into_database(preview: UploadPreview, *, who: str) -> str:
     from geodash.sources import read_vector
-    from geodash.sources.postgis import history_table, replace_rows
+    from geodash.sources.postgis_history import history_table, replace_rows
 
     replace_rows(preview.target, read_vector(preview.staged), who)
     discard_upload(preview)

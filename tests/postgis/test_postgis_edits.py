@@ -86,7 +86,7 @@ WORKER = """
 import json, sys
 import geopandas as gpd
 from geodash.catalog import load_catalog
-from geodash.sources.postgis import replace_rows
+from geodash.sources.postgis_history import replace_rows
 workspace, who, upload = sys.argv[1:4]
 catalog = load_catalog(workspace)
 location = catalog.path(catalog.sites[0][1])
@@ -130,3 +130,21 @@ def test_two_editors_at_once_both_keep_their_change(postgis_server, workspace, t
     assert len(replaced_original) == 52  # the first editor replaced the demo's rows
     assert replaced_first == sorted(uploads[first])  # the second replaced the first's change, kept here
     assert current == sorted(uploads[second])
+
+
+def test_a_kept_version_comes_back_and_the_replaced_rows_are_kept_too(postgis_server, workspace):
+    from geodash.sources.postgis_history import history_versions, restore_rows
+
+    location = load_catalog(workspace).path(load_catalog(workspace).sites[0][1])
+    assert history_versions(location) == []
+    with pytest.raises(DataError, match="has no kept version"):
+        restore_rows(location, "anna")
+    preview = stage_upload(workspace, "angebote.toml", upload_geojson({"N1": "QM Neu"}), name="neu.geojson")
+    accept_upload(preview, workspace, who="anna")
+
+    restored = restore_rows(location, "ben")
+
+    assert len(table_rows(postgis_server)) == 52  # the demo's rows are back
+    versions = history_versions(location)
+    assert [(who, rows) for _, who, rows in versions] == [("ben", 1), ("anna", 52)]
+    assert versions[1][0] == restored
