@@ -8,14 +8,17 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
-# Headless Chromium and its driver for the browser tests, PostgreSQL with PostGIS for the
-# database source's tests (they start a throwaway server themselves) (Debian packages).
+# Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
+# client of tests/api, PostgreSQL with PostGIS for the database source's tests (they start a
+# throwaway server themselves) (Debian packages).
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+        || ! command -v ogr2ogr >/dev/null 2>&1 \
         || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver postgresql postgis >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin \
+        postgresql postgis >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
