@@ -112,20 +112,21 @@ def cache_key(catalog: Catalog) -> str:
     from geodash import __version__
 
     digest = hashlib.sha256(f"geodash {__version__} cache {FORMAT_VERSION}\n".encode())
-    markers: dict[Path, str] = {}
+    markers: dict[str, str] = {}
     for _, spec in catalog_layers(catalog):
         path = catalog.path(spec)
-        if path not in markers:  # two specs may name one file
-            markers[path] = source_for(spec, path).change_marker(spec, path)
+        name = str(path.relative_to(catalog.workspace)) if isinstance(path, Path) else str(path)
+        if name not in markers:  # two specs may name one file
+            markers[name] = source_for(spec, path).change_marker(spec, path)
     parent = catalog.areas[1].parent
     if parent and parent.names and (catalog.workspace / parent.names.file).is_file():
         names = catalog.workspace / parent.names.file  # the parent names table
-        markers.setdefault(names, file_digest(names))
+        markers.setdefault(str(names.relative_to(catalog.workspace)), file_digest(names))
     for path in sorted(catalog.spec_files):
         digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0")
         digest.update(path.read_bytes())
-    for path, marker in sorted(markers.items()):
-        digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0" + marker.encode())
+    for name, marker in sorted(markers.items()):
+        digest.update(name.encode() + b"\0" + marker.encode() + b"\0")
     # The code last: an analysis that changed must not be served from an older cache.
     digest.update(f"code {code_digest()}".encode())
     return digest.hexdigest()

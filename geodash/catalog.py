@@ -93,10 +93,50 @@ class TableOptions(_Spec):
     skip_rows: int = Field(default=0, ge=0)
 
 
+# A database table name: ``table`` or ``schema.table`` (unquoted identifiers).
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$")
+_COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+_ENV_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+
+
+def _check_database_url(value: str | None) -> str | None:
+    """A PostgreSQL URL without a password: the password comes from ${ENV}, PGPASSFILE or a service file."""
+    if value is None:
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError("must be a PostgreSQL URL such as \"postgresql://user@host:5432/db\" "
+                         "(or \"postgresql:///?service=NAME\" for a service file entry)")
+    rest = value.split("://", 1)[1]
+    authority = rest.split("/", 1)[0].split("?", 1)[0]
+    userinfo = authority.rpartition("@")[0]
+    password = userinfo.partition(":")[2] if ":" in userinfo else None
+    query = rest.partition("?")[2]
+    in_query = re.search(r"(?:^|&)password=([^&]*)", query)
+    for secret in (password, in_query.group(1) if in_query else None):
+        if secret is not None and not _ENV_REFERENCE.match(secret):
+            raise ValueError("holds a password; a spec must never hold one: write ${PGPASSWORD} "
+                             "(taken from the environment) or use a PGPASSFILE or a service file")
+    return value
+
+
+def _check_read_only_query(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip().rstrip(";").strip()
+    if not re.match(r"(?is)^(select|with)\b", text) or ";" in text:
+        raise ValueError("must be one SELECT (or WITH … SELECT) statement")
+    return text
+
+
 class _LayerSpec(_Spec):
     kind: str
     title: Annotated[Text, Field(default_factory=lambda: Text(de=""))]
-    file: str
+    file: str  # "" for a database layer
+    database: str | None = Field(default=None, description="postgresql://user@host:5432/db, no password")
+    database_table: str | None = Field(default=None, description='written as table = "schema.table"')
+    query: str | None = Field(default=None, description="a read-only SELECT instead of a table")
+    updated_at: str | None = Field(default=None, description="column with each row's last change")
+    checksum: str | None = Field(default=None, description="a SELECT whose answer changes with the data")
     layer: str | None = None
     crs: str | None = None
     source: str = ""
@@ -113,6 +153,46 @@ class _LayerSpec(_Spec):
         if Path(value).is_absolute() or ".." in Path(value).parts:
             raise ValueError("must be a path inside the workspace, relative to it")
         return value
+
+    _valid_url = field_validator("database")(_check_database_url)
+    _valid_queries = field_validator("query", "checksum")(_check_read_only_query)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _table_name(cls, raw: object) -> object:
+        # `table = "schema.table"` names a database table; `[table]` holds a file's CSV options.
+        if isinstance(raw, dict) and isinstance(raw.get("table"), str):
+            raw = {**raw, "database_table": raw["table"]}
+            del raw["table"]
+        if isinstance(raw, dict) and "database" in raw and "file" not in raw:
+            raw = {**raw, "file": ""}  # a database layer names no file; without either, file is missing
+        return raw
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _LayerSpec:
+        if self.database is None:
+            named = [k for k in ("database_table", "query", "updated_at", "checksum") if getattr(self, k)]
+            if named:
+                key = "table" if named[0] == "database_table" else named[0]
+                raise ValueError(f"{key} is for a database layer: add database = \"postgresql://…\"")
+            return self
+        if self.file:
+            raise ValueError("give either file or database, not both")
+        if self.table != TableOptions():
+            raise ValueError("[table] options (encoding, separator, decimal, …) are for CSV and XLSX "
+                             "files; a database layer's values are typed: remove them")
+        if (self.database_table is None) == (self.query is None):
+            raise ValueError('a database layer needs table = "schema.table" or query = "SELECT …" (one)')
+        if self.database_table is not None and not _TABLE_NAME.match(self.database_table):
+            raise ValueError(f"table {self.database_table!r} is not a table name like \"schema.table\"")
+        if self.updated_at is not None and not _COLUMN_NAME.match(self.updated_at):
+            raise ValueError(f"updated_at {self.updated_at!r} is not a column name")
+        return self
+
+    @property
+    def data_name(self) -> str:
+        """The data as messages name it: the file, or the database table (or "query")."""
+        return self.file or self.database_table or "query"
 
 
 class AreaColumns(_Spec):
@@ -640,6 +720,42 @@ def spec_classes() -> dict[str, type[_Spec]]:
 
 
 @dataclass(frozen=True)
+class DatabaseLocation:
+    """Where a database layer's rows are: it stands where a file's path stands (messages, ids).
+
+    ``name`` is what findings name; ``stem`` what generated site ids start with;
+    ``str()`` is what an error names: the table (or query), the spec and the
+    database (as written in the spec, never with a password).
+    """
+
+    url: str
+    table: str | None
+    spec_file: str = ""
+
+    @property
+    def name(self) -> str:
+        """The table, or "query" for a query layer."""
+        return self.table or "query"
+
+    @property
+    def stem(self) -> str:
+        """The table without its schema (or the spec's name for a query)."""
+        if self.table:
+            return self.table.rpartition(".")[2]
+        return Path(self.spec_file).stem or "query"
+
+    @property
+    def suffix(self) -> str:
+        """No file suffix."""
+        return ""
+
+    def __str__(self) -> str:
+        what = f"table {self.table}" if self.table else "query"
+        spec = f" of {self.spec_file}" if self.spec_file else ""
+        return f"{what}{spec} in {self.url}"
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Every validated spec of one workspace.
 
@@ -653,8 +769,11 @@ class Catalog:
     layers: tuple[tuple[Path, _LayerSpec], ...] = ()
     spec_files: tuple[Path, ...] = field(default=())
 
-    def path(self, spec: _LayerSpec) -> Path:
-        """The data file a spec names, resolved inside the workspace."""
+    def path(self, spec: _LayerSpec) -> Path | DatabaseLocation:
+        """The data file a spec names, resolved inside the workspace; or where in a database it is."""
+        if spec.database is not None:
+            spec_file = next((p.name for p, s in self.layers if s is spec), "")
+            return DatabaseLocation(spec.database, spec.database_table, spec_file)
         return self.workspace / spec.file
 
     def of_kind(self, kind: str) -> tuple[tuple[Path, _LayerSpec], ...]:
@@ -859,6 +978,8 @@ def load_catalog(workspace: str | Path) -> Catalog:
             fix=f"use one of: {', '.join(seen) or '(no indicators defined)'}.",
         )
     for path, spec in layers:
+        if spec.database is not None:
+            continue  # a database layer: its table is checked when it is read
         data = catalog.path(spec)
         if not data.exists() and not data.is_symlink():
             raise SpecError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -11,10 +12,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash import progress
-from geodash.analysis.coverage import grid_points
-from geodash.analysis.joins import locate_sites, zone_shares
-from geodash.analysis.labels import area_labels, repeated_names
-from geodash.analysis.social_index import INDEX_METHODS
 from geodash.catalog import (
     DEFAULT_PARENT_UNIT,
     DEFAULT_UNIT,
@@ -28,6 +25,8 @@ from geodash.catalog import (
 )
 from geodash.errors import DataError, SpecError
 from geodash.findings import ReportBuilder, ValidationReport
+from geodash.joins import locate_sites, zone_shares
+from geodash.labels import area_labels, repeated_names
 from geodash.load import WGS84, LoadContext, load_layer
 from geodash.population import check_population_needed, population_by_year, report_population
 
@@ -41,6 +40,22 @@ SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "add
 # Layer kinds the Dataset holds in attributes of their own; every other kind goes to other_layers.
 OWN_KINDS = ("areas", "indicators", "sites", "zones", "population")
 ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
+
+
+# Analyses a Dataset keeps once computed (the cache stores some, see geodash.cache.STORED):
+# attribute -> "module:function" computing it from the Dataset. Named, not imported: the
+# analysis layer lies above the Dataset (as geodash.catalog.LAYER_KINDS names its loaders).
+MEMOISED = {
+    "access": "geodash.analysis.of_dataset:access",
+    "areas_display": "geodash.analysis.of_dataset:areas_display",
+    "population_points": "geodash.analysis.of_dataset:population_points",
+}
+
+
+def memoised_analysis(name: str):
+    """The function :data:`MEMOISED` names for ``name``."""
+    module, _, function = MEMOISED[name].partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -143,9 +158,7 @@ class Dataset:
         Computed once per Dataset (with ``gunicorn --preload`` before the
         workers fork); only maps use it, exports keep :attr:`areas`.
         """
-        from geodash.analysis.display import display_areas
-
-        return display_areas(self.areas, metric_crs=self.settings.metric_crs)
+        return memoised_analysis("areas_display")(self)
 
     @cached_property
     def sites_metric(self) -> gpd.GeoDataFrame:
@@ -155,19 +168,12 @@ class Dataset:
     @cached_property
     def population_points(self) -> gpd.GeoDataFrame | None:
         """Grid residents assigned to areas (metric CRS), or ``None`` without a grid."""
-        if self.population_grid is None:
-            return None
-        return grid_points(self.population_grid, self.areas_metric)
+        return memoised_analysis("population_points")(self)
 
     @cached_property
     def access(self) -> pd.DataFrame:
         """Accessibility of sites per area and category (computed once; it has no year)."""
-        from geodash.analysis.districts import access_by_category
-
-        coverage = self.settings.coverage
-        return access_by_category(self.areas_metric, self.sites_metric, list(self.categories),
-                                  coverage.distances, points=self.population_points,
-                                  spacing=coverage.grid_spacing)
+        return memoised_analysis("access")(self)
 
     @cached_property
     def years(self) -> list[int]:
@@ -198,7 +204,7 @@ class Dataset:
 
     @cached_property
     def area_labels(self) -> pd.Series:
-        """Display label per area key, unique even where names repeat (see :mod:`geodash.analysis.labels`)."""
+        """Display label per area key, unique even where names repeat (see :mod:`geodash.labels`)."""
         return area_labels(self.areas)
 
     def area_label(self, key: str) -> str:
@@ -224,15 +230,6 @@ def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, C
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
 
 
-def _check_index_settings(catalog: Catalog) -> None:
-    settings_file = catalog.workspace / "layers" / "workspace.toml"
-    method = catalog.settings.index.method
-    if method not in INDEX_METHODS:
-        raise SpecError(f"`index.method` was {method!r} but is expected to be one of "
-                        f"{sorted(INDEX_METHODS)}.", file=settings_file, where="key index.method",
-                        fix="choose a registered method.")
-
-
 def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
     repeated = repeated_names(areas)
     if repeated:
@@ -253,20 +250,20 @@ def build_dataset(catalog: Catalog) -> Dataset:
     layers: list[LayerInfo] = []
 
     def info(kind: str, spec_path: Path, spec, count: int) -> None:
-        layers.append(LayerInfo(kind, spec_path.name, spec.file, spec.title, spec.source, spec.notes, count))
+        layers.append(LayerInfo(kind, spec_path.name, spec.data_name, spec.title, spec.source, spec.notes,
+                                count))
         # Each layer's time runs from the line before: reading, checking and joining it.
         nonlocal since
-        progress.report(f"read {kind} {spec.file}: {count} rows/features", since)
+        progress.report(f"read {kind} {spec.data_name}: {count} rows/features", since)
         since = perf_counter()
 
     since = perf_counter()
 
-    _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
     context = LoadContext(settings, report, catalog.workspace)
     areas = load_layer(areas_spec, catalog.path(areas_spec), context)
     info("areas", areas_path, areas_spec, len(areas))
-    _note_repeated_names(areas, areas_spec.file, report)
+    _note_repeated_names(areas, areas_spec.data_name, report)
     keys = set(areas["key"])
     reference = settings.index.reference or []
     if set(reference) - keys:
@@ -288,7 +285,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
                                     "suppressed": bool})
     indicators = indicators.sort_values(["indicator", "year", "area_key"]).reset_index(drop=True)
     meta = catalog.indicator_specs
-    file_of = {ind.id: spec.file for _, spec in catalog.indicators for ind in spec.indicators}
+    file_of = {ind.id: spec.data_name for _, spec in catalog.indicators for ind in spec.indicators}
     for ind_id in meta:
         if not (indicators["indicator"] == ind_id).any():
             report.add("notice", "indicators", file_of[ind_id], f"indicator {ind_id}",
@@ -296,7 +293,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     without = sorted(keys - set(indicators["area_key"]))
     if without and len(indicators):
         names = area_labels(areas).loc[without].tolist()
-        report.add("notice", "indicators", ", ".join(spec.file for _, spec in catalog.indicators),
+        report.add("notice", "indicators", ", ".join(spec.data_name for _, spec in catalog.indicators),
                    "all indicator tables",
                    f"{len(without)} area(s) without any indicator value: {', '.join(names[:10])}")
     population = population_by_year(areas, indicators, areas_spec.population_indicator)
@@ -327,7 +324,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
                     f"{dist[far].iloc[0] / 1000:.0f} km from the nearest area.",
                     file=catalog.path(spec), where=f"site {row['site_id']}",
                     fix="check the coordinates: are longitude and latitude swapped, or is the CRS wrong?")
-            report.add("notice", "sites", spec.file, ", ".join(part.loc[outside, "site_id"].head(10)),
+            report.add("notice", "sites", spec.data_name, ", ".join(part.loc[outside, "site_id"].head(10)),
                        f"{int(outside.sum())} site(s) outside every area kept, without an area: "
                        + ", ".join(part.loc[outside, "name"].head(10)))
         info("sites", spec_path, spec, len(part))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -36,6 +37,7 @@ from geodash.catalog import (
 from geodash.errors import DataError
 from geodash.findings import ReportBuilder
 from geodash.sources import (
+    CHANGE_MARKER,
     GEOMETRY,
     TABLE,
     Table,
@@ -92,8 +94,10 @@ def _require_columns(columns: dict[str, str | None], available: list[str], file:
         )
 
 
-def _feature(position: int) -> str:
-    return f"feature {position + 1}"
+def _feature(position: int, frame: pd.DataFrame | None = None) -> str:
+    """How a user finds a feature: "feature 3" in a file, or the source's own label ("row id=17")."""
+    places = frame.attrs.get("places") if frame is not None else None
+    return str(places[position]) if places is not None else f"feature {position + 1}"
 
 
 def _valid_polygons(
@@ -106,14 +110,14 @@ def _valid_polygons(
             raise DataError(
                 "has no geometry (empty).",
                 file=file,
-                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                where=f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                 fix="draw the polygon or remove the feature.",
             )
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
             raise DataError(
                 f"is a {geom.geom_type}, but this layer needs polygons.",
                 file=file,
-                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                where=f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                 fix="export the layer with polygon geometry.",
             )
     invalid = ~shapely.is_valid(geoms.values)
@@ -130,11 +134,11 @@ def _valid_polygons(
             raise DataError(
                 f"has an invalid polygon that cannot be repaired ({reason}).",
                 file=file,
-                where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                where=f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                 fix="redraw the polygon in a GIS.",
             )
         repaired.iloc[pos] = fixed
-        report.add("repaired", layer, file.name, f"{_feature(pos)} ({labels.iloc[pos]})",
+        report.add("repaired", layer, file.name, f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                    f"invalid geometry ({reason}) repaired with make_valid")
     return repaired
 
@@ -216,13 +220,13 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
         raise DataError(
             f"has no key (column {cols.key!r} is empty).",
             file=path,
-            where=f"{_feature(pos)} ({names.iloc[pos]})",
+            where=f"{_feature(pos, frame)} ({names.iloc[pos]})",
             fix="give every area a unique key.",
         )
     dupes = keys[keys.duplicated(keep=False)]
     if not dupes.empty:
         first = dupes.iloc[0]
-        where = ", ".join(_feature(p) for p in np.flatnonzero((keys == first).to_numpy()))
+        where = ", ".join(_feature(p, frame) for p in np.flatnonzero((keys == first).to_numpy()))
         raise DataError(
             f"has the key {first!r} more than once ({len(dupes.unique())} duplicated key(s) in all).",
             file=path,
@@ -230,7 +234,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
             fix="give every area a unique key, or merge the duplicates.",
         )
     for pos in np.flatnonzero(names.isna().to_numpy() | (names == "").to_numpy()):
-        raise DataError("has no name.", file=path, where=f"{_feature(pos)} (key {keys.iloc[pos]})",
+        raise DataError("has no name.", file=path, where=f"{_feature(pos, frame)} (key {keys.iloc[pos]})",
                         fix=f"fill column {cols.name!r}.")
     labels = names.fillna("").astype(str)
     geometry = _valid_polygons(frame, path, "areas", labels, report)
@@ -246,20 +250,20 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
                 pos = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
                     f"has the population {texts.iloc[pos]!r}, which is not a number.",
-                    file=path, where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                    file=path, where=f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                     fix="write the population as a whole number.")
         negative = population < 0
         if negative.any():
             pos = int(np.flatnonzero(negative.to_numpy())[0])
             raise DataError("has a negative population.", file=path,
-                            where=f"{_feature(pos)} ({labels.iloc[pos]})", fix="correct the value.")
+                            where=f"{_feature(pos, frame)} ({labels.iloc[pos]})", fix="correct the value.")
         too_many = population > MAX_AREA_POPULATION
         if too_many.any():
             pos = int(np.flatnonzero(too_many.to_numpy())[0])
             raise DataError(
                 f"has the population {population.iloc[pos]:,.0f} (column {cols.population!r}), more than the "
                 f"{MAX_AREA_POPULATION:,} residents any one area can have.",
-                file=path, where=f"{_feature(pos)} ({labels.iloc[pos]})",
+                file=path, where=f"{_feature(pos, frame)} ({labels.iloc[pos]})",
                 fix="correct the value: write the number of residents of this area as a whole number.")
     parent = (
         frame[spec.parent_column].astype("string").str.strip().astype(object)
@@ -327,11 +331,11 @@ def _text_or_none(values: pd.Series) -> pd.Series:
 
 def read_features(spec, path: Path) -> gpd.GeoDataFrame:
     """The features of a layer that must have geometry, from whichever source kind holds them."""
-    return source_for(spec, path, needs=GEOMETRY).read(spec, path)
+    return source_for(spec, path, needs=GEOMETRY).features(spec, path)
 
 
 def _table(spec: IndicatorsSpec | SitesSpec | PopulationSpec, path: Path) -> Table:
-    return source_for(spec, path, needs=TABLE).read(spec, path)
+    return source_for(spec, path, needs=TABLE).rows(spec, path)
 
 
 def _years(texts: pd.Series, table: Table, settings: Settings, column: str,
@@ -619,11 +623,11 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
     """Read a sites layer: ``site_id, name, category, programme, start, end, address, contact``."""
     source = source_for(spec, path)
     if source.can(GEOMETRY):
-        frame = source.read(spec, path)
+        frame = source.features(spec, path)
         _require_columns(spec.columns.model_dump(exclude={"x", "y"}), list(frame.columns), path,
                          "the sites spec")
         _check_coordinates(frame, path)
-        places = pd.Series([_feature(i) for i in range(len(frame))])
+        places = pd.Series([_feature(i, frame) for i in range(len(frame))])
         for pos, geom in enumerate(frame.geometry):
             if geom is None or geom.is_empty or geom.geom_type != "Point":
                 kind = "no geometry" if geom is None or geom.is_empty else f"a {geom.geom_type}"
@@ -677,7 +681,8 @@ def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
     _check_coordinates(frame, path)
     names = frame[cols.name].astype("string").str.strip().fillna("").astype(str)
     for pos in np.flatnonzero((names == "").to_numpy()):
-        raise DataError("has no name.", file=path, where=_feature(pos), fix=f"fill column {cols.name!r}.")
+        raise DataError("has no name.", file=path, where=_feature(pos, frame),
+                        fix=f"fill column {cols.name!r}.")
     geometry = _valid_polygons(frame, path, "zones", names, report)
     programme = (frame[cols.programme].astype("string").fillna("").astype(str) if cols.programme
                  else pd.Series(spec.programme or "", index=frame.index))
@@ -692,7 +697,8 @@ def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(f"has {texts.iloc[pos]!r} as {role} year, which is not a year.", file=path,
-                            where=f"{_feature(pos)} ({names.iloc[pos]})", fix="write a four-digit year.")
+                            where=f"{_feature(pos, frame)} ({names.iloc[pos]})",
+                            fix="write a four-digit year.")
         years[role] = numbers.to_numpy()
     zones = gpd.GeoDataFrame(
         {"zone_id": [f"{path.stem}-{i + 1}" for i in range(len(frame))], "name": names.to_numpy(),
@@ -706,13 +712,13 @@ def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> 
     """Read a population grid: points with a resident count, ``count, geometry`` in WGS84."""
     source = source_for(spec, path)
     if source.can(GEOMETRY):
-        frame = source.read(spec, path)
+        frame = source.features(spec, path)
         _require_columns({"count": spec.columns.count}, list(frame.columns), path, "the population spec")
         _check_coordinates(frame, path)
         if len(frame) and not (frame.geom_type == "Point").all():
             # Grid cells given as squares count at their centre.
             frame = frame.set_geometry(frame.geometry.representative_point())
-        places = pd.Series([_feature(i) for i in range(len(frame))])
+        places = pd.Series([_feature(i, frame) for i in range(len(frame))])
     else:
         frame, rows = _sites_from_table(spec, path)
         places = rows.map(lambda r: f"row {r}")
@@ -749,8 +755,19 @@ class LoadContext:
 
 
 def load_layer(spec, path: Path, context: LoadContext):
-    """Read one layer through the loader its kind registers in :data:`geodash.catalog.LAYER_KINDS`."""
-    return LAYER_KINDS[spec.kind].load_function()(spec, path, context)
+    """Read one layer through the loader its kind registers in :data:`geodash.catalog.LAYER_KINDS`.
+
+    A layer from a source that changes under it (a database) is noted in the
+    report with the time it was read: a Dataset from the cache says when its
+    data was last read.
+    """
+    frame = LAYER_KINDS[spec.kind].load_function()(spec, path, context)
+    source = source_for(spec, path)
+    if source.can(CHANGE_MARKER):
+        read_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        context.report.add("notice", spec.kind, path.name, "",
+                           f"{len(frame)} row(s) read from {source.location(spec, path)} at {read_at}")
+    return frame
 
 
 # The registered loaders: the public load_* functions above, called with the one signature.

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodash.analysis.labels import area_labels
 from geodash.catalog import AreasSpec, Catalog, Settings, parse_spec
 from geodash.errors import SpecError
 from geodash.findings import ReportBuilder
+from geodash.labels import area_labels
 
 POPULATION_COLUMNS = ["area_key", "year", "population"]
 

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from geodash import progress
+from geodash.analysis.social_index import check_index_method
 from geodash.catalog import load_catalog
 from geodash.dataset import Dataset, build_dataset
 from geodash.errors import ParameterError
@@ -54,6 +55,7 @@ def load_workspace(workspace: str | Path | None = None, *, cache: bool | Path = 
         raise ValueError(f"`analyses` named {unknown} but is expected to be among {sorted(STORED)}")
     start = time.perf_counter()
     catalog = load_catalog(workspace or default_workspace())
+    check_index_method(catalog.settings.index, catalog.workspace / "layers" / "workspace.toml")
     progress.report(f"read {len(catalog.spec_files)} layer specs in {catalog.workspace / 'layers'}",
                     start)
     if cache is False:

@@ -10,14 +10,17 @@ VENV=${GEODASH_VENV:-.venv}
 
 # Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
 # client of tests/api, poppler-utils (pdftotext, pdfimages, pdfinfo) to read back the PDFs the
-# print tests make (Debian packages).
+# print and report tests make, PostgreSQL with PostGIS for the database source's tests (they start
+# a throwaway server themselves) (Debian packages).
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-        || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+        || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+        || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+        || ! compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin \
-        poppler-utils >/dev/null
+        poppler-utils postgresql postgis >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -226,7 +226,7 @@ def test_a_parent_column_missing_from_the_areas_file_is_named_with_its_key(grid_
         build_dataset(load_catalog(grid_workspace))
 
 
-@pytest.mark.parametrize("module", ["geodash.analysis.labels", "geodash.export.slugs",
+@pytest.mark.parametrize("module", ["geodash.labels", "geodash.export.slugs",
                                     "geodash.web.i18n", "geodash.catalog"])
 def test_the_docstring_examples_hold(module):
     import doctest

@@ -26,7 +26,7 @@ from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
 from geodash.export import LAYERS, build_layer, layer_bytes
 from geodash.export.formats import FORMULA_START
-from geodash.web.figures.html_map import html_map, read_map_data
+from geodash.export.html_map import html_map, read_map_data
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ import pandas as pd
 from geodash.analysis.indicators import POLARITY_SIGN, zscores
 from geodash.analysis.joins import indicators_wide
 from geodash.catalog import IndexSettings, IndicatorSpec
-from geodash.errors import ParameterError
+from geodash.errors import ParameterError, SpecError
 
 STATUS_CLASSES = ("hoch", "mittel", "niedrig", "sehr niedrig")
 DYNAMICS_CLASSES = ("positiv", "stabil", "negativ")
@@ -255,6 +256,20 @@ INDEX_METHODS: dict[str, tuple[IndexMethod, str]] = {
     "mss": (zscore_index, "Berlin, Monitoring Soziale Stadtentwicklung: z-scores, dynamics over 2 years"),
     "hamburg": (_hamburg, "Hamburg, Sozialmonitoring RISE: z-scores, dynamics over 3 years"),
 }
+
+
+def check_index_method(settings: IndexSettings, settings_file: Path) -> None:
+    """Refuse a workspace whose ``index.method`` names no registered method, before any data is read.
+
+    Raises
+    ------
+    SpecError
+        Naming the settings file and the key.
+    """
+    if settings.method not in INDEX_METHODS:
+        raise SpecError(f"`index.method` was {settings.method!r} but is expected to be one of "
+                        f"{sorted(INDEX_METHODS)}.", file=settings_file, where="key index.method",
+                        fix="choose a registered method.")
 
 
 def social_index(

@@ -12,28 +12,12 @@ from geodash.analysis.coverage import catchments
 from geodash.analysis.districts import (
     districts_layer,
     latest_year,
-    need_and_coverage,
     sites_layer,
 )
-from geodash.analysis.social_index import IndexOptions
+from geodash.analysis.of_dataset import district_analysis
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
 from geodash.export.columns import describe_columns, long_labels, safe_columns
-
-
-def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
-    """Social index, coverage and gap per area for one year (see ``need_and_coverage``)."""
-    settings = dataset.settings
-    return need_and_coverage(
-        dataset.areas_metric, dataset.indicators, dataset.indicator_meta, dataset.sites_metric,
-        list(dataset.categories), year=year, index_method=settings.index.method,
-        index_options=IndexOptions.from_settings(settings.index),
-        distances=settings.coverage.distances, need_quantile=settings.coverage.need_quantile,
-        offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
-        points=dataset.population_points,
-        access=dataset.access if len(dataset.sites) and dataset.categories else None,
-        population=dataset.population_in(year),
-    )
 
 
 def _districts(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:

@@ -18,6 +18,7 @@ from geodash.sources.base import (
     Source,
     file_digest,
 )
+from geodash.sources.postgis import PostGIS
 from geodash.sources.table import (
     MISSING_MARKERS,
     TABLE_SUFFIXES,
@@ -36,6 +37,7 @@ from geodash.sources.vector import VECTOR_SUFFIXES, VectorFiles, read_vector
 SOURCES: dict[str, Source] = {
     source.name: source
     for source in (
+        PostGIS(),
         VectorFiles(),
         TableFiles(),
     )
@@ -65,6 +67,8 @@ def source_for(spec: Any, path: Path, *, needs: str | None = None) -> Source:
     ('files', 'tables')
     >>> source_for(spec, Path("stadtteile.csv"), needs="geometry").name
     'files'
+    >>> source_for(SimpleNamespace(database="postgresql://planung@db/stadt"), Path("")).name
+    'postgis'
     """
     if needs is not None and needs not in CAPABILITIES:
         raise ValueError(f"`needs` was {needs!r} but is expected to be one of {sorted(CAPABILITIES)}")
@@ -77,6 +81,7 @@ __all__ = [
     "CHANGE_MARKER",
     "GEOMETRY",
     "MISSING_MARKERS",
+    "PostGIS",
     "SOURCES",
     "TABLE",
     "TABLE_SUFFIXES",

@@ -30,7 +30,8 @@ class Source(ABC):
     """One kind of source, behind one small interface (cf. pygeoapi's providers).
 
     Subclasses set :attr:`name` and :attr:`capabilities`, say which specs they
-    :meth:`claim` and implement :meth:`read`. Register an instance in
+    :meth:`claims` and implement :meth:`features` (with :data:`GEOMETRY`)
+    and/or :meth:`rows` (with :data:`TABLE`). Register an instance in
     :data:`geodash.sources.SOURCES`; nothing else needs to know about it.
     """
 
@@ -49,9 +50,26 @@ class Source(ABC):
     def claims(self, spec: Any, path: Path) -> bool:
         """Whether this source kind reads ``spec`` (whose data file resolves to ``path``)."""
 
-    @abstractmethod
+    def features(self, spec: Any, path: Path) -> Any:
+        """The layer's features: a GeoDataFrame with a known CRS (sources with :data:`GEOMETRY`).
+
+        Where rows have a key a user knows (a database's primary key), the
+        frame's ``attrs["places"]`` holds one label per feature ("row id=17"),
+        which the loaders name instead of "feature 3".
+        """
+        raise NotImplementedError(f"the source kind {self.name!r} delivers no features")
+
+    def rows(self, spec: Any, path: Path) -> Any:
+        """The layer's rows as text cells: a :class:`~geodash.sources.table.Table` (with :data:`TABLE`)."""
+        raise NotImplementedError(f"the source kind {self.name!r} delivers no rows")
+
     def read(self, spec: Any, path: Path) -> Any:
-        """Read the layer: a GeoDataFrame (:data:`GEOMETRY`) or a Table (:data:`TABLE`)."""
+        """:meth:`features` when the source delivers geometry, else :meth:`rows`."""
+        return self.features(spec, path) if self.can(GEOMETRY) else self.rows(spec, path)
+
+    def location(self, spec: Any, path: Path) -> str:
+        """Where the layer is read from, as messages and the report name it."""
+        return str(path)
 
     def change_marker(self, spec: Any, path: Path) -> str:
         """A text that changes whenever the layer's data changes (keys the dataset cache).

@@ -423,7 +423,7 @@ class TableFiles(Source):
         """A file whose suffix is one of :data:`TABLE_SUFFIXES`."""
         return Path(path).suffix.lower() in TABLE_SUFFIXES
 
-    def read(self, spec, path: Path) -> Table:
+    def rows(self, spec, path: Path) -> Table:
         """The spec's table, read with its ``table`` options (encoding, separator, sheet, …)."""
         opts = spec.table
         return read_table(path, encoding=opts.encoding, separator=opts.separator,

@@ -163,6 +163,6 @@ class VectorFiles(Source):
         """A file whose suffix is one of :data:`VECTOR_SUFFIXES`."""
         return Path(path).suffix.lower() in VECTOR_SUFFIXES
 
-    def read(self, spec, path: Path) -> gpd.GeoDataFrame:
+    def features(self, spec, path: Path) -> gpd.GeoDataFrame:
         """The features of the spec's file (its ``layer``; ``crs`` where the file names none)."""
         return read_vector(path, layer=spec.layer, crs=spec.crs)

@@ -22,9 +22,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from geodash.catalog import Settings, load_catalog
+from geodash.catalog import DatabaseLocation, Settings, load_catalog
 from geodash.errors import DataError, ParameterError
 from geodash.uploads.atomic import remove_parts, sha256_file, write_atomic
 from geodash.uploads.history import LayerHistory, Version, histories, migrate_legacy
@@ -32,8 +33,8 @@ from geodash.uploads.lock import workspace_lock
 from geodash.uploads.staging import (
     UploadPreview,
     discard_upload,
+    file_layers,
     layer_of_file,
-    uploadable_layers,
     validate_staged,
 )
 
@@ -47,10 +48,13 @@ class Change:
     data_file: str
     current: Version
     previous: Version | None  # None when the file did not exist before
+    kept_in: str = ""  # a database layer: the history table holding the replaced rows
 
     @property
     def kept(self) -> str:
-        """Where the replaced version is kept, relative to the workspace."""
+        """Where the replaced version is kept, relative to the workspace (or the history table)."""
+        if self.kept_in:
+            return self.kept_in
         entry = self.previous or self.current
         return f"history/{self.data_file}/{entry.file}"
 
@@ -101,8 +105,26 @@ def accept_staged(workspace: str | Path, layer_file: str, staged: Path, *, by: s
     """
     with workspace_lock(workspace):
         fresh = validate_staged(workspace, layer_file, staged)
+        if isinstance(fresh.target, DatabaseLocation):
+            return _commit_to_database(fresh.target, staged, by=by, upload=upload)
         return _commit(Path(workspace), fresh.target, staged, by=by, upload=upload,
                        action="accepted", after_step=after_step)
+
+
+def _commit_to_database(target: DatabaseLocation, staged: Path, *, by: str, upload: str) -> Change:
+    """Replace a database layer's rows in one transaction; the previous rows go to its history table.
+
+    The database's own transaction and table lock keep two editors (and workers) from losing
+    each other's changes (see :func:`geodash.sources.postgis_history.replace_rows`).
+    """
+    from geodash.sources import read_vector
+    from geodash.sources.postgis_history import history_table, replace_rows
+
+    rows = replace_rows(target, read_vector(staged), by or "geodash")
+    now = datetime.now(UTC)
+    current = Version(version=now.strftime("%Y%m%dT%H%M%S%fZ"), file="", time=now.isoformat(),
+                      size=rows, sha256="", by=by, upload=upload)
+    return Change(str(target), current, None, kept_in=history_table(target.table))
 
 
 def restore_version(workspace: str | Path, data_file: str, version: str | None = None, *,
@@ -214,9 +236,9 @@ def recover_workspace(workspace: str | Path) -> list[str]:
     """
     workspace = Path(workspace)
     catalog = load_catalog(workspace)
-    data_files = [Path(s.file).as_posix() for _, s in uploadable_layers(catalog)]
+    data_files = [Path(s.file).as_posix() for _, s in file_layers(catalog)]
     with workspace_lock(workspace):
-        for _, spec in uploadable_layers(catalog):
+        for _, spec in file_layers(catalog):
             target = catalog.path(spec)
             remove_parts(target.parent, target.name)
         for history in histories(workspace):

@@ -116,6 +116,10 @@ def as_upload_error(exc: DataError, folder: Path, shown: str) -> DataError:
     return DataError(problem, file=shown, where=exc.where, fix=exc.fix)
 
 
+# A database layer takes vector files whose properties are named as the table's columns.
+DATABASE_CONTENT = ("geojson", "gpkg", "zip")
+
+
 def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPreview:
     if len(data) > max_bytes:
         raise DataError(f"is {len(data) / MB:.1f} MB, more than the limit of {max_bytes / MB:.0f} MB.",
@@ -134,7 +138,12 @@ def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPre
     if content == "gpkg":
         check_gpkg(data)
     target = catalog.path(spec)
-    if SUFFIX[content] != target.suffix.lower():
+    if spec.database is not None:
+        if content not in DATABASE_CONTENT:
+            raise DataError(f"is {content.upper()}, but {layer_file} is kept in a database, which takes "
+                            "GeoJSON, GeoPackage or a zipped Shapefile with the table's column names.",
+                            file="upload", fix="upload the layer as GeoJSON (e.g. exported from QGIS).")
+    elif SUFFIX[content] != target.suffix.lower():
         # The spec names the file; a different format would need a new spec.
         raise DataError(f"is {content.upper()}, but {layer_file} names {spec.file!r}.", file="upload",
                         fix=f"upload a {target.suffix} file, or change the spec's file first.")
@@ -167,6 +176,11 @@ def uploadable_layers(catalog: Catalog) -> tuple[tuple[Path, IndicatorsSpec | Si
     return tuple((p, s) for p, s in catalog.layers if s.kind in ALLOWED)
 
 
+def file_layers(catalog: Catalog) -> tuple[tuple[Path, IndicatorsSpec | SitesSpec], ...]:
+    """The uploadable layers kept in files (a database layer keeps its history in the database)."""
+    return tuple((p, s) for p, s in uploadable_layers(catalog) if s.database is None)
+
+
 def _uploadable(catalog: Catalog, layer_file: str) -> tuple[Path, IndicatorsSpec | SitesSpec]:
     layers = {p.name: (p, s) for p, s in uploadable_layers(catalog)}
     if layer_file not in layers:
@@ -178,10 +192,10 @@ def _uploadable(catalog: Catalog, layer_file: str) -> tuple[Path, IndicatorsSpec
 def layer_of_file(catalog: Catalog, data_file: str) -> str:
     """The spec file name of the indicators or sites layer whose data file is ``data_file``."""
     wanted = (catalog.workspace / data_file).resolve()
-    for spec_path, spec in uploadable_layers(catalog):
+    for spec_path, spec in file_layers(catalog):
         if catalog.path(spec).resolve() == wanted:
             return spec_path.name
-    files = sorted(Path(s.file).as_posix() for _, s in uploadable_layers(catalog))
+    files = sorted(Path(s.file).as_posix() for _, s in file_layers(catalog))
     raise ParameterError(f"{data_file!r} is not the file of an indicators or sites layer.",
                          fix=f"name one of {', '.join(files) or '(none)'}.")
 
@@ -189,7 +203,11 @@ def layer_of_file(catalog: Catalog, data_file: str) -> str:
 def _respec(spec: IndicatorsSpec | SitesSpec, staged: Path):
     # The staged file lives outside the workspace: point the spec at it by an
     # absolute path, which only this in-memory copy ever holds.
-    return spec.model_construct(**{**dict(spec), "file": str(staged)})
+    # A database layer's upload is read as a file with the table's columns and the spec's
+    # column names, so the database keys go.
+    database = {"database": None, "database_table": None, "query": None, "updated_at": None,
+                "checksum": None} if spec.database is not None else {}
+    return spec.model_construct(**{**dict(spec), "file": str(staged), **database})
 
 
 def _with_layer(catalog: Catalog, spec_path: Path, new_spec) -> Catalog:

@@ -60,7 +60,7 @@ class MemorySites(Source):
     def claims(self, spec, path):
         return spec.kind == "sites"
 
-    def read(self, spec, path):
+    def features(self, spec, path):
         return self.frame.copy()
 
     def change_marker(self, spec, path):

@@ -17,10 +17,10 @@ from plotly.utils import PlotlyJSONEncoder
 
 from geodash.bench.dash_requests import body_for, find_callback
 from geodash.export import build_layer
+from geodash.export.html_map import html_map
 from geodash.web import create_app, ids
 from geodash.web.figures.compare import compare_figure, ranking_table, timeseries_figure
 from geodash.web.figures.coverage import coverage_heatmap, coverage_matrix, coverage_scatter, gap_table
-from geodash.web.figures.html_map import html_map
 from geodash.web.figures.reach import reach_heatmap, reach_matrix
 from geodash.web.figures.similar import similar_table
 from geodash.web.i18n import area_options

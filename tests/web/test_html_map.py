@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
-from geodash.web.figures.html_map import escape, escape_texts, html_map, read_map_data
+from geodash.export.html_map import escape, escape_texts, html_map, read_map_data
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
 

@@ -13,8 +13,8 @@ import json
 
 import pytest
 
+from geodash.export.html_map import escape, html_map
 from geodash.web.figures.choropleth import map_view
-from geodash.web.figures.html_map import escape, html_map
 from geodash.web.figures.map import (
     AUTO_COLORS,
     basemap_layers,

@@ -19,9 +19,9 @@ import math
 import dash
 import pytest
 
+from geodash.export.html_map import html_map
 from geodash.web.figures import derived
 from geodash.web.figures.choropleth import hover_rows, legend_rows, map_view, resolve_state
-from geodash.web.figures.html_map import html_map
 from geodash.web.figures.map import map_patch_values
 from geodash.web.figures.palettes import MISSING_COLOR, NAMED_COLORS
 from geodash.web.pages import map as map_page

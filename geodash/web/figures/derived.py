@@ -1,7 +1,7 @@
 """The social index and coverage of a Dataset, per year, and the tables pages derive: computed once.
 
 :func:`analysis` composes the workspace's settings with the analysis layer
-(:func:`geodash.export.layers.district_analysis`: index, coverage, gap) and
+(:func:`geodash.analysis.of_dataset.district_analysis`: index, coverage, gap) and
 keeps each year's frame beside the Dataset, as ``Dataset.access`` keeps the
 accessibility table: the Dataset never changes, so neither does what is
 derived from it, and a ``dataclasses.replace`` copy starts with nothing. No
@@ -26,9 +26,9 @@ from geodash.analysis.measures import (
     derived_measures,
     measure_values,
 )
+from geodash.analysis.of_dataset import district_analysis
 from geodash.analysis.social_index import stack_years
 from geodash.dataset import Dataset
-from geodash.export.layers import district_analysis
 
 # Key of the memo in the Dataset's instance dict (beside its cached properties).
 _MEMO = "_geodash_derived"
