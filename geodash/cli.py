@@ -1,4 +1,4 @@
-"""The command line: ``geodash validate|info|export|serve|init|bench``.
+"""The command line: ``geodash validate|info|export|report|serve|init|bench``.
 
 Exit status 0 on success, 1 when the data is invalid, 2 on a usage error.
 Errors a user can cause print one line on stderr, never a traceback.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from geodash import progress
 from geodash.bench.options import add_arguments as add_bench_arguments
+from geodash.cli_maps import add_map_arguments, add_report_parser, cmd_export_map
 from geodash.errors import GeodashError, ParameterError
 from geodash.export import FORMATS, LAYERS, build_layer, write_layer
 from geodash.workspace import SERVE_ANALYSES, default_workspace, init_workspace, load_workspace
@@ -69,7 +70,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write one joined layer to a file."""
+    """Write one joined layer to a file (or, for ``map``, the map of a view)."""
+    if args.layer == "map":
+        return cmd_export_map(args)
     # The districts layer includes the coverage analysis: take it from the cache when it is there.
     dataset = load_workspace(args.workspace, analyses=("access",) if args.layer == "districts" else ())
     frame = build_layer(dataset, args.layer, args.year)
@@ -156,14 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     workspace_arg(p)
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV or Parquet")
-    p.add_argument("layer", choices=sorted(LAYERS))
+    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV or Parquet, "
+                       "or a map as PNG, SVG, PDF or HTML")
+    p.add_argument("layer", choices=sorted([*LAYERS, "map"]))
     workspace_arg(p)
     p.add_argument("-o", "--output", type=Path, help="output file (default: LAYER.SUFFIX)")
     p.add_argument("-f", "--format", choices=sorted(FORMATS), default="geojson")
     p.add_argument("--year", type=int, help="indicator year (default: the latest)")
     p.add_argument("--german", action="store_true",
                    help="CSV with ';' and decimal comma for German Excel")
+    add_map_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="serve the dashboard")
@@ -188,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark against the naive ways on synthetic cities")
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
+
+    add_report_parser(sub)
 
     p = sub.add_parser("init", help="start a new workspace with commented example specs")
     p.add_argument("directory", type=Path)
