@@ -75,10 +75,11 @@ def add_report_parser(sub) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the Sozialraumbericht."""
     from geodash.report import report_format, write_report
-    from geodash.workspace import SERVE_ANALYSES, load_workspace
+    from geodash.workspace import load_workspace
 
     report_format(args.output)
-    dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
+    # The coverage tables need the accessibility analysis: from the cache when it is there.
+    dataset = load_workspace(args.workspace, analyses=("access",))
     start = time.perf_counter()
     path = write_report(dataset, args.output, area=args.area, year=args.year, lang=args.lang)
     print(f"Wrote the report to {path} in {time.perf_counter() - start:.1f} s", file=sys.stderr)

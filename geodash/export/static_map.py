@@ -106,12 +106,25 @@ class MapLayout:
         Write area names where they fit inside their area.
     created
         The export date printed on the map (today when None).
+    framed
+        With title and source footer (a page of its own); without them for a
+        figure inside a report, whose page says both.
+    size
+        Width and height in millimetres instead of the paper's.
+    type_scale
+        Type and line size relative to A4 instead of the paper's (see :attr:`scale`).
+    focus
+        Key of one area: the map shows it with its surroundings, outlined.
     """
 
     paper: str = "a4"
     orientation: str = "landscape"
     labels: bool = False
     created: date | None = None
+    framed: bool = True
+    size: tuple[float, float] | None = None
+    type_scale: float | None = None
+    focus: str | None = None
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -123,12 +136,16 @@ class MapLayout:
     @property
     def size_mm(self) -> tuple[float, float]:
         """Width and height of the page in millimetres."""
+        if self.size is not None:
+            return self.size
         width, height = PAPERS[self.paper]
         return (width, height) if self.orientation == "landscape" else (height, width)
 
     @property
     def scale(self) -> float:
         """Type and line size relative to A4 (A3 is √2 larger, so it reads alike from further away)."""
+        if self.type_scale is not None:
+            return self.type_scale
         return max(self.size_mm) / PAPERS["a4"][0]
 
 
@@ -314,7 +331,7 @@ def _draw_areas(ax, dataset: Dataset, view: MapView, areas: gpd.GeoDataFrame, la
     # decided above for all areas at once.
     for xi, yi, name in zip(x[fits], y[fits], np.asarray(view.names, dtype=object)[fits], strict=True):
         ax.text(xi, yi, name, fontsize=LABEL_PT * s, ha="center", va="center", zorder=5,
-                color="#1a1a1a", path_effects=halo)
+                color="#1a1a1a", path_effects=halo, clip_on=True)
 
 
 def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout) -> list:
@@ -327,7 +344,7 @@ def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout) -> list:
     halo = [patheffects.withStroke(linewidth=2 * s, foreground="white")]
     for point, name in zip(points, zones["name"].astype(str), strict=True):
         ax.text(point.x, point.y, name, fontsize=7 * s, fontstyle="italic", color=ZONE_COLOR,
-                ha="center", va="center", zorder=5, path_effects=halo)
+                ha="center", va="center", zorder=5, path_effects=halo, clip_on=True)
     return [(Line2D([], [], color=ZONE_COLOR, linewidth=1.6 * s),
              translate(TEXT, "zone_line", view.lang))]
 
@@ -412,6 +429,24 @@ def _legend(lax, dataset: Dataset, view: MapView, panel_mm: tuple[float, float],
             y -= row
 
 
+def _frame(fig: Figure, dataset: Dataset, view: MapView, created: date, layout: MapLayout,
+           margin: float) -> None:
+    """Title, subtitle and the source footer of a map that is a page of its own."""
+    s = layout.scale
+    width, height = layout.size_mm
+    lang = view.lang
+    fig.text(margin / width, 1 - margin / height, _title(dataset, view), fontsize=15 * s,
+             fontweight="bold", va="top")
+    subtitle = f"{area_word(dataset, lang, plural=True)} · {dataset.settings.title.get(lang)}"
+    fig.text(margin / width, 1 - (margin + 9 * s) / height, subtitle, fontsize=9 * s, va="top",
+             color="#333333")
+    footer_chars = int((width - 2 * margin) / (6.5 * s * PT_MM * CHAR_WIDTH_EM))
+    footer = [piece for line in source_lines(dataset, view, created)
+              for piece in textwrap.wrap(line, footer_chars)]
+    fig.text(margin / width, margin / height, "\n".join(footer), fontsize=6.5 * s, va="bottom",
+             color="#333333", linespacing=1.4)
+
+
 def static_map(dataset: Dataset, state: ViewState, layout: MapLayout | None = None) -> Figure:
     """The map of a view on one page: title, map, legend, sources, scale bar and north arrow.
 
@@ -437,32 +472,32 @@ def static_map(dataset: Dataset, state: ViewState, layout: MapLayout | None = No
     s = layout.scale
     width, height = layout.size_mm
     fig = Figure(figsize=(width / MM_PER_INCH, height / MM_PER_INCH))
-    margin, title_h, footer_h = 10 * s, 17 * s, 12 * s
+    margin, title_h, footer_h = (10 * s, 17 * s, 12 * s) if layout.framed else (2.0, 0.0, 0.0)
     panel_w = max(62 * s, 0.26 * width)
     box = (width - 2 * margin - panel_w - 4 * s, height - 2 * margin - title_h - footer_h)
     ax = fig.add_axes((margin / width, (margin + footer_h) / height, box[0] / width, box[1] / height))
     lax = fig.add_axes(((width - margin - panel_w) / width, (margin + footer_h) / height,
                         panel_w / width, box[1] / height))
 
-    fig.text(margin / width, 1 - margin / height, _title(dataset, view), fontsize=15 * s,
-             fontweight="bold", va="top")
-    subtitle = f"{area_word(dataset, lang, plural=True)} · {dataset.settings.title.get(lang)}"
-    fig.text(margin / width, 1 - (margin + 9 * s) / height, subtitle, fontsize=9 * s, va="top",
-             color="#333333")
-    footer_chars = int((width - 2 * margin) / (6.5 * s * PT_MM * CHAR_WIDTH_EM))
-    footer = [piece for line in source_lines(dataset, view, created)
-              for piece in textwrap.wrap(line, footer_chars)]
-    fig.text(margin / width, margin / height, "\n".join(footer), fontsize=6.5 * s, va="bottom",
-             color="#333333", linespacing=1.4)
+    if layout.framed:
+        _frame(fig, dataset, view, created, layout, margin)
 
     areas = dataset.areas_metric
-    xlim, ylim, per_mm = _limits(areas.total_bounds if len(areas) else np.array([0, 0, 1000, 1000]), box)
+    focus = areas[areas["key"] == layout.focus] if layout.focus is not None else areas
+    bounds = focus.total_bounds if len(focus) else np.array([0, 0, 1000, 1000])
+    if layout.focus is not None:
+        # The area and a ring of its neighbours: a profile's map shows where the area lies.
+        grow = 0.35 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
+        bounds = bounds + np.array([-grow, -grow, grow, grow])
+    xlim, ylim, per_mm = _limits(bounds, box)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
     if len(areas):
         _draw_areas(ax, dataset, view, areas, layout, per_mm)
+    if layout.focus is not None and len(focus):
+        focus.boundary.plot(ax=ax, color="#000000", linewidth=2.2 * s, zorder=3)
     zones = _draw_zones(ax, dataset, view, layout)
     sites = _draw_sites(ax, dataset, view, layout)
     if view.message:
