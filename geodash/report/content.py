@@ -53,6 +53,11 @@ class Table:
     widths: list[float]
     strong: frozenset[int] = frozenset()
 
+    def __post_init__(self) -> None:
+        # More than 100 % would push the last columns past the page's edge.
+        if abs(sum(self.widths) - 100) > 1e-9 or len(self.widths) != len(self.heads):
+            raise ValueError(f"column widths {self.widths} must be one per column and add up to 100")
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -84,12 +89,25 @@ class Report:
     data_year: str
     created: str
     sections: list[Section]
+    created_iso: str = ""
+
+
+def widths(*rest: float) -> list[float]:
+    """Column widths in % of the text column: the first column (names) takes what the others leave.
+
+    Examples
+    --------
+    >>> widths(11, 9, 10)
+    [70, 11, 9, 10]
+    """
+    return [100 - sum(rest), *rest]
 
 
 def svg_markup(svg: bytes) -> Markup:
-    """Matplotlib's SVG without the XML prolog and DOCTYPE, ready to sit inside HTML."""
+    """Matplotlib's SVG without the XML prolog, DOCTYPE and RDF metadata, ready to sit inside HTML."""
     text = svg.decode("utf-8")
-    return Markup(text[text.index("<svg"):])  # noqa: S704 - our own SVG, its texts escaped by matplotlib
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg"):], flags=re.S)
+    return Markup(text)  # noqa: S704 - our own SVG, its texts escaped by matplotlib
 
 
 def _map_figure(dataset: Dataset, state: ViewState, caption: str, *, focus: str | None = None) -> Figure:
@@ -228,9 +246,8 @@ def city_offers_table(dataset: Dataset, lang: str, texts) -> Table | None:
              str(count), _num(count / total_pop * 1000 if total_pop else math.nan, lang, 2),
              *(_share(reach[s].get(code, math.nan), lang) for s in shares)]
             for code, count in zip(codes, counts, strict=True)]
-    first = 100 - 13 * (2 + len(shares))
     return Table(heads, body, [False, True, True, *([True] * len(shares))],
-                 [first, 13, 13, *([13] * len(shares))], strong=frozenset({len(body) - 1}))
+                 widths(13, 13, *([13] * len(shares))), strong=frozenset({len(body) - 1}))
 
 
 def area_offers_table(dataset: Dataset, year: int | None, lang: str, texts) -> Table | None:
@@ -259,8 +276,8 @@ def area_offers_table(dataset: Dataset, year: int | None, lang: str, texts) -> T
                frame["gap"].map(lambda v: gap_word if v is True else "")]
     body = [list(row) for row in zip(*columns, strict=True)]
     n_shares = len(shares)
-    widths = [100 - 11 * (5 + n_shares) + 11, 11, 9, 11, *([10] * n_shares), 12, 8]
-    return Table(heads, body, [False, True, True, True, *([True] * n_shares), True, False], widths)
+    return Table(heads, body, [False, True, True, True, *([True] * n_shares), True, False],
+                 widths(11, 9, 11, *([10] * n_shares), 12, 8))
 
 
 def programme_tables(dataset: Dataset, lang: str, texts) -> list[Table]:
@@ -346,7 +363,7 @@ def city_report(dataset: Dataset, year: int | None = None, lang: str = "de",
                   dataset.settings.title.get(lang), dataset.settings.name,
                   translate(texts, "data_year", lang, year=year or "–"),
                   translate(texts, "created", lang, date=format_date(created or date.today(), lang)),
-                  sections)
+                  sections, (created or date.today()).isoformat())
 
 
 def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str = "de",
@@ -405,10 +422,9 @@ def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str =
                  _num(r["count"], lang, 0), _num(r["per_1000"], lang, 2),
                  _num(r["mean_distance"], lang, 0, "m"),
                  *(_share(r[c], lang) for c in shares)] for r in coverage.to_dict("records")]
-        first = 100 - 12 * (3 + len(shares))
         sections.append(Section("erreichbarkeit", translate(texts, "reach", lang), tables=[Table(
             heads, body, [False, True, True, True, *([True] * len(shares))],
-            [first, 12, 12, 12, *([12] * len(shares))], strong=frozenset({len(body) - 1}))]))
+            widths(12, 12, 12, *([12] * len(shares))), strong=frozenset({len(body) - 1}))]))
     zones = area_zones(dataset, key)
     section = Section("programmgebiete", translate(texts, "area_zones", lang))
     if zones.empty:
@@ -427,7 +443,7 @@ def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str =
                   translate(texts, "subtitle_area", lang, city=dataset.settings.name, year=year or "–"),
                   dataset.settings.name, translate(texts, "data_year", lang, year=year or "–"),
                   translate(texts, "created", lang, date=format_date(created or date.today(), lang)),
-                  sections)
+                  sections, (created or date.today()).isoformat())
 
 
 def _indicator_table(dataset: Dataset, key: str, year: int | None, lang: str, texts) -> Table:

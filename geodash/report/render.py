@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -49,12 +51,31 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"geodash reports load nothing from elsewhere ({url})")
 
 
+@contextmanager
+def _quiet_svg_styles() -> Iterator[None]:
+    """Keep WeasyPrint from logging a warning per SVG style declaration.
+
+    Its CSS parser does not know SVG properties (``fill``, ``stroke``, …) in
+    matplotlib's ``style`` attributes and says so for every element, while its
+    SVG renderer applies them all the same: thousands of false warnings.
+    """
+    log = logging.getLogger("weasyprint")
+    noise = logging.Filter()
+    noise.filter = lambda record: "unknown property" not in record.getMessage()  # type: ignore[method-assign]
+    log.addFilter(noise)
+    try:
+        yield
+    finally:
+        log.removeFilter(noise)
+
+
 def render_pdf(report: Report) -> bytes:
     """The report as PDF: the same HTML laid out on A4 by WeasyPrint."""
     import weasyprint
 
-    document = weasyprint.HTML(string=render_html(report), url_fetcher=_refuse_fetch)
-    return document.write_pdf()
+    with _quiet_svg_styles():
+        document = weasyprint.HTML(string=render_html(report), url_fetcher=_refuse_fetch)
+        return document.write_pdf()
 
 
 @dataclass(frozen=True)
