@@ -115,6 +115,9 @@ class MapLayout:
         Type and line size relative to A4 instead of the paper's (see :attr:`scale`).
     focus
         Key of one area: the map shows it with its surroundings, outlined.
+    simplify_mm
+        Leave out boundary detail finer than this on paper (millimetres): no
+        eye sees a tenth of a millimetre, but files and reports grow with it.
     """
 
     paper: str = "a4"
@@ -125,6 +128,7 @@ class MapLayout:
     size: tuple[float, float] | None = None
     type_scale: float | None = None
     focus: str | None = None
+    simplify_mm: float = 0.1
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -316,29 +320,39 @@ def _north_arrow(ax, layout: MapLayout, lang: str) -> None:
 
 
 def _draw_areas(ax, dataset: Dataset, view: MapView, areas: gpd.GeoDataFrame, layout: MapLayout,
-                per_mm: float) -> None:
+                per_mm: float, window: shapely.Geometry) -> None:
     s = layout.scale
     edge = 0.5 if len(areas) <= 500 else 0.15
+    # Only what the map's window shows goes into the file (a profile's map shows a few areas).
+    inside = shapely.intersects(areas.geometry.values, window)
+    geoms = areas.geometry.values[inside]
+    names = np.asarray(view.names, dtype=object)[inside]
+    colors = np.asarray(view.area_colors, dtype=object)[inside]
+    drawn = geoms
+    if layout.simplify_mm > 0:
+        drawn = shapely.simplify(geoms, layout.simplify_mm * per_mm, preserve_topology=True)
     # One PatchCollection for all areas, coloured per area: no loop over areas.
-    gpd.GeoSeries(areas.geometry.values, crs=areas.crs).plot(
-        ax=ax, color=list(view.area_colors), edgecolor="#ffffff", linewidth=edge * s, zorder=1)
+    gpd.GeoSeries(drawn, crs=areas.crs).plot(
+        ax=ax, color=list(colors), edgecolor="#ffffff", linewidth=edge * s, zorder=1)
     if not layout.labels:
         return
-    fits, x, y = fitting_labels(areas.geometry.values, np.asarray(view.names, dtype=object), per_mm,
-                                LABEL_PT * s)
+    fits, x, y = fitting_labels(geoms, names, per_mm, LABEL_PT * s)
     halo = [patheffects.withStroke(linewidth=1.6 * s, foreground="white")]
     # One Text artist per kept label is matplotlib's unit of text; which ones are kept is
     # decided above for all areas at once.
-    for xi, yi, name in zip(x[fits], y[fits], np.asarray(view.names, dtype=object)[fits], strict=True):
+    for xi, yi, name in zip(x[fits], y[fits], names[fits], strict=True):
         ax.text(xi, yi, name, fontsize=LABEL_PT * s, ha="center", va="center", zorder=5,
                 color="#1a1a1a", path_effects=halo, clip_on=True)
 
 
-def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout) -> list:
+def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout, window: shapely.Geometry) -> list:
     if "zones" not in view.state.overlays or not len(dataset.zones):
         return []
     s = layout.scale
     zones = dataset.zones.to_crs(dataset.settings.metric_crs)
+    zones = zones[shapely.intersects(zones.geometry.values, window)]
+    if not len(zones):
+        return []
     zones.boundary.plot(ax=ax, color=ZONE_COLOR, linewidth=1.6 * s, zorder=3)
     points = shapely.point_on_surface(zones.geometry.values)
     halo = [patheffects.withStroke(linewidth=2 * s, foreground="white")]
@@ -349,14 +363,15 @@ def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout) -> list:
              translate(TEXT, "zone_line", view.lang))]
 
 
-def _draw_sites(ax, dataset: Dataset, view: MapView, layout: MapLayout) -> list:
+def _draw_sites(ax, dataset: Dataset, view: MapView, layout: MapLayout, window: shapely.Geometry) -> list:
     layers = visible_site_layers(dataset, view.state)
     if not layers:
         return []
     s = layout.scale
     sites = dataset.sites_metric
     codes = shown_categories(dataset, view.state)
-    shown = sites[sites["layer"].isin(layers) & sites["category"].isin(codes)]
+    shown = sites[sites["layer"].isin(layers) & sites["category"].isin(codes)
+                  & shapely.intersects(sites.geometry.values, window)]
     colors = site_category_colors(dataset)
     size = (16 if len(shown) <= 300 else 5) * s
     entries = []
@@ -490,16 +505,17 @@ def static_map(dataset: Dataset, state: ViewState, layout: MapLayout | None = No
         grow = 0.35 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
         bounds = bounds + np.array([-grow, -grow, grow, grow])
     xlim, ylim, per_mm = _limits(bounds, box)
+    window = shapely.box(xlim[0], ylim[0], xlim[1], ylim[1])
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
     if len(areas):
-        _draw_areas(ax, dataset, view, areas, layout, per_mm)
+        _draw_areas(ax, dataset, view, areas, layout, per_mm, window)
     if layout.focus is not None and len(focus):
         focus.boundary.plot(ax=ax, color="#000000", linewidth=2.2 * s, zorder=3)
-    zones = _draw_zones(ax, dataset, view, layout)
-    sites = _draw_sites(ax, dataset, view, layout)
+    zones = _draw_zones(ax, dataset, view, layout, window)
+    sites = _draw_sites(ax, dataset, view, layout, window)
     if view.message:
         ax.text(0.5, 0.5, view.message, transform=ax.transAxes, ha="center", va="center",
                 fontsize=10 * s, wrap=True,

@@ -124,8 +124,9 @@ def test_sites_and_zones_get_their_legend_sections(sourced_dataset, tmp_path):
     state = EQUAL_3.with_(overlays=("sites:sites", "zones"))
     text = pdf_text(map_bytes(sourced_dataset, state, "pdf"), tmp_path)
 
-    # Three sites inside the grid's bounds are drawn; the legend counts every site of a category.
-    assert "Angebote" in text and "Quartiersmanagement (2)" in text and "kurs (2)" in text
+    # The legend counts the sites on the map: the window is 195.8 mm × 13.17 m/mm = 2,578 m wide
+    # around the grid's centre, reaching 289 m west of it; s4 lies 300 m west, just outside.
+    assert "Angebote" in text and "Quartiersmanagement (2)" in text and "kurs (1)" in text
     assert "Programmgebiete" in text and "Programmgebiet (Umriss)" in text
 
 
