@@ -207,3 +207,13 @@ def test_cli_unknown_suffix_exits_2_before_loading(tmp_path, capsys):
 
     assert "the map format was 'docx'" in capsys.readouterr().err
     assert not (tmp_path / "karte.docx").exists()
+
+
+@pytest.mark.parametrize("module", ["geodash.export.map_formats", "geodash.export.static_map", "geodash.report",
+                                    "geodash.web.pages.map_export", "geodash.web.pages.profile_report"])
+def test_each_module_imports_first_in_a_fresh_interpreter(module):
+    # static_map uses the web figures, whose package imports the pages that offer these files.
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

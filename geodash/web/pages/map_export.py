@@ -11,7 +11,6 @@ from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from geodash.dataset import Dataset
-from geodash.export.map_formats import MAP_FORMATS, map_bytes
 from geodash.export.slugs import slug
 from geodash.web.figures.choropleth import resolve_state
 from geodash.web.i18n import translate
@@ -22,6 +21,9 @@ FORMAT = "karte-export-format"
 BUTTON = "karte-export-knopf"
 DOWNLOAD = "karte-export-datei"
 PAGE_URL = "karte-url"  # the map page's own read-only Location (see geodash.web.pages.map)
+# The formats offered (keys of geodash.export.map_formats.MAP_FORMATS; imported when a file is
+# made, since geodash.export.static_map imports the web figures, which import this page).
+FORMATS = ("png", "pdf", "svg", "html")
 
 TEXT = {
     "de": {"export": "Karte exportieren", "format": "Format", "download": "Herunterladen",
@@ -38,7 +40,7 @@ def build_export(lang: str) -> html.Div:
     return html.Div(className="gd-map-export no-print", children=[
         html.Label(translate(TEXT, "export", lang), htmlFor=FORMAT, className="form-label"),
         dcc.RadioItems(id=FORMAT, value="pdf", className="gd-radio",
-                       options=[{"label": translate(TEXT, fmt, lang), "value": fmt} for fmt in MAP_FORMATS]),
+                       options=[{"label": translate(TEXT, fmt, lang), "value": fmt} for fmt in FORMATS]),
         html.Button(translate(TEXT, "download", lang), id=BUTTON, type="button",
                     className="btn btn-outline-secondary btn-sm mt-1"),
         dcc.Download(id=DOWNLOAD),
@@ -47,6 +49,8 @@ def build_export(lang: str) -> html.Div:
 
 def export_file(dataset: Dataset, search: str | None, fmt: str) -> tuple[bytes, str]:
     """The file of the view in the URL's query, and its name (``karte_alq_2023.pdf``)."""
+    from geodash.export.map_formats import MAP_FORMATS, map_bytes
+
     state = resolve_state(dataset, ViewState.from_query(search, page="karte"))
     name = "_".join(part for part in (translate(TEXT, "file", state.lang), slug(state.indicator or ""),
                                       str(state.year or "")) if part)
@@ -64,7 +68,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         prevent_initial_call=True,
     )
     def download(n_clicks, fmt, search):
-        if not n_clicks or fmt not in MAP_FORMATS:
+        if not n_clicks or fmt not in FORMATS:
             raise PreventUpdate
         content, filename = export_file(dataset, search, fmt)
         return dcc.send_bytes(content, filename)

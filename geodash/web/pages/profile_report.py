@@ -8,7 +8,6 @@ from dash.exceptions import PreventUpdate
 
 from geodash.dataset import Dataset
 from geodash.export.slugs import slug
-from geodash.report import report_bytes
 from geodash.web import ids
 from geodash.web.i18n import translate
 from geodash.web.state import ViewState
@@ -36,6 +35,8 @@ def build_pdf_button(lang: str) -> html.Div:
 
 def report_file(dataset: Dataset, search: str | None) -> tuple[bytes, str]:
     """The PDF report of the area the URL shows (the first area by default), and its file name."""
+    # Imported here: the report uses the web figures, whose package imports this page.
+    from geodash.report import report_bytes
     from geodash.web.pages.profile import shown_area
 
     state = ViewState.from_query(search, page="profil")
