@@ -35,10 +35,14 @@ def plotly_map(dataset, state):
     n = max(len(palette) - 1, 1)
     scale = [[i / n, c] for i, c in enumerate(palette)] if len(palette) > 1 else [[0, palette[0]],
                                                                                  [1, palette[0]]]
-    figure = go.Figure(go.Choropleth(
+    # MapLibre with the tile-free "white-bg" style: go.Choropleth (geo) fetches its world topojson
+    # from cdn.plot.ly even when the base map is hidden, which fails offline.
+    minx, miny, maxx, maxy = areas.total_bounds
+    figure = go.Figure(go.Choroplethmap(
         geojson=geojson, featureidkey="properties.key", locations=list(view.keys), z=index,
         colorscale=scale, zmin=0, zmax=n, showscale=False, marker_line_color="white", marker_line_width=0.5))
-    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_layout(map={"style": "white-bg", "bounds": {"west": minx, "east": maxx, "south": miny,
+                                                             "north": maxy}})
     legend = "<br>".join(f"<span style='color:{item.color}'>■</span> {item.label} ({item.count})"
                          for item in legend_rows(view))
     figure.add_annotation(text=legend, x=1.0, y=0.9, xref="paper", yref="paper", showarrow=False,

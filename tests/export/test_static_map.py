@@ -209,8 +209,9 @@ def test_cli_unknown_suffix_exits_2_before_loading(tmp_path, capsys):
     assert not (tmp_path / "karte.docx").exists()
 
 
-@pytest.mark.parametrize("module", ["geodash.export.map_formats", "geodash.export.static_map", "geodash.report",
-                                    "geodash.web.pages.map_export", "geodash.web.pages.profile_report"])
+@pytest.mark.parametrize("module", ["geodash.export.map_formats", "geodash.export.static_map",
+                                    "geodash.report", "geodash.web.pages.map_export",
+                                    "geodash.web.pages.profile_report"])
 def test_each_module_imports_first_in_a_fresh_interpreter(module):
     # static_map uses the web figures, whose package imports the pages that offer these files.
     import sys
