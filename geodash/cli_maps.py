@@ -47,7 +47,9 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     layout = MapLayout(paper=args.paper, orientation="portrait" if args.portrait else "landscape",
                        labels=args.labels)
     dataset = load_workspace(args.workspace)
-    sites = tuple(f"sites:{stem}" for stem in site_layers(dataset)) if args.sites else ()
+    # Every sites layer by name (also those above [map] sites_visible_max), and "sites" for the
+    # HTML map, which shows all sites or none.
+    sites = ("sites", *(f"sites:{stem}" for stem in site_layers(dataset))) if args.sites else ()
     overlays = sites + (("zones",) if args.zones else ())
     state = check_view(dataset, ViewState(indicator=args.indicator, year=args.year, scheme=args.scheme,
                                           k=args.classes, lang=args.lang, overlays=overlays))

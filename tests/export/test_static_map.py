@@ -218,3 +218,11 @@ def test_each_module_imports_first_in_a_fresh_interpreter(module):
 
     result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_cli_html_map_with_sites_holds_the_sites(grid_workspace, tmp_path):
+    out = tmp_path / "karte.html"
+    assert main(["export", "map", str(grid_workspace), "-o", str(out), "--sites", "--zones"]) == 0
+
+    page = out.read_text(encoding="utf-8")
+    assert "QM Nordwest" in page and "West" in page
