@@ -101,6 +101,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mode = f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only"
     print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/ ({mode})",
           flush=True)
+    if dataset.settings.api.ogc:
+        print(f"OGC API – Features (QGIS, GDAL) at http://{args.host}:{args.port}/ogcapi", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

@@ -10,6 +10,7 @@ markers) is repaired and recorded in the report.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ import pyproj
 import shapely
 
 from geodash.catalog import (
+    LAYER_KINDS,
     YEAR_EXAMPLES,
     YEAR_FORMATS,
     AreasSpec,
@@ -33,12 +35,13 @@ from geodash.catalog import (
 from geodash.errors import DataError
 from geodash.findings import ReportBuilder
 from geodash.sources import (
-    VECTOR_SUFFIXES,
+    GEOMETRY,
+    TABLE,
     Table,
     guess_decimal,
     parse_numbers,
     read_table,
-    read_vector,
+    source_for,
 )
 
 WGS84 = "EPSG:4326"
@@ -185,7 +188,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
     ``workspace`` resolves the parent's names table (``[parent] names``); it
     defaults to the folder above the areas file's folder.
     """
-    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    frame = read_features(spec, path)
     cols = spec.columns
     _require_columns(cols.model_dump(), list(frame.columns), path, "the areas spec")
     for key in ("column", "name_column"):
@@ -303,10 +306,13 @@ def _text_or_none(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
-    opts = spec.table
-    return read_table(path, encoding=opts.encoding, separator=opts.separator,
-                      sheet=opts.sheet, skip_rows=opts.skip_rows)
+def read_features(spec, path: Path) -> gpd.GeoDataFrame:
+    """The features of a layer that must have geometry, from whichever source kind holds them."""
+    return source_for(spec, path, needs=GEOMETRY).read(spec, path)
+
+
+def _table(spec: IndicatorsSpec | SitesSpec | PopulationSpec, path: Path) -> Table:
+    return source_for(spec, path, needs=TABLE).read(spec, path)
 
 
 def _years(texts: pd.Series, table: Table, settings: Settings, column: str,
@@ -564,8 +570,9 @@ def _sites_from_table(spec: SitesSpec | PopulationSpec, path: Path) -> tuple[gpd
 
 def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a sites layer: ``site_id, name, category, programme, start, end, address, contact``."""
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
         _require_columns(spec.columns.model_dump(exclude={"x", "y"}), list(frame.columns), path,
                          "the sites spec")
         _check_coordinates(frame, path)
@@ -617,7 +624,7 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
 
 def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a programme-area layer: ``zone_id, name, programme, since, until``."""
-    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    frame = read_features(spec, path)
     cols = spec.columns
     _require_columns(cols.model_dump(), list(frame.columns), path, "the zones spec")
     _check_coordinates(frame, path)
@@ -650,8 +657,9 @@ def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
 
 def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a population grid: points with a resident count, ``count, geometry`` in WGS84."""
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
         _require_columns({"count": spec.columns.count}, list(frame.columns), path, "the population spec")
         _check_coordinates(frame, path)
         if len(frame) and not (frame.geom_type == "Point").all():
@@ -680,3 +688,45 @@ def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> 
     grid = gpd.GeoDataFrame({"count": counts.fillna(0).to_numpy()}, geometry=frame.geometry.values,
                             crs=frame.crs)
     return grid.to_crs(WGS84)
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a layer's loader may need beyond its spec and file: one signature for every kind."""
+
+    settings: Settings
+    report: ReportBuilder
+    workspace: Path
+    area_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+def load_layer(spec, path: Path, context: LoadContext):
+    """Read one layer through the loader its kind registers in :data:`geodash.catalog.LAYER_KINDS`."""
+    return LAYER_KINDS[spec.kind].load_function()(spec, path, context)
+
+
+# The registered loaders: the public load_* functions above, called with the one signature.
+
+def load_areas_layer(spec: AreasSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_areas` as registered for the kind ``areas``."""
+    return load_areas(spec, path, context.settings, context.report, workspace=context.workspace)
+
+
+def load_indicators_layer(spec: IndicatorsSpec, path: Path, context: LoadContext) -> pd.DataFrame:
+    """:func:`load_indicators` as registered for the kind ``indicators``."""
+    return load_indicators(spec, path, context.settings, set(context.area_keys), context.report)
+
+
+def load_sites_layer(spec: SitesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_sites` as registered for the kind ``sites``."""
+    return load_sites(spec, path, context.report)
+
+
+def load_zones_layer(spec: ZonesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_zones` as registered for the kind ``zones``."""
+    return load_zones(spec, path, context.report)
+
+
+def load_population_layer(spec: PopulationSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_population` as registered for the kind ``population``."""
+    return load_population(spec, path, context.report)

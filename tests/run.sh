@@ -8,16 +8,16 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
-# Headless Chromium and its driver for the browser tests, pdftotext (poppler-utils) for the
-# tests that read exported maps and reports (Debian packages). Chromium brings pango, which
-# WeasyPrint (the report's PDF) needs.
+# Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
+# client of tests/api, pdftotext (poppler-utils) for the tests that read exported maps and
+# reports (Debian packages). Chromium brings pango, which WeasyPrint (the report's PDF) needs.
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-        || ! command -v pdftotext >/dev/null 2>&1; then
+        || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver poppler-utils \
-        >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin \
+        poppler-utils >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
