@@ -1,4 +1,4 @@
-"""The command line: ``geodash validate|info|export|serve|restore|history|user|init|bench``.
+"""The command line: ``geodash validate|info|export|report|serve|restore|history|user|init|bench``.
 
 Exit status 0 on success, 1 when the data is invalid, 2 on a usage error.
 Errors a user can cause print one line on stderr, never a traceback.
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from geodash import progress
 from geodash.bench.options import add_arguments as add_bench_arguments
+from geodash.cli_maps import add_map_arguments, add_report_parser, cmd_export_map
 from geodash.errors import GeodashError, ParameterError
 from geodash.export import FORMATS, LAYERS, build_layer, write_layer
 from geodash.workspace import SERVE_ANALYSES, default_workspace, init_workspace, load_workspace
@@ -70,7 +71,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write one joined layer to a file."""
+    """Write one joined layer to a file (or, for ``map``, the map of a view)."""
+    if args.layer == "map":
+        return cmd_export_map(args)
     if args.all_years and (args.layer != "indicators" or args.year is not None):
         raise ParameterError(
             f"--all-years is for the long table of the indicators, not with "
@@ -266,8 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     workspace_arg(p)
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV, XLSX or Parquet")
-    p.add_argument("layer", choices=sorted(LAYERS))
+    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV, XLSX or "
+                       "Parquet, or a map as PNG, SVG, PDF or HTML")
+    p.add_argument("layer", choices=sorted([*LAYERS, "map"]))
     workspace_arg(p)
     p.add_argument("-o", "--output", type=Path, help="output file (default: LAYER.SUFFIX)")
     p.add_argument("-f", "--format", choices=sorted(FORMATS), default="geojson")
@@ -277,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the indicators layer as one long table of every year (the default for it)")
     p.add_argument("--german", action="store_true",
                    help="CSV with ';' and decimal comma for German Excel")
-    p.add_argument("--lang", choices=["de", "en"], default="de",
-                   help="language of the XLSX sheets (Daten/Metadaten or Data/Metadata)")
+    # --lang: the map's language, and that of the XLSX sheets (Daten/Metadaten or Data/Metadata).
+    add_map_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="serve the dashboard")
@@ -322,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark against the naive ways on synthetic cities")
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
+
+    add_report_parser(sub)
 
     p = sub.add_parser("init", help="start a new workspace with commented example specs")
     p.add_argument("directory", type=Path)

@@ -9,9 +9,10 @@ PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
 # Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
-# client of tests/api, poppler-utils (pdftotext, pdfimages, pdfinfo) to read back the PDFs the
-# print and report tests make, PostgreSQL with PostGIS for the database source's tests (they start
-# a throwaway server themselves) (Debian packages).
+# client of tests/api, poppler-utils (pdftotext, pdfimages, pdfinfo) to read back the maps, reports
+# and PDFs the print tests make, PostgreSQL with PostGIS for the database source's tests (they start
+# a throwaway server themselves) (Debian packages). Chromium brings pango, which WeasyPrint (the
+# report's PDF) needs.
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
         || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
         || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \

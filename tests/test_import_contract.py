@@ -36,13 +36,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis", ("geodash.analysis",)),
     ("services", ("geodash.workspace", "geodash.uploads")),
     ("outputs", ("geodash.export", "geodash.report", "geodash.api", "geodash.web")),
-    ("commands", ("geodash.cli", "geodash.__main__", "geodash.bench")),
+    ("commands", ("geodash.cli", "geodash.cli_maps", "geodash.__main__", "geodash.bench")),
 )
 
 # Within the outputs, who may use whom (importer prefix -> imported prefixes).
 SIBLINGS: dict[str, tuple[str, ...]] = {
     # The Daten page offers downloads, written by export's formats.
-    "geodash.web.pages": ("geodash.export",),
+    # The profile page offers its area's Sozialraumbericht as PDF.
+    "geodash.web.pages": ("geodash.export", "geodash.report"),
     # create_app mounts the OGC API blueprint on the Dash server.
     "geodash.web.app": ("geodash.api",),
     # The API serves the same layers as `geodash export`, suppression included.
@@ -50,9 +51,11 @@ SIBLINGS: dict[str, tuple[str, ...]] = {
     # KNOWN DEBT: the map's classes, palette, legend rows and texts are defined once, in
     # web.figures / web.i18n / web.state, and the file exports (HTML and static maps) reuse them
     # rather than copy them. Moving them to a neutral module below both is open work.
+    # The same holds for the report, which takes the profile, coverage and reach tables the
+    # pages show from web.figures (pure functions of the Dataset, but placed in web).
     "geodash.export": ("geodash.web.figures", "geodash.web.i18n", "geodash.web.state"),
     # The Sozialraumbericht is assembled from export's maps and layers.
-    "geodash.report": ("geodash.export",),
+    "geodash.report": ("geodash.export", "geodash.web.figures", "geodash.web.i18n", "geodash.web.state"),
 }
 
 # Upward references by name that are part of the design, with the reason.

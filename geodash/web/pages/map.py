@@ -43,7 +43,7 @@ from geodash.web.figures.map import (
 )
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.memo import ViewMemo
-from geodash.web.pages import profile
+from geodash.web.pages import map_export, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
     category_options,
@@ -298,6 +298,7 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
             dcc.Checklist(id=CATEGORIES, options=category_options(dataset, lang),
                           value=shown_categories(dataset, state), className="gd-checklist"),
         ]),
+        map_export.build_export(lang),
     ])
 
 
@@ -399,6 +400,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         return (no_update if new_search is None else new_search, *outputs)
 
     map_figure_module.register_clientside(app)
+    map_export.register_callbacks(app, dataset)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),

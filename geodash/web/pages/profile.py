@@ -24,6 +24,7 @@ from geodash.web.figures.profile import (
 from geodash.web.figures.profile_index import index_summary
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.pages import profile_report
 from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
 
@@ -264,6 +265,7 @@ def build_controls(dataset: Dataset, key: str, state: ViewState) -> dbc.Row:
                 md=3),
         dbc.Col(dbc.Button(translate(texts, "print", lang), id=PRINT_BUTTON, color="secondary",
                            outline=True), md="auto", className="align-self-end"),
+        dbc.Col(profile_report.build_pdf_button(lang), md="auto", className="align-self-end"),
     ], className="no-print g-3 mb-3")
 
 
@@ -316,6 +318,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         new = profile_search(dataset, search, area, year)
         return no_update if new is None else new
 
+    profile_report.register_callbacks(app, dataset)
     app.clientside_callback(
         "function(n) { if (n) { window.print(); } }",
         Input(PRINT_BUTTON, "n_clicks"),
