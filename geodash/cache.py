@@ -32,7 +32,7 @@ from geodash.findings import Finding, ValidationReport
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "3"  # 2: areas carry parent_name; 3: sites carry their layer, residents per year
+FORMAT_VERSION = "4"  # 2: parent_name; 3: sites' layer, residents per year; 4: addresses
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 
@@ -89,7 +89,7 @@ def cache_key(catalog: Catalog) -> str:
 
 def catalog_layers(catalog: Catalog):
     """Every (spec path, spec) pair of a catalog that names a data file."""
-    layers = [catalog.areas, *catalog.indicators, *catalog.sites, *catalog.zones]
+    layers = [catalog.areas, *catalog.indicators, *catalog.sites, *catalog.zones, *catalog.addresses]
     if catalog.population:
         layers.append(catalog.population)
     return layers
@@ -106,6 +106,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         grid = (gpd.read_parquet(folder / "population.parquet")
                 if (folder / "population.parquet").is_file() else None)
+        addresses = (gpd.read_parquet(folder / "addresses.parquet")
+                     if (folder / "addresses.parquet").is_file() else None)
     except (OSError, ValueError, KeyError) as exc:
         log.warning("ignoring unreadable cache %s: %s", folder, exc)
         return None
@@ -117,7 +119,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
                      "notes": Text(**layer["notes"]) if layer["notes"] else None})
         for layer in meta["layers"]
     )
-    from geodash.dataset import collect_categories
+    from geodash.dataset import collect_categories, collect_target_groups
 
     return Dataset(
         workspace=catalog.workspace,
@@ -135,6 +137,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         unit=catalog.areas[1].unit,
         parent_unit=catalog.areas[1].parent_unit,
         population_table=tables["population_table"],
+        addresses=addresses,
+        target_groups=collect_target_groups(catalog),
     )
 
 
@@ -225,6 +229,8 @@ def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
                 getattr(dataset, name).to_parquet(work / f"{name}.parquet")
             if dataset.population_grid is not None:
                 dataset.population_grid.to_parquet(work / "population.parquet")
+            if dataset.addresses is not None:
+                dataset.addresses.to_parquet(work / "addresses.parquet")
             meta = {
                 "layers": [
                     {**asdict(replace(layer)), "title": layer.title.model_dump(),

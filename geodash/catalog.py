@@ -33,16 +33,39 @@ class _Spec(BaseModel):
 
 
 class Text(_Spec):
-    """A text in German and, optionally, English."""
+    """A text in German and, optionally, English and further languages.
+
+    Other languages (for the public offer finder) are keys named by their
+    ISO 639 code: ``{ de = "Familien", tr = "Aileler", ar = "العائلات" }``.
+
+    Examples
+    --------
+    >>> t = Text(de="Familien", tr="Aileler")
+    >>> t.get("tr"), t.get("ar"), t.get("en")
+    ('Aileler', 'Familien', 'Familien')
+    """
+
+    # Extra keys are further languages; _language_keys refuses anything else.
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     de: str
     en: str | None = None
+
+    @model_validator(mode="after")
+    def _language_keys(self) -> Text:
+        for key, value in (self.model_extra or {}).items():
+            if not re.fullmatch(r"[a-z]{2,3}", key):
+                raise ValueError(f"{key!r} is not a language code (two or three lower-case letters)")
+            if not isinstance(value, str):
+                raise ValueError(f"the text in {key!r} must be a string")
+        return self
 
     def get(self, lang: str = "de") -> str:
         """Return the text in ``lang``, falling back to German."""
         if lang == "en" and self.en:
             return self.en
-        return self.de
+        other = (self.model_extra or {}).get(lang)
+        return other or self.de
 
 
 def _text(value: object) -> object:
@@ -390,6 +413,17 @@ class SiteColumns(_Spec):
     end: str | None = None
     address: str | None = None
     contact: str | None = None
+    # Optional columns for the public offer finder (README "Offers for residents"). Beside
+    # name, description and opening_hours, a column "<that column>_<lang>" (e.g. "Name_tr")
+    # holds its translation and is kept as "name_tr".
+    target_group: str | None = None
+    languages: str | None = None
+    cost: str | None = None
+    opening_hours: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    description: str | None = None
     x: str | None = None
     y: str | None = None
 
@@ -404,12 +438,43 @@ class Category(_Spec):
 
 
 class SitesSpec(_LayerSpec):
-    """Points where integration work happens: offices, projects, offers."""
+    """Points where integration work happens: offices, projects, offers.
+
+    ``target_groups`` gives labels to the codes of the target-group column
+    (``[target_groups.familien] label = { de = "Familien", tr = "Aileler" }``).
+    """
 
     kind: Literal["sites"]
     geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
     columns: SiteColumns
     categories: dict[str, Category] = Field(default_factory=dict)
+    target_groups: dict[str, Category] = Field(default_factory=dict)
+
+    _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
+
+
+class AddressColumns(_Spec):
+    """Column names of an address file (official house coordinates or an OSM extract)."""
+
+    street: str
+    number: str
+    suffix: str | None = None
+    postcode: str | None = None
+    x: str | None = None
+    y: str | None = None
+
+
+class AddressesSpec(_LayerSpec):
+    """House addresses with a point each, for the offer finder's offline address search.
+
+    From official house coordinates (a table with ``geometry = "xy"`` and the
+    CRS) or an OpenStreetMap extract (``addr:street``, ``addr:housenumber``,
+    ``addr:postcode``; points or building outlines, which count at a point inside).
+    """
+
+    kind: Literal["addresses"]
+    geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
+    columns: AddressColumns
 
     _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
@@ -486,6 +551,15 @@ class PopulationSpec(_LayerSpec):
     _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
 
+class PublicSettings(_Spec):
+    """The public offer finder's legal notice: the city's own texts (README "Offers for residents")."""
+
+    imprint: Text | None = None
+    privacy: Text | None = None
+
+    _normalise = field_validator("imprint", "privacy", mode="before")(_text)
+
+
 class Settings(_Spec):
     """Workspace-wide settings, from ``layers/workspace.toml`` (optional)."""
 
@@ -501,6 +575,7 @@ class Settings(_Spec):
     index: IndexSettings = IndexSettings()
     coverage: CoverageSettings = CoverageSettings()
     map: MapSettings = MapSettings()
+    public: PublicSettings = PublicSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
     _valid_crs = field_validator("metric_crs")(_check_crs)
@@ -514,7 +589,7 @@ class Settings(_Spec):
         return value
 
 
-LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec
+LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec | AddressesSpec
 
 SPEC_CLASSES: dict[str, type[_Spec]] = {
     "areas": AreasSpec,
@@ -522,6 +597,7 @@ SPEC_CLASSES: dict[str, type[_Spec]] = {
     "sites": SitesSpec,
     "zones": ZonesSpec,
     "population": PopulationSpec,
+    "addresses": AddressesSpec,
     "workspace": Settings,
 }
 
@@ -537,6 +613,7 @@ class Catalog:
     sites: tuple[tuple[Path, SitesSpec], ...] = ()
     zones: tuple[tuple[Path, ZonesSpec], ...] = ()
     population: tuple[Path, PopulationSpec] | None = None
+    addresses: tuple[tuple[Path, AddressesSpec], ...] = ()
     spec_files: tuple[Path, ...] = field(default=())
 
     def path(self, spec: _LayerSpec) -> Path:
@@ -704,7 +781,9 @@ def load_catalog(workspace: str | Path) -> Catalog:
                         fix="keep one population grid per workspace.")
     if grids:
         catalog = replace(catalog, population=grids[0])
-    for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones, *grids]:
+    catalog = replace(catalog, addresses=tuple((p, s) for p, s in specs if isinstance(s, AddressesSpec)))
+    for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones, *grids,
+                       *catalog.addresses]:
         data = catalog.path(spec)
         if not data.exists():
             raise SpecError(

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash import progress
+from geodash.addresses import load_addresses
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.analysis.labels import area_labels, repeated_names
@@ -115,6 +116,17 @@ class Dataset:
     unit: Word = DEFAULT_UNIT
     parent_unit: Word = DEFAULT_PARENT_UNIT
     population_table: pd.DataFrame | None = None
+    addresses: gpd.GeoDataFrame | None = None
+    target_groups: dict[str, Category] = field(default_factory=dict)
+
+    @cached_property
+    def address_index(self):
+        """The offline address search over :attr:`addresses` (built once), or ``None`` without them."""
+        from geodash.analysis.addresses import AddressIndex
+
+        if self.addresses is None or not len(self.addresses):
+            return None
+        return AddressIndex(self.addresses.to_crs(self.settings.metric_crs))
 
     def population_in(self, year: int | None) -> pd.Series:
         """Residents per area in ``year``, by key (index of every area, NaN where unknown).
@@ -221,6 +233,15 @@ def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, C
     for code in sorted(present - set(declared)):
         declared[code] = Category(label=Text(de=code))
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
+
+
+def collect_target_groups(catalog: Catalog) -> dict[str, Category]:
+    """The target-group labels the sites specs declare, by code (the first spec that names one)."""
+    declared: dict[str, Category] = {}
+    for _, spec in catalog.sites:
+        for code, group in spec.target_groups.items():
+            declared.setdefault(code.lower(), group)
+    return declared
 
 
 def _check_index_settings(catalog: Catalog) -> None:
@@ -336,7 +357,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
         dup = sites.loc[sites["site_id"].duplicated(), "site_id"].iloc[0]
         raise DataError(f"the site id {dup!r} occurs in more than one sites layer.",
                         file=catalog.workspace / "layers", fix="give sites unique ids across layers.")
-    sites = sites[SITE_COLUMNS]
+    # The optional offer columns (and their translations) follow the model's own, "" where a
+    # layer has none.
+    extra = [c for c in sites.columns if c not in SITE_COLUMNS]
+    sites = sites[[*SITE_COLUMNS[:-1], *extra, "geometry"]]
+    if extra:
+        sites = sites.assign(**{column: sites[column].fillna("") for column in extra})
 
     zone_frames = []
     for spec_path, spec in catalog.zones:
@@ -348,6 +374,14 @@ def build_dataset(catalog: Catalog) -> Dataset:
     zones = zones[ZONE_COLUMNS]
     with progress.step(f"joined {len(zones)} zone(s) to the areas"):
         shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
+
+    address_frames = []
+    for spec_path, spec in catalog.addresses:
+        part = load_addresses(spec, catalog.path(spec), report)
+        info("addresses", spec_path, spec, len(part))
+        address_frames.append(part)
+    addresses = (gpd.GeoDataFrame(pd.concat(address_frames, ignore_index=True), crs=WGS84)
+                 if address_frames else None)
 
     grid = None
     if catalog.population:
@@ -371,6 +405,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
         unit=areas_spec.unit,
         parent_unit=areas_spec.parent_unit,
         population_table=population,
+        addresses=addresses,
+        target_groups=collect_target_groups(catalog),
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas

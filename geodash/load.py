@@ -592,6 +592,7 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
         col = getattr(cols, role)
         out[role] = (frame[col].astype("string").str.strip().fillna("").astype(str).to_numpy()
                      if col else np.full(len(frame), "", dtype=object))
+    out.update(offer_columns(spec, frame))
     for role in ("start", "end"):
         col = getattr(cols, role)
         if col is None:
@@ -613,6 +614,45 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
                         file=path, where=", ".join(places[dup.to_numpy()].head(4)),
                         fix="give every site a unique id.")
     return sites.to_crs(WGS84)
+
+
+# The optional offer columns (for the public finder), kept only when the spec names them;
+# those in LIST_ROLES hold several values ("de, tr, ar") and are kept as comma-joined tokens.
+OFFER_ROLES = ("target_group", "languages", "cost", "opening_hours", "phone", "email", "web",
+               "description")
+LIST_ROLES = ("target_group", "languages")
+# Roles whose translations "<column>_<lang>" are kept beside them as "<role>_<lang>".
+TRANSLATED_ROLES = ("name", "description", "opening_hours")
+
+
+def offer_columns(spec: SitesSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The optional offer columns of a sites file, by their model name (``languages``, ``name_tr``, …)."""
+    from geodash.analysis.offers import language_codes, tokens
+
+    def text(column: str) -> pd.Series:
+        return frame[column].astype("string").str.strip().fillna("").astype(str)
+
+    out: dict[str, np.ndarray] = {}
+    for role in OFFER_ROLES:
+        column = getattr(spec.columns, role)
+        if column is None:
+            continue
+        values = text(column)
+        if role in LIST_ROLES:
+            values = tokens(values)
+        if role == "languages":
+            values = language_codes(values)
+        out[role] = values.to_numpy(dtype=object)
+    for role in TRANSLATED_ROLES:
+        column = getattr(spec.columns, role)
+        if column is None:
+            continue
+        pattern = re.compile(re.escape(column) + r"_(?P<lang>[a-z]{2,3})")
+        for name in frame.columns:
+            found = pattern.fullmatch(str(name))
+            if found:
+                out[f"{role}_{found['lang']}"] = text(name).to_numpy(dtype=object)
+    return out
 
 
 def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
