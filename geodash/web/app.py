@@ -223,6 +223,10 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     for page in PAGES:
         page.register_callbacks(app, shown)
     upload_panel.register_callbacks(app, service)
+    # The public offer finder beside the planning pages, at /angebote/ (its own Dash app).
+    from geodash.web.public.app import mount_public_app
+
+    mount_public_app(app.server, shown)
     return app
 
 
