@@ -182,12 +182,9 @@ def build_form(dataset: Dataset, query: FinderQuery, _: Translator) -> html.Sect
             html.Span(_("Zum Beispiel „Ludwigstraße 2“. Tippfehler, fehlende Umlaute und Abkürzungen wie "
                         "„Str.“ sind kein Problem."), className="gd-hint gd-label-hint"),
         ]),
-        html.Div(className="gd-address-row", children=[
-            dcc.Input(id=ADDRESS, type="text", value=query.address, autoComplete="street-address",
-                      debounce=False, className="gd-input", spellCheck=False),
-            html.Button(_("Angebote suchen"), id=SUBMIT, n_clicks=0, type="button",
-                        className="gd-button"),
-        ]),
+        # Enter in the field searches at once; the button follows the filters (keyboard order).
+        dcc.Input(id=ADDRESS, type="text", value=query.address, autoComplete="street-address",
+                  debounce=False, className="gd-input", spellCheck=False),
         html.Div(className="gd-filters", children=[
             fieldset(_("Art des Angebots"),
                      dcc.Checklist(id=CATEGORIES, options=_options(categories),
@@ -211,6 +208,7 @@ def build_form(dataset: Dataset, query: FinderQuery, _: Translator) -> html.Sect
                      dcc.RadioItems(id=COUNT, options=_options([(str(n), str(n)) for n in COUNTS]),
                                     value=str(query.count), className="gd-choices gd-choices-inline")),
         ]),
+        html.Button(_("Angebote suchen"), id=SUBMIT, n_clicks=0, type="button", className="gd-button"),
     ])
 
 
