@@ -66,7 +66,8 @@ opening_hours = "Zeiten"
 phone = "Telefon"
 email = "Mail"
 [categories.mbe]
-label = { de = "Migrationsberatung", en = "Migration counselling", tr = "Göç danışmanlığı", ar = "استشارات الهجرة" }
+label = { de = "Migrationsberatung", en = "Migration counselling", tr = "Göç danışmanlığı", \
+ar = "استشارات الهجرة" }
 [categories.ik]
 label = { de = "Integrationskurs", en = "Integration course" }
 [categories.treff]
