@@ -183,3 +183,16 @@ def test_the_legal_notice_shows_the_citys_texts_and_what_the_page_does(finder_da
     assert "City of Gitterstadt" in shown
     assert "Verantwortlich: Stadt Gitterstadt" in shown  # no English text: German, marked as such
     assert "neither stored nor logged" in shown
+
+
+def test_the_data_page_lists_what_each_offer_lacks(finder_dataset):
+    from geodash.web.pages import data as data_page
+    from geodash.web.state import ViewState
+
+    shown = text_of(data_page.layout(finder_dataset, ViewState(page="daten")))
+    assert data_page.OFFERS_TABLE in shown
+    # o3 has no opening hours; o2 no contact (no phone, no e-mail); every offer has the rest.
+    table = json.loads(to_json(data_page._offer_gaps(finder_dataset, "de")))
+    rows = {r["props"]["children"][0]["props"]["children"]: r["props"]["children"][3]["props"]["children"]
+            for r in table["props"]["children"][2]["props"]["children"][1]["props"]["children"]}
+    assert rows["o3"] == "Öffnungszeiten" and rows["o2"] == "Kontakt"
