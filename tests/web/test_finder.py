@@ -196,3 +196,13 @@ def test_the_data_page_lists_what_each_offer_lacks(finder_dataset):
     rows = {r["props"]["children"][0]["props"]["children"]: r["props"]["children"][3]["props"]["children"]
             for r in table["props"]["children"][2]["props"]["children"][1]["props"]["children"]}
     assert rows["o3"] == "Öffnungszeiten" and rows["o2"] == "Kontakt"
+
+
+def test_gunicorn_logs_paths_without_query_strings():
+    import runpy
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    fmt = config["access_log_format"]
+    # %(r)s is the request line with the query, %(q)s the query itself, %(f)s the referer (which
+    # holds the query of the page a request came from); %(U)s is the path alone.
+    assert "%(U)s" in fmt and not any(k in fmt for k in ("%(r)s", "%(q)s", "%(f)s"))
