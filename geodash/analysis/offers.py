@@ -94,6 +94,10 @@ def running(sites: pd.DataFrame, year: int) -> pd.Series:
     return (start.isna() | (start <= year)) & (end.isna() | (end >= year))
 
 
+# The target-group code of offers for everyone: they match every target-group filter.
+EVERYONE = "alle"
+
+
 def filter_offers(sites: pd.DataFrame, *, year: int, categories: Iterable[str] | None = None,
                   target_group: str | None = None, language: str | None = None,
                   free_only: bool = False) -> pd.Series:
@@ -106,7 +110,8 @@ def filter_offers(sites: pd.DataFrame, *, year: int, categories: Iterable[str] |
     if chosen:
         mask &= sites["category"].isin(chosen)
     if target_group:
-        mask &= has_token(_column(sites, "target_group"), target_group)
+        groups = _column(sites, "target_group")
+        mask &= has_token(groups, target_group) | has_token(groups, EVERYONE)
     if language:
         mask &= has_token(_column(sites, "languages"), language)
     if free_only:

@@ -78,3 +78,9 @@ def test_missing_fields_of_a_layer_without_optional_columns():
                           "contact": ["x@example.org"]})
     assert missing_fields(sites)["missing"].tolist() == [["opening_hours", "languages", "target_group",
                                                            "cost"]]
+
+
+def test_an_offer_for_everyone_matches_every_target_group(offers):
+    offers.loc[offers["site_id"] == "b", "target_group"] = "alle"
+    found = nearest_offers(offers, X0, Y0, year=2024, target_group="frauen")
+    assert found["site_id"].tolist() == ["c", "b"]

@@ -206,3 +206,10 @@ def test_gunicorn_logs_paths_without_query_strings():
     # %(r)s is the request line with the query, %(q)s the query itself, %(f)s the referer (which
     # holds the query of the page a request came from); %(U)s is the path alone.
     assert "%(U)s" in fmt and not any(k in fmt for k in ("%(r)s", "%(q)s", "%(f)s"))
+
+
+def test_the_filters_speak_the_page_language(finder_dataset):
+    shown = text_of(page_for(finder_dataset, PREFIX, "?lang=ar", year=2025)["content"])
+    assert "استشارات الهجرة" in shown and "مركز الحي" in shown  # category labels from the spec
+    assert "Integrationskurs" in shown  # no Arabic label in the spec: German
+    assert "العائلات" in shown and "التركية" in shown  # a target group; Turkish, named by CLDR

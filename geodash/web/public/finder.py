@@ -9,7 +9,6 @@ screen reader, with the keyboard only and when printed.
 from __future__ import annotations
 
 import json
-import math
 import re
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 from dash import dcc, html
 
-from geodash.analysis.offers import is_free
+from geodash.analysis.offers import EVERYONE, is_free
 from geodash.dataset import Dataset
 from geodash.web.public.i18n import Translator, language_name
 from geodash.web.public.query import COUNTS, FinderQuery
@@ -99,7 +98,9 @@ def _field(label: str, value, *, lang_attr: str | None = None) -> list:
     if value in (None, "", []):
         return []
     extra = {"lang": lang_attr} if lang_attr else {}
-    return [html.Dt(label), html.Dd(value, **extra)]
+    # dir="auto": a German address, a phone number or an e-mail stays left-to-right on an
+    # Arabic page (a number without letters counts as left-to-right).
+    return [html.Dt(label), html.Dd(value, dir="auto", **extra)]
 
 
 def target_label(dataset: Dataset, code: str, lang: str) -> str:
@@ -142,7 +143,8 @@ def _offer_item(dataset: Dataset, offer: pd.Series, number: int, place: Place | 
                                  "data-distance-m": str(int(round(float(offer["distance_m"]))))},
         children=[
             html.H3([html.Span(f"{number}", className="gd-offer-number", **{"aria-hidden": "true"}),
-                     html.Span(name, lang=name_lang) if name_lang else name], className="gd-offer-name"),
+                     html.Bdi(name, lang=name_lang) if name_lang else html.Bdi(name)],
+                    className="gd-offer-name"),
             html.P(description, className="gd-offer-description", lang=description_lang)
             if description else None,
             html.Dl(fields, className="gd-offer-fields"),
@@ -162,10 +164,12 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict]:
 def build_form(dataset: Dataset, query: FinderQuery, _: Translator) -> html.Section:
     """The search form: address, filters, list length and the search button."""
     lang = _.lang
-    codes = [c for c in dataset.categories if (dataset.sites["category"] == c).any()]
-    categories = [(c, dataset.category_label(c)) for c in codes]
+    present = set(dataset.sites["category"].unique())
+    codes = [c for c in dataset.categories if c in present]
+    categories = [(c, dataset.category_label(c, lang)) for c in codes]
+    # "alle" (everyone) is no choice: such offers match every target group.
     groups = sorted({g for v in dataset.sites.get("target_group", pd.Series(dtype=str)).unique()
-                     for g in str(v).split(",") if g})
+                     for g in str(v).split(",") if g and g != EVERYONE})
     languages = sorted({c for v in dataset.sites.get("languages", pd.Series(dtype=str)).unique()
                         for c in str(v).split(",") if c}, key=lambda c: language_name(c, lang))
 
@@ -254,8 +258,8 @@ def build_results(dataset: Dataset, query: FinderQuery, result: FinderResult, _:
     if place is not None:
         where = {"address": _("Adresse"), "area": dataset.unit.form(lang), "point": _("Punkt auf der Karte")}
         body.append(html.P([html.Strong(_("Ausgangspunkt") + ": "), f"{where[place.kind]}: ",
-                            html.Span(place.label, id="finder-ausgangspunkt",
-                                      lang="de" if lang != "de" and place.kind != "point" else None)],
+                            html.Bdi(place.label, id="finder-ausgangspunkt",
+                                     lang="de" if lang != "de" and place.kind != "point" else None)],
                            className="gd-origin"))
         if place.kind == "area":
             body.append(html.P(_("Gemessen ab einem Punkt in der Mitte des Gebiets."), className="gd-hint"))
@@ -325,7 +329,6 @@ def build_map(dataset: Dataset, result: FinderResult, _: Translator) -> html.Sec
         minx, miny, maxx, maxy = dataset.areas.total_bounds
         bounds = [[float(miny), float(minx)], [float(maxy), float(maxx)]]
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    zoom = _zoom_for(bounds)
     return html.Section(className="gd-finder-map-section", **{"aria-labelledby": "finder-karte-titel"},
                         children=[
         html.H2(_("Karte"), id="finder-karte-titel"),
@@ -333,18 +336,12 @@ def build_map(dataset: Dataset, result: FinderResult, _: Translator) -> html.Sec
                  "Ein Klick in die Karte sucht von dort aus. Alle Angaben stehen auch in der Liste."),
                className="gd-hint no-print"),
         html.Div(role="region", **{"aria-label": _("Karte der Angebote")}, className="gd-finder-map",
-                 children=dl.Map(id=MAP, center=center, zoom=zoom, children=layers, className="gd-leaflet",
-                                 attributionControl=False, zoomSnap=0.25)),
+                 # Leaflet fits the bounds to the map's real size (a phone's or a desktop's).
+                 # dash-leaflet wants a centre and zoom besides (it fails without them).
+                 children=dl.Map(id=MAP, bounds=bounds, boundsOptions={"padding": [24, 24]}, children=layers,
+                                 center=center, zoom=12, className="gd-leaflet", attributionControl=False,
+                                 zoomSnap=0.25)),
     ])
-
-
-def _zoom_for(bounds: list[list[float]], width: int = 600, height: int = 380) -> float:
-    (south, west), (north, east) = bounds
-    lat = (south + north) / 2
-    span_x = max(east - west, 1e-4)
-    span_y = max((north - south) / math.cos(math.radians(lat)), 1e-4)
-    zoom = min(math.log2(width / 256 * 360 / span_x), math.log2(height / 256 * 360 / span_y), 17)
-    return math.floor(zoom * 4) / 4
 
 
 def build_finder(dataset: Dataset, query: FinderQuery, result: FinderResult, _: Translator) -> list:
