@@ -213,3 +213,31 @@ def test_the_filters_speak_the_page_language(finder_dataset):
     assert "استشارات الهجرة" in shown and "مركز الحي" in shown  # category labels from the spec
     assert "Integrationskurs" in shown  # no Arabic label in the spec: German
     assert "العائلات" in shown and "التركية" in shown  # a target group; Turkish, named by CLDR
+
+
+def test_the_planning_app_serves_the_finder_beside_its_pages(finder_dataset):
+    from geodash.web.app import create_app
+
+    client = create_app(finder_dataset).server.test_client()
+    assert client.get("/angebote/?lang=tr").status_code == 200
+    assert b'<html lang="tr" dir="ltr">' in client.get("/angebote/?lang=tr").data
+    assert client.get("/daten").status_code == 200
+
+
+def test_serve_public_takes_no_uploads(capsys):
+    from geodash.cli import main
+
+    assert main(["serve", "--public", "--uploads"]) == 2
+    assert "--public and --uploads" in capsys.readouterr().err
+
+
+def test_addresses_and_offer_columns_come_back_from_the_cache(tmp_path):
+    from geodash.workspace import load_workspace
+
+    root = make_finder_workspace(tmp_path / "ws")
+    first = load_workspace(root, cache=tmp_path / "cache")
+    second = load_workspace(root, cache=tmp_path / "cache")
+    assert second.addresses["street"].tolist() == first.addresses["street"].tolist()
+    assert second.sites["name_ar"].tolist() == first.sites["name_ar"].tolist()
+    assert second.target_groups.keys() == first.target_groups.keys()
+    assert second.address_index.search("Ludwigstrasse 2")[0].label == "Ludwigstraße 2, 67059"
