@@ -241,3 +241,14 @@ def test_addresses_and_offer_columns_come_back_from_the_cache(tmp_path):
     assert second.sites["name_ar"].tolist() == first.sites["name_ar"].tolist()
     assert second.target_groups.keys() == first.target_groups.keys()
     assert second.address_index.search("Ludwigstrasse 2")[0].label == "Ludwigstraße 2, 67059"
+
+
+def test_mounting_the_finder_leaves_the_planning_apps_paths_alone(finder_dataset):
+    import dash
+
+    from geodash.web.app import create_app
+
+    app = create_app(finder_dataset)
+    with app.server.test_request_context("/"):
+        assert dash.get_relative_path("/_geodash/areas.bin") == "/_geodash/areas.bin"
+    assert dash.get_app() is app

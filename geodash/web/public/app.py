@@ -306,5 +306,9 @@ def create_public_app(dataset: Dataset, *, server: flask.Flask | bool = True) ->
 
 
 def mount_public_app(server: flask.Flask, dataset: Dataset) -> dash.Dash:
-    """Serve the finder under :data:`PREFIX` beside the planning app, on its server."""
+    """Serve the finder under :data:`PREFIX` beside the planning app, on its server.
+
+    Call it before the planning app is made on that server: Dash keeps the last
+    app's paths in module globals (``dash.get_relative_path``, the page registry).
+    """
     return create_public_app(dataset, server=server)
