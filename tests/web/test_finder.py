@@ -251,4 +251,3 @@ def test_mounting_the_finder_leaves_the_planning_apps_paths_alone(finder_dataset
     app = create_app(finder_dataset)
     with app.server.test_request_context("/"):
         assert dash.get_relative_path("/_geodash/areas.bin") == "/_geodash/areas.bin"
-    assert dash.get_app() is app
