@@ -29,10 +29,11 @@ import pandas as pd
 from geodash.catalog import Catalog, Text
 from geodash.dataset import Dataset, LayerInfo
 from geodash.findings import Finding, ValidationReport
+from geodash.sources import file_digest, source_for
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "4"  # 2: parent_name; 3: sites' layer, residents per year; 4: addresses
+FORMAT_VERSION = "4"  # 2: parent_name; 3: sites' layer, residents per year; 4: offer columns
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 
@@ -68,20 +69,28 @@ def code_digest() -> str:
 
 
 def cache_key(catalog: Catalog) -> str:
-    """SHA-256 over geodash's version and code, every spec file and every data file it names."""
+    """SHA-256 over geodash's version and code, every spec file and each layer's change marker.
+
+    A file's change marker is the digest of its bytes; a source kind with a
+    cheaper one (a database) gives its own (:meth:`~geodash.sources.Source.change_marker`).
+    """
     from geodash import __version__
 
     digest = hashlib.sha256(f"geodash {__version__} cache {FORMAT_VERSION}\n".encode())
-    data_files = {catalog.path(spec) for _, spec in catalog_layers(catalog)}
+    markers: dict[Path, str] = {}
+    for _, spec in catalog_layers(catalog):
+        path = catalog.path(spec)
+        if path not in markers:  # two specs may name one file
+            markers[path] = source_for(spec, path).change_marker(spec, path)
     parent = catalog.areas[1].parent
     if parent and parent.names and (catalog.workspace / parent.names.file).is_file():
-        data_files.add(catalog.workspace / parent.names.file)  # the parent names table
-    data_files = sorted(data_files)
-    for path in [*sorted(catalog.spec_files), *data_files]:
+        names = catalog.workspace / parent.names.file  # the parent names table
+        markers.setdefault(names, file_digest(names))
+    for path in sorted(catalog.spec_files):
         digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0")
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        digest.update(path.read_bytes())
+    for path, marker in sorted(markers.items()):
+        digest.update(str(path.relative_to(catalog.workspace)).encode() + b"\0" + marker.encode())
     # The code last: an analysis that changed must not be served from an older cache.
     digest.update(f"code {code_digest()}".encode())
     return digest.hexdigest()
@@ -89,10 +98,7 @@ def cache_key(catalog: Catalog) -> str:
 
 def catalog_layers(catalog: Catalog):
     """Every (spec path, spec) pair of a catalog that names a data file."""
-    layers = [catalog.areas, *catalog.indicators, *catalog.sites, *catalog.zones, *catalog.addresses]
-    if catalog.population:
-        layers.append(catalog.population)
-    return layers
+    return list(catalog.layers)
 
 
 def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
@@ -108,6 +114,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
                 if (folder / "population.parquet").is_file() else None)
         addresses = (gpd.read_parquet(folder / "addresses.parquet")
                      if (folder / "addresses.parquet").is_file() else None)
+        others = {kind: _read_frame(folder / f"layer-{kind}.parquet", meta["dtypes"][f"layer-{kind}"])
+                  for kind in meta.get("other_layers", [])}
     except (OSError, ValueError, KeyError) as exc:
         log.warning("ignoring unreadable cache %s: %s", folder, exc)
         return None
@@ -137,6 +145,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         unit=catalog.areas[1].unit,
         parent_unit=catalog.areas[1].parent_unit,
         population_table=tables["population_table"],
+        other_layers=others,
         addresses=addresses,
         target_groups=collect_target_groups(catalog),
     )
@@ -201,6 +210,15 @@ def store_analyses(dataset: Dataset, key: str, cache_dir: Path, names) -> list[s
     return stored
 
 
+def _read_frame(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    """A stored frame with its dtypes, as a GeoDataFrame when it was stored with geometry."""
+    try:
+        frame = gpd.read_parquet(path)
+    except ValueError:  # no geo metadata: a plain table
+        frame = pd.read_parquet(path)
+    return _restore_dtypes(frame, dtypes)
+
+
 def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
     return {str(c): str(t) for c, t in frame.dtypes.items() if str(t) != "geometry"}
 
@@ -231,6 +249,8 @@ def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
                 dataset.population_grid.to_parquet(work / "population.parquet")
             if dataset.addresses is not None:
                 dataset.addresses.to_parquet(work / "addresses.parquet")
+            for kind, frame in dataset.other_layers.items():
+                frame.to_parquet(work / f"layer-{kind}.parquet")
             meta = {
                 "layers": [
                     {**asdict(replace(layer)), "title": layer.title.model_dump(),
@@ -238,7 +258,10 @@ def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
                     for layer in dataset.layers
                 ],
                 "findings": [asdict(f) for f in dataset.report.findings],
-                "dtypes": {name: _dtypes(getattr(dataset, name)) for name in (*FRAMES, *TABLES)},
+                "dtypes": {**{name: _dtypes(getattr(dataset, name)) for name in (*FRAMES, *TABLES)},
+                           **{f"layer-{kind}": _dtypes(frame)
+                              for kind, frame in dataset.other_layers.items()}},
+                "other_layers": list(dataset.other_layers),
             }
             (work / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             if folder.exists():

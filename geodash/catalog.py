@@ -6,6 +6,7 @@ is reported with the TOML file and the key, not as a failure deep in a reader.
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -591,34 +592,128 @@ class Settings(_Spec):
 
 LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec | AddressesSpec
 
-SPEC_CLASSES: dict[str, type[_Spec]] = {
-    "areas": AreasSpec,
-    "indicators": IndicatorsSpec,
-    "sites": SitesSpec,
-    "zones": ZonesSpec,
-    "population": PopulationSpec,
-    "addresses": AddressesSpec,
-    "workspace": Settings,
+
+@dataclass(frozen=True)
+class LayerKind:
+    """One kind of layer: its spec, how many a workspace holds, its loader and what uploads it takes.
+
+    Attributes
+    ----------
+    name
+        The ``kind`` written in the spec file.
+    spec
+        The pydantic model a spec of this kind is validated against.
+    count
+        How many layers of this kind a workspace has: exactly ``"one"``, an
+        ``"optional"`` one, or ``"many"`` (none or more).
+    noun
+        The kind in messages ("areas layer", "population grid").
+    loader
+        ``"module:function"`` of the function that reads one such layer into
+        a frame of the data model, called as ``function(spec, path, context)``
+        (see :func:`geodash.load.load_layer`). Named, not imported, so that the
+        catalog stays below the loaders that use it (as pygeoapi's plugin
+        registry names its providers).
+    uploads
+        The content types (``csv``, ``xlsx``, ``geojson``, ``zip``, ``gpkg``)
+        an upload may replace the layer's data with; empty: no uploads.
+    """
+
+    name: str
+    spec: type[_LayerSpec]
+    count: Literal["one", "optional", "many"]
+    noun: str
+    loader: str
+    uploads: tuple[str, ...] = ()
+
+    def load_function(self):
+        """The loader function :attr:`loader` names."""
+        module, _, function = self.loader.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+
+# Every layer kind, in the order the Dataset is built from them. Adding a kind
+# means its spec class, its loader and one line here.
+LAYER_KINDS: dict[str, LayerKind] = {
+    kind.name: kind
+    for kind in (
+        LayerKind("areas", AreasSpec, "one", "areas layer", "geodash.load:load_areas_layer"),
+        LayerKind("indicators", IndicatorsSpec, "many", "indicator table",
+                  "geodash.load:load_indicators_layer", uploads=("csv", "xlsx")),
+        LayerKind("sites", SitesSpec, "many", "sites layer", "geodash.load:load_sites_layer",
+                  uploads=("csv", "geojson", "zip", "gpkg", "xlsx")),
+        LayerKind("zones", ZonesSpec, "many", "zones layer", "geodash.load:load_zones_layer"),
+        LayerKind("population", PopulationSpec, "optional", "population grid",
+                  "geodash.load:load_population_layer"),
+        LayerKind("addresses", AddressesSpec, "many", "addresses layer",
+                  "geodash.load:load_addresses_layer"),
+    )
 }
+
+
+
+def spec_classes() -> dict[str, type[_Spec]]:
+    """The spec model of every ``kind`` a spec file may declare: the layer kinds and ``workspace``."""
+    return {**{name: kind.spec for name, kind in LAYER_KINDS.items()}, "workspace": Settings}
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every validated spec of one workspace."""
+    """Every validated spec of one workspace.
+
+    ``layers`` holds every layer spec with its file, in the order of
+    :data:`LAYER_KINDS` and then of the spec files' names; :meth:`of_kind` and
+    the properties named after the kinds select from it.
+    """
 
     workspace: Path
     settings: Settings
-    areas: tuple[Path, AreasSpec]
-    indicators: tuple[tuple[Path, IndicatorsSpec], ...] = ()
-    sites: tuple[tuple[Path, SitesSpec], ...] = ()
-    zones: tuple[tuple[Path, ZonesSpec], ...] = ()
-    population: tuple[Path, PopulationSpec] | None = None
-    addresses: tuple[tuple[Path, AddressesSpec], ...] = ()
+    layers: tuple[tuple[Path, _LayerSpec], ...] = ()
     spec_files: tuple[Path, ...] = field(default=())
 
     def path(self, spec: _LayerSpec) -> Path:
         """The data file a spec names, resolved inside the workspace."""
         return self.workspace / spec.file
+
+    def of_kind(self, kind: str) -> tuple[tuple[Path, _LayerSpec], ...]:
+        """Every (spec path, spec) pair of one layer kind."""
+        if kind not in LAYER_KINDS:
+            raise ValueError(f"`kind` was {kind!r} but is expected to be one of {list(LAYER_KINDS)}")
+        return tuple((path, spec) for path, spec in self.layers if spec.kind == kind)
+
+    def with_spec(self, spec_path: Path, spec: _LayerSpec) -> Catalog:
+        """A copy in which the layer of ``spec_path`` has ``spec`` (e.g. pointing at a staged upload)."""
+        return replace(self, layers=tuple((p, spec if p == spec_path else s) for p, s in self.layers))
+
+    @property
+    def areas(self) -> tuple[Path, AreasSpec]:
+        """The one areas layer."""
+        return self.of_kind("areas")[0]
+
+    @property
+    def indicators(self) -> tuple[tuple[Path, IndicatorsSpec], ...]:
+        """The indicator tables."""
+        return self.of_kind("indicators")
+
+    @property
+    def sites(self) -> tuple[tuple[Path, SitesSpec], ...]:
+        """The sites layers."""
+        return self.of_kind("sites")
+
+    @property
+    def zones(self) -> tuple[tuple[Path, ZonesSpec], ...]:
+        """The zones layers."""
+        return self.of_kind("zones")
+
+    @property
+    def population(self) -> tuple[Path, PopulationSpec] | None:
+        """The population grid, if the workspace has one."""
+        return next(iter(self.of_kind("population")), None)
+
+    @property
+    def addresses(self) -> tuple[tuple[Path, AddressesSpec], ...]:
+        """The addresses layers (for the offer finder's address search)."""
+        return self.of_kind("addresses")
 
     @property
     def indicator_specs(self) -> dict[str, IndicatorSpec]:
@@ -656,8 +751,9 @@ def parse_spec(path: Path) -> _Spec:
             f"is not valid TOML ({exc}).", file=path, fix="correct the TOML syntax at that line."
         ) from exc
     kind = raw.get("kind")
-    if not isinstance(kind, str) or kind not in SPEC_CLASSES:
-        allowed = ", ".join(f'"{k}"' for k in SPEC_CLASSES)
+    classes = spec_classes()
+    if not isinstance(kind, str) or kind not in classes:
+        allowed = ", ".join(f'"{k}"' for k in classes)
         raise SpecError(
             f"`kind` was {kind!r} but is expected to be one of {allowed}.",
             file=path,
@@ -665,7 +761,7 @@ def parse_spec(path: Path) -> _Spec:
             fix='start the file with e.g. kind = "areas".',
         )
     try:
-        return SPEC_CLASSES[kind].model_validate(raw)
+        return classes[kind].model_validate(raw)
     except ValidationError as exc:
         # A misspelt key also makes the key it was meant to be "missing": name the misspelling.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
@@ -714,6 +810,21 @@ def _check_references(
             fix=f"use the id of the indicator that holds the residents per area and year: {known}.")
 
 
+def _check_counts(layers: tuple[tuple[Path, _LayerSpec], ...], layer_dir: Path) -> None:
+    """Each layer kind occurs as often as its :attr:`LayerKind.count` allows."""
+    for kind in LAYER_KINDS.values():
+        found = [p.name for p, s in layers if s.kind == kind.name]
+        if kind.count == "one" and len(found) != 1:
+            raise SpecError(
+                f'needs exactly one {kind.noun} (kind = "{kind.name}"), found {", ".join(found) or "none"}.',
+                file=layer_dir,
+                fix=f"keep one {kind.name} spec per workspace.",
+            )
+        if kind.count == "optional" and len(found) > 1:
+            raise SpecError(f'more than one {kind.noun} (kind = "{kind.name}").', file=layer_dir,
+                            fix=f"keep one {kind.noun} per workspace.")
+
+
 def load_catalog(workspace: str | Path) -> Catalog:
     """Read every ``layers/*.toml`` of a workspace into a :class:`Catalog`.
 
@@ -738,15 +849,9 @@ def load_catalog(workspace: str | Path) -> Catalog:
             file=layer_dir,
             fix="keep one.",
         )
-    areas = [(p, s) for p, s in specs if isinstance(s, AreasSpec)]
-    if len(areas) != 1:
-        found = ", ".join(p.name for p, _ in areas) or "none"
-        raise SpecError(
-            f'needs exactly one areas layer (kind = "areas"), found {found}.',
-            file=layer_dir,
-            fix="keep one areas spec per workspace.",
-        )
-    indicators = tuple((p, s) for p, s in specs if isinstance(s, IndicatorsSpec))
+    layers = tuple((p, s) for kind in LAYER_KINDS for p, s in specs if s.kind == kind)
+    _check_counts(layers, layer_dir)
+    indicators = tuple((p, s) for p, s in layers if isinstance(s, IndicatorsSpec))
     seen: dict[str, Path] = {}
     for path, spec in indicators:
         for ind in spec.indicators:
@@ -758,16 +863,13 @@ def load_catalog(workspace: str | Path) -> Catalog:
                     fix="give each indicator a unique id.",
                 )
             seen[ind.id] = path
-    _check_references(areas[0], indicators, seen)
     catalog = Catalog(
         workspace=workspace,
         settings=settings[0] if settings else Settings(),
-        areas=areas[0],
-        indicators=indicators,
-        sites=tuple((p, s) for p, s in specs if isinstance(s, SitesSpec)),
-        zones=tuple((p, s) for p, s in specs if isinstance(s, ZonesSpec)),
+        layers=layers,
         spec_files=tuple(files),
     )
+    _check_references(catalog.areas, indicators, seen)
     if catalog.settings.default_indicator and catalog.settings.default_indicator not in seen:
         raise SpecError(
             f"default_indicator {catalog.settings.default_indicator!r} is not a defined indicator.",
@@ -775,15 +877,7 @@ def load_catalog(workspace: str | Path) -> Catalog:
             where="key default_indicator",
             fix=f"use one of: {', '.join(seen) or '(no indicators defined)'}.",
         )
-    grids = [(p, s) for p, s in specs if isinstance(s, PopulationSpec)]
-    if len(grids) > 1:
-        raise SpecError("more than one population grid (kind = \"population\").", file=layer_dir,
-                        fix="keep one population grid per workspace.")
-    if grids:
-        catalog = replace(catalog, population=grids[0])
-    catalog = replace(catalog, addresses=tuple((p, s) for p, s in specs if isinstance(s, AddressesSpec)))
-    for path, spec in [catalog.areas, *indicators, *catalog.sites, *catalog.zones, *grids,
-                       *catalog.addresses]:
+    for path, spec in layers:
         data = catalog.path(spec)
         if not data.exists():
             raise SpecError(

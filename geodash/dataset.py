@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from time import perf_counter
@@ -11,7 +11,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash import progress
-from geodash.addresses import load_addresses
 from geodash.analysis.coverage import grid_points
 from geodash.analysis.joins import locate_sites, zone_shares
 from geodash.analysis.labels import area_labels, repeated_names
@@ -19,6 +18,7 @@ from geodash.analysis.social_index import INDEX_METHODS
 from geodash.catalog import (
     DEFAULT_PARENT_UNIT,
     DEFAULT_UNIT,
+    LAYER_KINDS,
     Catalog,
     Category,
     IndicatorSpec,
@@ -28,14 +28,7 @@ from geodash.catalog import (
 )
 from geodash.errors import DataError, SpecError
 from geodash.findings import ReportBuilder, ValidationReport
-from geodash.load import (
-    WGS84,
-    load_areas,
-    load_indicators,
-    load_population,
-    load_sites,
-    load_zones,
-)
+from geodash.load import WGS84, LoadContext, load_layer
 from geodash.population import check_population_needed, population_by_year, report_population
 
 # A site further than this from every area is not "just outside the city":
@@ -45,6 +38,8 @@ FAR_OUTSIDE_M = 25_000
 # ``layer``: the stem of the sites spec file, so that the map can switch each sites layer.
 SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "address", "contact",
                 "area_key", "layer", "geometry"]
+# Layer kinds the Dataset holds in attributes of their own; every other kind goes to other_layers.
+OWN_KINDS = ("areas", "indicators", "sites", "zones", "population", "addresses")
 ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
 
 
@@ -99,6 +94,10 @@ class Dataset:
         in every year of :attr:`years`, from the indicator the areas spec names
         as ``population_indicator`` where it has a value, else from the areas'
         own population column (NaN where neither knows).
+    other_layers
+        The frames of layer kinds that have no attribute of their own (kinds
+        added to :data:`geodash.catalog.LAYER_KINDS` beyond the five above), by
+        kind; the layers of one kind concatenated in spec order.
     """
 
     workspace: Path
@@ -116,17 +115,9 @@ class Dataset:
     unit: Word = DEFAULT_UNIT
     parent_unit: Word = DEFAULT_PARENT_UNIT
     population_table: pd.DataFrame | None = None
+    other_layers: dict[str, pd.DataFrame] = field(default_factory=dict)
     addresses: gpd.GeoDataFrame | None = None
     target_groups: dict[str, Category] = field(default_factory=dict)
-
-    @cached_property
-    def address_index(self):
-        """The offline address search over :attr:`addresses` (built once), or ``None`` without them."""
-        from geodash.analysis.addresses import AddressIndex
-
-        if self.addresses is None or not len(self.addresses):
-            return None
-        return AddressIndex(self.addresses.to_crs(self.settings.metric_crs))
 
     def population_in(self, year: int | None) -> pd.Series:
         """Residents per area in ``year``, by key (index of every area, NaN where unknown).
@@ -283,8 +274,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     _check_index_settings(catalog)
     areas_path, areas_spec = catalog.areas
-    areas = load_areas(areas_spec, catalog.path(areas_spec), settings, report,
-                       workspace=catalog.workspace)
+    context = LoadContext(settings, report, catalog.workspace)
+    areas = load_layer(areas_spec, catalog.path(areas_spec), context)
     info("areas", areas_path, areas_spec, len(areas))
     _note_repeated_names(areas, areas_spec.file, report)
     keys = set(areas["key"])
@@ -295,9 +286,10 @@ def build_dataset(catalog: Catalog) -> Dataset:
                         file=catalog.workspace / "layers" / "workspace.toml",
                         where="key index.reference", fix="use keys of the areas layer.")
 
+    context = replace(context, area_keys=frozenset(keys))
     tables = []
     for spec_path, spec in catalog.indicators:
-        table = load_indicators(spec, catalog.path(spec), settings, keys, report)
+        table = load_layer(spec, catalog.path(spec), context)
         info("indicators", spec_path, spec, len(table))
         tables.append(table)
     indicators = (pd.concat(tables, ignore_index=True) if tables
@@ -331,7 +323,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
     metric_areas = areas.to_crs(settings.metric_crs)
     site_frames = []
     for spec_path, spec in catalog.sites:
-        part = load_sites(spec, catalog.path(spec), report)
+        part = load_layer(spec, catalog.path(spec), context)
         part["area_key"] = locate_sites(part, areas)
         part["layer"] = Path(spec_path).stem
         outside = part["area_key"].isna()
@@ -366,7 +358,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
 
     zone_frames = []
     for spec_path, spec in catalog.zones:
-        part = load_zones(spec, catalog.path(spec), report)
+        part = load_layer(spec, catalog.path(spec), context)
         info("zones", spec_path, spec, len(part))
         zone_frames.append(part)
     zones = (gpd.GeoDataFrame(pd.concat(zone_frames, ignore_index=True), crs=WGS84) if zone_frames
@@ -375,19 +367,28 @@ def build_dataset(catalog: Catalog) -> Dataset:
     with progress.step(f"joined {len(zones)} zone(s) to the areas"):
         shares = zone_shares(metric_areas, zones.to_crs(settings.metric_crs))
 
-    address_frames = []
-    for spec_path, spec in catalog.addresses:
-        part = load_addresses(spec, catalog.path(spec), report)
-        info("addresses", spec_path, spec, len(part))
-        address_frames.append(part)
-    addresses = (gpd.GeoDataFrame(pd.concat(address_frames, ignore_index=True), crs=WGS84)
-                 if address_frames else None)
-
     grid = None
     if catalog.population:
         grid_path, grid_spec = catalog.population
-        grid = load_population(grid_spec, catalog.path(grid_spec), report)
+        grid = load_layer(grid_spec, catalog.path(grid_spec), context)
         info("population", grid_path, grid_spec, len(grid))
+
+    address_frames = []
+    for spec_path, spec in catalog.addresses:
+        address_frames.append(load_layer(spec, catalog.path(spec), context))
+        info("addresses", spec_path, spec, len(address_frames[-1]))
+    addresses = (gpd.GeoDataFrame(pd.concat(address_frames, ignore_index=True), crs=WGS84)
+                 if address_frames else None)
+
+    others: dict[str, pd.DataFrame] = {}
+    for kind in LAYER_KINDS:
+        if kind in OWN_KINDS or not catalog.of_kind(kind):
+            continue
+        parts = []
+        for spec_path, spec in catalog.of_kind(kind):
+            parts.append(load_layer(spec, catalog.path(spec), context))
+            info(kind, spec_path, spec, len(parts[-1]))
+        others[kind] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     dataset = Dataset(
         workspace=catalog.workspace,
@@ -405,6 +406,7 @@ def build_dataset(catalog: Catalog) -> Dataset:
         unit=areas_spec.unit,
         parent_unit=areas_spec.parent_unit,
         population_table=population,
+        other_layers=others,
         addresses=addresses,
         target_groups=collect_target_groups(catalog),
     )

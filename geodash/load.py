@@ -10,6 +10,7 @@ markers) is repaired and recorded in the report.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,8 +20,10 @@ import pyproj
 import shapely
 
 from geodash.catalog import (
+    LAYER_KINDS,
     YEAR_EXAMPLES,
     YEAR_FORMATS,
+    AddressesSpec,
     AreasSpec,
     IndicatorSpec,
     IndicatorsSpec,
@@ -33,12 +36,13 @@ from geodash.catalog import (
 from geodash.errors import DataError
 from geodash.findings import ReportBuilder
 from geodash.sources import (
-    VECTOR_SUFFIXES,
+    GEOMETRY,
+    TABLE,
     Table,
     guess_decimal,
     parse_numbers,
     read_table,
-    read_vector,
+    source_for,
 )
 
 WGS84 = "EPSG:4326"
@@ -185,7 +189,7 @@ def load_areas(spec: AreasSpec, path: Path, settings: Settings, report: ReportBu
     ``workspace`` resolves the parent's names table (``[parent] names``); it
     defaults to the folder above the areas file's folder.
     """
-    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    frame = read_features(spec, path)
     cols = spec.columns
     _require_columns(cols.model_dump(), list(frame.columns), path, "the areas spec")
     for key in ("column", "name_column"):
@@ -303,10 +307,13 @@ def _text_or_none(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _table(spec: IndicatorsSpec | SitesSpec, path: Path) -> Table:
-    opts = spec.table
-    return read_table(path, encoding=opts.encoding, separator=opts.separator,
-                      sheet=opts.sheet, skip_rows=opts.skip_rows)
+def read_features(spec, path: Path) -> gpd.GeoDataFrame:
+    """The features of a layer that must have geometry, from whichever source kind holds them."""
+    return source_for(spec, path, needs=GEOMETRY).read(spec, path)
+
+
+def _table(spec: IndicatorsSpec | SitesSpec | PopulationSpec, path: Path) -> Table:
+    return source_for(spec, path, needs=TABLE).read(spec, path)
 
 
 def _years(texts: pd.Series, table: Table, settings: Settings, column: str,
@@ -564,8 +571,9 @@ def _sites_from_table(spec: SitesSpec | PopulationSpec, path: Path) -> tuple[gpd
 
 def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a sites layer: ``site_id, name, category, programme, start, end, address, contact``."""
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
         _require_columns(spec.columns.model_dump(exclude={"x", "y"}), list(frame.columns), path,
                          "the sites spec")
         _check_coordinates(frame, path)
@@ -625,10 +633,48 @@ LIST_ROLES = ("target_group", "languages")
 TRANSLATED_ROLES = ("name", "description", "opening_hours")
 
 
+def tokens(values: pd.Series) -> pd.Series:
+    """Comma-joined lower-case tokens of a list column ("Deutsch; TR / ar" → "deutsch,tr,ar").
+
+    Examples
+    --------
+    >>> tokens(pd.Series(["de, TR;ar", None, " Familien / Frauen "])).tolist()
+    ['de,tr,ar', '', 'familien,frauen']
+    """
+    text = values.fillna("").astype(str).str.lower()
+    # String operations over the whole column, no loop over offers.
+    text = text.str.replace(r"\s*[,;/|]\s*", ",", regex=True).str.strip()
+    return text.str.replace(r",{2,}", ",", regex=True).str.strip(",")
+
+
+# German (and a few English) language names as offer lists write them, to ISO 639 codes;
+# codes pass unchanged, and unknown words are kept as written (lower-cased).
+LANGUAGE_NAMES = {
+    "deutsch": "de", "englisch": "en", "english": "en", "türkisch": "tr", "tuerkisch": "tr",
+    "arabisch": "ar", "russisch": "ru", "ukrainisch": "uk", "französisch": "fr", "franzoesisch": "fr",
+    "persisch": "fa", "farsi": "fa", "dari": "prs", "polnisch": "pl", "rumänisch": "ro",
+    "rumaenisch": "ro", "bulgarisch": "bg", "kurdisch": "ku", "kurmandschi": "kmr",
+    "italienisch": "it", "spanisch": "es", "griechisch": "el", "kroatisch": "hr", "serbisch": "sr",
+    "albanisch": "sq", "tigrinya": "ti", "paschtu": "ps", "somali": "so", "vietnamesisch": "vi",
+}
+
+
+def language_codes(values: pd.Series) -> pd.Series:
+    """Comma-joined language tokens with German names replaced by their codes.
+
+    Examples
+    --------
+    >>> language_codes(pd.Series(["deutsch,tr,arabisch", ""])).tolist()
+    ['de,tr,ar', '']
+    """
+    text = values.fillna("").astype(str)
+    for name, code in LANGUAGE_NAMES.items():
+        text = text.str.replace(rf"(?<![^,]){name}(?![^,])", code, regex=True)
+    return text
+
+
 def offer_columns(spec: SitesSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """The optional offer columns of a sites file, by their model name (``languages``, ``name_tr``, …)."""
-    from geodash.analysis.offers import language_codes, tokens
-
     def text(column: str) -> pd.Series:
         return frame[column].astype("string").str.strip().fillna("").astype(str)
 
@@ -657,7 +703,7 @@ def offer_columns(spec: SitesSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]
 
 def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a programme-area layer: ``zone_id, name, programme, since, until``."""
-    frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    frame = read_features(spec, path)
     cols = spec.columns
     _require_columns(cols.model_dump(), list(frame.columns), path, "the zones spec")
     _check_coordinates(frame, path)
@@ -690,8 +736,9 @@ def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
 
 def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
     """Read a population grid: points with a resident count, ``count, geometry`` in WGS84."""
-    if path.suffix.lower() in VECTOR_SUFFIXES:
-        frame = read_vector(path, layer=spec.layer, crs=spec.crs)
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
         _require_columns({"count": spec.columns.count}, list(frame.columns), path, "the population spec")
         _check_coordinates(frame, path)
         if len(frame) and not (frame.geom_type == "Point").all():
@@ -720,3 +767,113 @@ def load_population(spec: PopulationSpec, path: Path, report: ReportBuilder) -> 
     grid = gpd.GeoDataFrame({"count": counts.fillna(0).to_numpy()}, geometry=frame.geometry.values,
                             crs=frame.crs)
     return grid.to_crs(WGS84)
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What a layer's loader may need beyond its spec and file: one signature for every kind."""
+
+    settings: Settings
+    report: ReportBuilder
+    workspace: Path
+    area_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+def load_layer(spec, path: Path, context: LoadContext):
+    """Read one layer through the loader its kind registers in :data:`geodash.catalog.LAYER_KINDS`."""
+    return LAYER_KINDS[spec.kind].load_function()(spec, path, context)
+
+
+# The registered loaders: the public load_* functions above, called with the one signature.
+
+def load_areas_layer(spec: AreasSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_areas` as registered for the kind ``areas``."""
+    return load_areas(spec, path, context.settings, context.report, workspace=context.workspace)
+
+
+def load_indicators_layer(spec: IndicatorsSpec, path: Path, context: LoadContext) -> pd.DataFrame:
+    """:func:`load_indicators` as registered for the kind ``indicators``."""
+    return load_indicators(spec, path, context.settings, set(context.area_keys), context.report)
+
+
+def load_sites_layer(spec: SitesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_sites` as registered for the kind ``sites``."""
+    return load_sites(spec, path, context.report)
+
+
+def load_zones_layer(spec: ZonesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_zones` as registered for the kind ``zones``."""
+    return load_zones(spec, path, context.report)
+
+
+def load_population_layer(spec: PopulationSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """:func:`load_population` as registered for the kind ``population``."""
+    return load_population(spec, path, context.report)
+
+
+# --------------------------------------------------------------------------
+# addresses: house addresses with a point each, for the offer finder's address search.
+# Official house coordinates (Hauskoordinaten: a table with street, number, suffix, postcode
+# and easting/northing) or an OpenStreetMap extract (addr:street, addr:housenumber,
+# addr:postcode on points or building outlines). Rows without a street or a house number
+# that starts with digits are left out and reported, never guessed.
+
+ADDRESS_COLUMNS = ["street", "number", "suffix", "postcode", "geometry"]
+# "12", "12a", "12 A", "12-14", "12/1": the leading number and a letter right after it.
+_HOUSE_NUMBER = r"^\s*(?P<number>\d{1,5})\s*(?P<suffix>[A-Za-z]?)\b"
+
+
+def load_addresses(spec: AddressesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read an addresses layer: ``street, number, suffix, postcode, geometry`` in WGS84."""
+    cols = spec.columns
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
+        _require_columns(cols.model_dump(exclude={"x", "y"}), list(frame.columns), path,
+                         "the addresses spec")
+        _check_coordinates(frame, path)
+        empty = frame.geometry.isna() | frame.geometry.is_empty
+        if empty.any():
+            report.add("left_out", "addresses", path.name, "",
+                       f"{int(empty.sum())} address(es) without geometry left out")
+            frame = frame[~empty.to_numpy()]
+        if len(frame) and not (frame.geom_type == "Point").all():
+            # Building outlines (OSM) count at a point inside them.
+            frame = frame.set_geometry(frame.geometry.representative_point())
+    else:
+        frame, _rows = _sites_from_table(spec, path)
+    street = frame[cols.street].astype("string").str.strip().fillna("").astype(str)
+    raw_number = frame[cols.number].astype("string").fillna("").astype(str)
+    if pd.api.types.is_float_dtype(frame[cols.number]):
+        # A spreadsheet's whole numbers arrive as 12.0.
+        raw_number = raw_number.str.replace(r"\.0$", "", regex=True)
+    parts = raw_number.str.extract(_HOUSE_NUMBER)
+    suffix = parts["suffix"].fillna("").str.lower()
+    if cols.suffix:
+        given = frame[cols.suffix].astype("string").str.strip().fillna("").astype(str).str.lower()
+        suffix = given.where(given != "", suffix)
+    unusable = (street == "").to_numpy() | parts["number"].isna().to_numpy()
+    if unusable.all():
+        raise DataError(
+            f"has no address with a street (column {cols.street!r}) and a house number "
+            f"(column {cols.number!r}).",
+            file=path, fix="name the street and house number columns in the addresses spec.")
+    if unusable.any():
+        report.add("left_out", "addresses", path.name, "",
+                   f"{int(unusable.sum())} address(es) without a street or a house number left out")
+    postcode = (frame[cols.postcode].astype("string").str.strip().fillna("").astype(str)
+                .str.replace(r"\.0$", "", regex=True) if cols.postcode
+                else pd.Series("", index=frame.index))
+    keep = ~unusable
+    addresses = gpd.GeoDataFrame(
+        {"street": street.to_numpy(dtype=object)[keep],
+         "number": parts["number"].to_numpy()[keep].astype(np.int64),
+         "suffix": suffix.to_numpy(dtype=object)[keep],
+         "postcode": postcode.to_numpy(dtype=object)[keep]},
+        geometry=frame.geometry.values[keep], crs=frame.crs)
+    return addresses.to_crs(WGS84).reset_index(drop=True)
+
+
+def load_addresses_layer(spec: AddressesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """The :data:`~geodash.catalog.LAYER_KINDS` loader of an addresses layer."""
+    return load_addresses(spec, path, context.report)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geodash.catalog import Catalog, IndicatorsSpec, SitesSpec, load_catalog
+from geodash.catalog import LAYER_KINDS, Catalog, IndicatorsSpec, SitesSpec, load_catalog
 from geodash.dataset import Dataset, build_dataset
 from geodash.errors import DataError, ParameterError
 
@@ -32,11 +32,8 @@ MAX_ZIP_ENTRIES = 200
 MAX_ZIP_RATIO = 200  # uncompressed / compressed; more is a zip bomb
 HISTORY = Path("geodata") / "history"
 
-# What each layer kind may receive, by detected content type.
-ALLOWED = {
-    "indicators": ("csv", "xlsx"),
-    "sites": ("csv", "geojson", "zip", "gpkg", "xlsx"),
-}
+# What each layer kind may receive, by detected content type (declared with the kind).
+ALLOWED = {name: kind.uploads for name, kind in LAYER_KINDS.items() if kind.uploads}
 SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson", "zip": ".zip", "gpkg": ".gpkg"}
 
 
@@ -199,7 +196,7 @@ def _stage(workspace, layer_file, data, *, max_bytes, folder: Path) -> UploadPre
     if not data:
         raise DataError("is empty.", file="upload", fix="choose the file again.")
     catalog = load_catalog(workspace)
-    layers = {p.name: (p, s) for p, s in [*catalog.indicators, *catalog.sites]}
+    layers = {p.name: (p, s) for p, s in catalog.layers if s.kind in ALLOWED}
     if layer_file not in layers:
         raise ParameterError(f"the layer {layer_file!r} does not take uploads.",
                              fix=f"choose one of {', '.join(sorted(layers)) or '(none)'}.")
@@ -237,9 +234,7 @@ def _respec(spec: IndicatorsSpec | SitesSpec, staged: Path, content: str):
 
 
 def _with_layer(catalog: Catalog, spec_path: Path, new_spec) -> Catalog:
-    indicators = tuple((p, new_spec if p == spec_path else s) for p, s in catalog.indicators)
-    sites = tuple((p, new_spec if p == spec_path else s) for p, s in catalog.sites)
-    return replace(catalog, indicators=indicators, sites=sites)
+    return catalog.with_spec(spec_path, new_spec)
 
 
 Step = Callable[[str], None]
@@ -321,7 +316,7 @@ def restore_version(workspace: str | Path, data_file: str, version: Path | None 
         raise ParameterError(f"{chosen} is not a kept version of {data_file!r}.",
                              fix="run `geodash restore --list` to see the versions.")
     catalog = load_catalog(workspace)
-    layers = {spec.file: (p, spec) for p, spec in [*catalog.indicators, *catalog.sites]}
+    layers = {spec.file: (p, spec) for p, spec in catalog.layers if spec.kind in ALLOWED}
     if data_file not in layers:
         raise ParameterError(f"{data_file!r} is not the file of an indicators or sites layer.")
     spec_path, spec = layers[data_file]

@@ -9,6 +9,7 @@ import pytest
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
 from geodash.errors import SpecError
+from geodash.web.public.search import address_index
 from tests.conftest import X0, Y0
 
 ADDRESSES_TOML = """
@@ -70,7 +71,7 @@ def test_house_coordinates_load_as_an_addresses_layer(grid_workspace):
     assert addresses["suffix"].tolist() == ["", "a", ""]
     assert addresses["postcode"].tolist() == ["67059", "67059", "67063"]
     assert any("without a street" in f.message for f in dataset.report.of("left_out"))
-    best = dataset.address_index.search("Ludwigstrasse 2a")[0]
+    best = address_index(dataset).search("Ludwigstrasse 2a")[0]
     assert (best.x, best.y) == pytest.approx((X0 + 520.5, Y0 + 1000.0), abs=1e-6)
 
 

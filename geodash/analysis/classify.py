@@ -63,15 +63,44 @@ def _natural_breaks(y: np.ndarray, k: int) -> np.ndarray:
         return mapclassify.FisherJenks(y, k=k).bins
 
 
-# Multiples of the standard deviation around the mean that give k classes.
-STD_MULTIPLES = {
-    2: [0], 3: [-1, 1], 4: [-1, 0, 1], 5: [-2, -1, 1, 2], 6: [-2, -1, 0, 1, 2],
-    7: [-3, -2, -1, 1, 2, 3], 8: [-3, -2, -1, 0, 1, 2, 3], 9: [-4, -3, -2, -1, 1, 2, 3, 4],
-}
+# Class widths tried for the standard-deviation scheme, in standard deviations, widest first
+# (the interval sizes GIS desktop software offers).
+STD_STEPS = (1.0, 0.5, 1 / 3, 0.25)
+
+
+def std_breaks(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width in standard deviations around the mean.
+
+    The ``k − 1`` inner breaks are symmetric around the mean: with an even ``k``
+    one break lies on the mean, with an odd ``k`` the middle class is centred on
+    it. The width is the widest of :data:`STD_STEPS` whose inner breaks all fall
+    strictly inside the data's range, so that no class lies wholly beyond the
+    data (no class of negative rates, no run of empty classes); the last bound is
+    the maximum. If even a quarter of a standard deviation is too wide, the
+    breaks outside the range are dropped and fewer classes result.
+    The standard deviation is the sample one (``ddof=1``), as mapclassify's.
+
+    Examples
+    --------
+    1, 3, 5, 7, 9 have the mean 5 and the sample standard deviation √(40 / 4) ≈ 3.162;
+    for 4 classes the breaks mean − 1 SD, mean and mean + 1 SD lie inside 1…9:
+
+    >>> std_breaks(np.array([1.0, 3.0, 5.0, 7.0, 9.0]), 4).round(3).tolist()
+    [1.838, 5.0, 8.162, 9.0]
+    """
+    mean, sd = float(y.mean()), float(y.std(ddof=1))
+    offsets = np.arange(k - 1) - (k - 2) / 2  # even k: …, −1, 0, 1, …; odd k: …, −½, ½, …
+    low, high = float(y.min()), float(y.max())
+    for step in STD_STEPS:
+        inner = mean + offsets * step * sd
+        if inner.size == 0 or (inner[0] > low and inner[-1] < high):
+            break
+    inner = inner[(inner > low) & (inner < high)]
+    return np.append(inner, high)
 
 
 def _std_mean(y: np.ndarray, k: int) -> np.ndarray:
-    return mapclassify.StdMean(y, multiples=STD_MULTIPLES[k]).bins
+    return std_breaks(y, k)
 
 
 SCHEMES: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {

@@ -29,46 +29,6 @@ OFFER_FIELDS: dict[str, tuple[str, ...]] = {
 FREE_PATTERN = r"^(?:kostenlos|kostenfrei|gratis|frei|free|0(?:[,.]0+)?\s*(?:€|eur|euro)?)$"
 
 
-def tokens(values: pd.Series) -> pd.Series:
-    """Comma-joined lower-case tokens of a list column ("Deutsch; TR / ar" → "deutsch,tr,ar").
-
-    Examples
-    --------
-    >>> tokens(pd.Series(["de, TR;ar", None, " Familien / Frauen "])).tolist()
-    ['de,tr,ar', '', 'familien,frauen']
-    """
-    text = values.fillna("").astype(str).str.lower()
-    # String operations over the whole column, no loop over offers.
-    text = text.str.replace(r"\s*[,;/|]\s*", ",", regex=True).str.strip()
-    return text.str.replace(r",{2,}", ",", regex=True).str.strip(",")
-
-
-# German (and a few English) language names as offer lists write them, to ISO 639-1 codes;
-# codes pass unchanged, and unknown words are kept as written (lower-cased).
-LANGUAGE_NAMES = {
-    "deutsch": "de", "englisch": "en", "english": "en", "türkisch": "tr", "tuerkisch": "tr",
-    "arabisch": "ar", "russisch": "ru", "ukrainisch": "uk", "französisch": "fr", "franzoesisch": "fr",
-    "persisch": "fa", "farsi": "fa", "dari": "prs", "polnisch": "pl", "rumänisch": "ro",
-    "rumaenisch": "ro", "bulgarisch": "bg", "kurdisch": "ku", "kurmandschi": "kmr",
-    "italienisch": "it", "spanisch": "es", "griechisch": "el", "kroatisch": "hr", "serbisch": "sr",
-    "albanisch": "sq", "tigrinya": "ti", "paschtu": "ps", "somali": "so", "vietnamesisch": "vi",
-}
-
-
-def language_codes(values: pd.Series) -> pd.Series:
-    """Comma-joined language tokens with German names replaced by their codes.
-
-    Examples
-    --------
-    >>> language_codes(pd.Series(["deutsch,tr,arabisch", ""])).tolist()
-    ['de,tr,ar', '']
-    """
-    text = values.fillna("").astype(str)
-    for name, code in LANGUAGE_NAMES.items():
-        text = text.str.replace(rf"(?<![^,]){name}(?![^,])", code, regex=True)
-    return text
-
-
 def has_token(column: pd.Series, token: str) -> pd.Series:
     """Which rows' comma-joined tokens include ``token`` (vectorised)."""
     return ("," + column.fillna("").astype(str) + ",").str.contains("," + token.lower() + ",",

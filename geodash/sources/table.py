@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geodash.errors import DataError
+from geodash.sources.base import TABLE, Source
 
 # What German statistical tables write where a value is missing or withheld
 # (the Destatis signs: "-" nothing, "." unknown, "x" not sensible, "/" too uncertain).
@@ -264,6 +265,9 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None, skip_rows: in
     return Table(frame=frame, path=path, separator=None, rows=rows)
 
 
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+
+
 def read_table(
     path: str | Path,
     *,
@@ -345,3 +349,20 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     numbers = pd.to_numeric(cleaned.where(~missing), errors="coerce").astype(float)
     bad = numbers.isna() & ~missing
     return numbers, missing, bad
+
+
+class TableFiles(Source):
+    """CSV and XLSX tables as German offices write them, read as text with their row numbers."""
+
+    name = "tables"
+    capabilities = frozenset({TABLE})
+
+    def claims(self, spec, path: Path) -> bool:
+        """A file whose suffix is one of :data:`TABLE_SUFFIXES`."""
+        return Path(path).suffix.lower() in TABLE_SUFFIXES
+
+    def read(self, spec, path: Path) -> Table:
+        """The spec's table, read with its ``table`` options (encoding, separator, sheet, …)."""
+        opts = spec.table
+        return read_table(path, encoding=opts.encoding, separator=opts.separator,
+                          sheet=opts.sheet, skip_rows=opts.skip_rows)

@@ -13,6 +13,7 @@ import pyproj
 import shapely
 
 from geodash.errors import DataError
+from geodash.sources.base import GEOMETRY, Source
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet", ".geoparquet")
 
@@ -150,3 +151,18 @@ def read_vector(path: str | Path, *, layer: str | None = None, crs: str | None =
             )
         frame = frame.set_crs(pyproj.CRS.from_user_input(crs))
     return frame
+
+
+class VectorFiles(Source):
+    """Vector files read through pyogrio (GDAL): GeoJSON, GeoPackage, Shapefile, GeoParquet."""
+
+    name = "files"
+    capabilities = frozenset({GEOMETRY})
+
+    def claims(self, spec, path: Path) -> bool:
+        """A file whose suffix is one of :data:`VECTOR_SUFFIXES`."""
+        return Path(path).suffix.lower() in VECTOR_SUFFIXES
+
+    def read(self, spec, path: Path) -> gpd.GeoDataFrame:
+        """The features of the spec's file (its ``layer``; ``crs`` where the file names none)."""
+        return read_vector(path, layer=spec.layer, crs=spec.crs)

@@ -28,9 +28,10 @@ def series(*values) -> pd.Series:
         # Three obvious clusters.
         ("natural_breaks", (1, 2, 3, 10, 11, 12, 20, 21, 22), 3, (3, 12, 22),
          [0, 0, 0, 1, 1, 1, 2, 2, 2]),
-        # Mean 5 ± one sample standard deviation √(32/7), then the maximum.
+        # Three classes of one sample standard deviation s = √(32/7) ≈ 2.138, the middle one
+        # centred on the mean 5: breaks 5 ± s/2 (3.931, 6.069), then the maximum.
         ("std_mean", (2, 4, 4, 4, 5, 5, 7, 9), 3,
-         (5 - math.sqrt(32 / 7), 5 + math.sqrt(32 / 7), 9), [0, 1, 1, 1, 1, 1, 1, 2]),
+         (5 - math.sqrt(32 / 7) / 2, 5 + math.sqrt(32 / 7) / 2, 9), [0, 1, 1, 1, 1, 1, 2, 2]),
     ],
 )
 def test_each_scheme_gives_the_breaks_computed_by_hand(scheme, values, k, breaks, classes):
@@ -150,3 +151,42 @@ def test_counts_sum_to_the_non_missing_values_and_classes_follow_the_values(valu
         assert result.breaks[-1] >= data.max()
         order = data[valid].sort_values(kind="stable").index
         assert result.classes[order].is_monotonic_increasing
+
+
+def sgb2_like() -> pd.Series:
+    """Seventeen rates with mean 10 and a right tail, like an SGB-II-Quote across districts."""
+    return series(2.0, 3.5, 4.0, 5.0, 6.0, 7.0, 7.5, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 15.0, 17.0,
+                  20.0, 20.0)
+
+
+@pytest.mark.parametrize("k", range(2, 10))
+def test_std_mean_gives_the_requested_classes_within_the_data_range(k):
+    values = sgb2_like()
+
+    result = classify(values, "std_mean", k)
+
+    assert result.k == k
+    assert result.lower == 2.0  # the first class starts at the minimum: no negative rate
+    assert all(b > 2.0 for b in result.breaks)
+    assert result.breaks[-1] == 20.0
+    assert sum(result.counts) == 17
+
+
+def test_std_mean_breaks_are_hand_computed_steps_around_the_mean():
+    # 1 … 9 (nine values): mean 5, sample SD √(60/8) ≈ 2.7386.
+    values = series(*range(1, 10))
+    sd = math.sqrt(60 / 8)
+
+    five = classify(values, "std_mean", 5)
+    seven = classify(values, "std_mean", 7)
+
+    # Five classes of one SD would reach 5 ± 1½ SD = 0.89 … 9.11, beyond 1…9; half an SD fits:
+    # breaks at 5 ± ¼ SD and 5 ± ¾ SD (2.95, 4.32, 5.68, 7.05).
+    assert five.breaks == pytest.approx(
+        (5 - 0.75 * sd, 5 - 0.25 * sd, 5 + 0.25 * sd, 5 + 0.75 * sd, 9))
+    assert five.counts == (2, 2, 1, 2, 2)
+    # Seven classes of one SD would reach 5 ± 2½ SD = −1.8 … 11.8, outside the data:
+    # half an SD fits (5 ± 1¼ SD = 1.58 … 8.42).
+    assert seven.breaks == pytest.approx(
+        tuple(5 + m * sd for m in (-1.25, -0.75, -0.25, 0.25, 0.75, 1.25)) + (9,))
+    assert seven.counts == (1, 1, 2, 1, 2, 1, 1)

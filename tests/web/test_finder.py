@@ -16,6 +16,7 @@ from geodash.dataset import build_dataset
 from geodash.web.public import i18n
 from geodash.web.public.app import PREFIX, QueryStripFilter, create_public_app, page_for
 from geodash.web.public.query import FinderQuery
+from geodash.web.public.search import address_index
 from tests.finder_workspace import make_finder_workspace
 
 LANGS = ("de", "en", "tr", "ar", "ru", "uk")
@@ -72,7 +73,7 @@ def test_a_district_or_a_point_is_a_place_too(finder_dataset):
     # 583.1 m away, o6 at (-400, -500) 640.3 m, o1 at (800, -100) 806.2 m.
     assert offers_listed(by_area) == [("o2", 583), ("o6", 640), ("o1", 806)]
     # A click at the grid's centre gives what Ludwigstraße 2 gives.
-    centre = finder_dataset.address_index.search("Ludwigstraße 2")[0]
+    centre = address_index(finder_dataset).search("Ludwigstraße 2")[0]
     by_point = page_for(finder_dataset, PREFIX, f"?punkt={centre.lat:.6f},{centre.lon:.6f}&anzahl=3",
                         year=2025)
     assert offers_listed(by_point) == [("o2", 200), ("o1", 500), ("o4", 600)]
@@ -240,7 +241,7 @@ def test_addresses_and_offer_columns_come_back_from_the_cache(tmp_path):
     assert second.addresses["street"].tolist() == first.addresses["street"].tolist()
     assert second.sites["name_ar"].tolist() == first.sites["name_ar"].tolist()
     assert second.target_groups.keys() == first.target_groups.keys()
-    assert second.address_index.search("Ludwigstrasse 2")[0].label == "Ludwigstraße 2, 67059"
+    assert address_index(second).search("Ludwigstrasse 2")[0].label == "Ludwigstraße 2, 67059"
 
 
 def test_mounting_the_finder_leaves_the_planning_apps_paths_alone(finder_dataset):

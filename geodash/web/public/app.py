@@ -42,7 +42,7 @@ from geodash.web.public.finder import (
 )
 from geodash.web.public.i18n import available_languages, own_name, text_direction, translator
 from geodash.web.public.query import DEFAULT_COUNT, FinderQuery
-from geodash.web.public.search import find
+from geodash.web.public.search import address_index, find
 
 PREFIX = "/angebote/"
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -282,7 +282,7 @@ def create_public_app(dataset: Dataset, *, server: flask.Flask | bool = True) ->
         def to_finder():
             return flask.redirect(PREFIX)
 
-    dataset.address_index  # noqa: B018 - cached property: the search index, built once
+    address_index(dataset)  # built once, before the first search (and before gunicorn forks)
     strip_queries_from_logs()
     server.config["GEODASH_FINDER_LANGUAGES"] = available_languages(Path(dataset.workspace))
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 import pyproj
 
-from geodash.analysis.addresses import AddressMatch
+from geodash.analysis.addresses import AddressIndex, AddressMatch
 from geodash.analysis.offers import nearest_offers
 from geodash.dataset import Dataset
 from geodash.web.public.query import FinderQuery
@@ -43,6 +43,24 @@ class FinderResult:
     problem: str | None = None  # "not_found", "no_addresses", "unknown_area"
 
 
+# Where a Dataset keeps its address index once built: like its other memoised analyses, in its
+# instance dict (the Dataset stays frozen; a new Dataset after an upload builds its own).
+INDEX_KEY = "finder_address_index"
+
+
+def address_index(dataset: Dataset) -> AddressIndex | None:
+    """The offline address search over the dataset's addresses layer, built once per Dataset.
+
+    ``None`` when the workspace has no addresses layer.
+    """
+    memo = dataset.__dict__
+    if INDEX_KEY not in memo:
+        addresses = dataset.addresses
+        memo[INDEX_KEY] = (AddressIndex(addresses.to_crs(dataset.settings.metric_crs))
+                           if addresses is not None and len(addresses) else None)
+    return memo[INDEX_KEY]
+
+
 @lru_cache(maxsize=8)
 def _to_metric(crs: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
@@ -52,7 +70,7 @@ def find_place(dataset: Dataset, query: FinderQuery) -> tuple[Place | None, tupl
                                                                str | None]:
     """The place a query names: address first, then a clicked point, then a district."""
     if query.address:
-        index = dataset.address_index
+        index = address_index(dataset)
         if index is None:
             return None, (), "no_addresses"
         matches = index.search(query.address)
