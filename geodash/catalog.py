@@ -534,6 +534,17 @@ class MapSettings(_Spec):
         description="a sites layer with more sites than this starts switched off on the map")
 
 
+class ApiSettings(_Spec):
+    """The machine-readable services beside the pages (``[api]`` in ``layers/workspace.toml``)."""
+
+    ogc: bool = Field(
+        default=True,
+        description="serve every layer read-only as OGC API – Features under /ogcapi (QGIS, the GDI)")
+    max_limit: int = Field(
+        default=10_000, ge=1, le=1_000_000,
+        description="the most features one page of /ogcapi items holds (a larger `limit` is capped)")
+
+
 class PopulationColumns(_Spec):
     """Column names of a population grid."""
 
@@ -576,6 +587,7 @@ class Settings(_Spec):
     index: IndexSettings = IndexSettings()
     coverage: CoverageSettings = CoverageSettings()
     map: MapSettings = MapSettings()
+    api: ApiSettings = ApiSettings()
     public: PublicSettings = PublicSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)

@@ -110,6 +110,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     path = PREFIX if args.public else ""
     url = f"http://{args.host}:{args.port}/{path.lstrip('/')}"
     print(f"geodash serves {dataset.settings.name} at {url} ({mode})", flush=True)
+    if dataset.settings.api.ogc and not args.public:
+        print(f"OGC API – Features (QGIS, GDAL) at http://{args.host}:{args.port}/ogcapi", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
-# Headless Chromium and its driver for the browser tests (Debian packages).
-if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+# Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
+# client of tests/api (Debian packages).
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+        || ! command -v ogr2ogr >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -88,6 +88,13 @@ def test_serve_starts_on_a_city_of_550_areas_and_answers_the_map(city, tmp_path)
             assert step in log
         assert "cache: nothing stored yet" in log
         assert f"at {url}/" in out.read_text()
+        assert f"at {url}/ogcapi" in out.read_text()
+        conn = server.connect(60)
+        status, raw = request(conn, "GET", "/ogcapi/collections/areas/items?limit=7")
+        conn.close()
+        assert status == 200
+        page = json.loads(raw)
+        assert page["numberMatched"] == 550 and page["numberReturned"] == 7
 
 
 def test_a_second_start_takes_the_analyses_from_the_cache(city, tmp_path):

@@ -80,7 +80,8 @@ def write_csv(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
                  decimal="," if german else ".", lineterminator="\r\n")
 
 
-def _rfc7946(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def to_rfc7946(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer as RFC 7946 wants it: WGS84, exterior rings counter-clockwise, 6 decimals."""
     geo = frame.to_crs(WGS84)
     # Orient exterior rings counter-clockwise and round to 6 decimals (about 0.1 m).
     geoms = shapely.set_precision(geo.geometry.values, 1e-6)
@@ -91,7 +92,7 @@ def _rfc7946(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def write_geojson(frame: pd.DataFrame, path: Path, *, german: bool = False) -> None:
     """GeoJSON per RFC 7946: WGS84 lon/lat, no ``crs`` member, CCW exteriors, 6 decimals."""
     pyogrio.write_dataframe(
-        _rfc7946(_require_geo(frame)), path, driver="GeoJSON",
+        to_rfc7946(_require_geo(frame)), path, driver="GeoJSON",
         layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "6", "WRITE_NAME": "NO"},
     )
 

@@ -33,6 +33,7 @@ import flask
 from dash import Input, Output, State, no_update
 from flask_compress import Compress
 
+from geodash.api import register_ogcapi
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.uploads import DEFAULT_MAX_BYTES
@@ -55,7 +56,9 @@ from geodash.web.wire import AreaWireCache
 # Everything text-like that the browser accepts compressed: pages, JS bundles, callback answers.
 COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/javascript",
                       "application/javascript", "application/json", "application/octet-stream",
-                      "image/svg+xml"]
+                      "image/svg+xml",
+                      # the OGC API (geodash.api): features, schemas, the OpenAPI definition
+                      "application/geo+json", "application/schema+json", "application/vnd.oai.openapi+json"]
 
 # Where the app keeps its per-app objects, beside Flask's own extensions.
 LIVE = "geodash.live"
@@ -216,6 +219,8 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     app.index_string = INDEX
     _register_compression(app.server)
     _register_geometry_route(app.server, live)
+    register_ogcapi(app.server, lambda: live.current, dataset.settings.api,
+                    refresh=live.refresh if uploads else None)
     app.server.config["GEODASH_UPLOADS"] = uploads
     app.server.extensions[LIVE] = live
     app.server.extensions[UPLOADS] = service
