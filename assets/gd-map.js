@@ -237,6 +237,23 @@
 
     // Paints ---------------------------------------------------------------------------
 
+    // Leaflet writes English titles on its zoom buttons; the page's language is the view's.
+    var CONTROL_TITLES = {
+        de: {"leaflet-control-zoom-in": "Vergrößern", "leaflet-control-zoom-out": "Verkleinern"},
+        en: {"leaflet-control-zoom-in": "Zoom in", "leaflet-control-zoom-out": "Zoom out"}
+    };
+
+    function localiseControls(map, lang) {
+        var titles = CONTROL_TITLES[lang] || CONTROL_TITLES.de;
+        Object.keys(titles).forEach(function (cls) {
+            var button = map.getContainer().querySelector("." + cls);
+            if (button) {
+                button.title = titles[cls];
+                button.setAttribute("aria-label", titles[cls]);
+            }
+        });
+    }
+
     function markPainted(mapId, count) {
         var el = document.getElementById(mapId);
         if (!el) {
@@ -285,6 +302,7 @@
                 e.ordered = true;
             }
             recolour(e);
+            localiseControls(e.layers[0]._map, e.view.lang);
             window.requestAnimationFrame(function () {
                 window.requestAnimationFrame(function () {
                     if (generation === e.generation) {

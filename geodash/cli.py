@@ -70,11 +70,16 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one joined layer to a file."""
+    if args.all_years and (args.layer != "indicators" or args.year is not None):
+        raise ParameterError(
+            f"--all-years is for the long table of the indicators, not with "
+            f"{'--year' if args.year is not None else repr(args.layer)}.",
+            fix="run `geodash export indicators --all-years`, or give --year for one year.")
     # The districts layer includes the coverage analysis: take it from the cache when it is there.
     dataset = load_workspace(args.workspace, analyses=("access",) if args.layer == "districts" else ())
     frame = build_layer(dataset, args.layer, args.year)
     output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
-    write_layer(frame, output, args.format, german=args.german)
+    write_layer(frame, output, args.format, german=args.german, lang=args.lang)
     what = dataset.unit.form("en", plural=True, capital=False) if args.layer == "districts" else args.layer
     print(f"Wrote {len(frame)} {what} to {output}", file=sys.stderr)
     return 0
@@ -170,14 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
     workspace_arg(p)
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV or Parquet")
+    p = sub.add_parser("export", help="write a joined layer as GeoJSON, GeoPackage, CSV, XLSX or Parquet")
     p.add_argument("layer", choices=sorted(LAYERS))
     workspace_arg(p)
     p.add_argument("-o", "--output", type=Path, help="output file (default: LAYER.SUFFIX)")
     p.add_argument("-f", "--format", choices=sorted(FORMATS), default="geojson")
-    p.add_argument("--year", type=int, help="indicator year (default: the latest)")
+    p.add_argument("--year", type=int,
+                   help="indicator year (default: the latest; the indicators layer: every year)")
+    p.add_argument("--all-years", action="store_true",
+                   help="the indicators layer as one long table of every year (the default for it)")
     p.add_argument("--german", action="store_true",
                    help="CSV with ';' and decimal comma for German Excel")
+    p.add_argument("--lang", choices=["de", "en"], default="de",
+                   help="language of the XLSX sheets (Daten/Metadaten or Data/Metadata)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="serve the dashboard")

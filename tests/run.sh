@@ -9,13 +9,15 @@ PYTHON=${PYTHON:-python3}
 VENV=${GEODASH_VENV:-.venv}
 
 # Headless Chromium and its driver for the browser tests, GDAL (ogrinfo, ogr2ogr) as the OGC API
-# client of tests/api (Debian packages).
+# client of tests/api, poppler-utils (pdftotext, pdfimages, pdfinfo) to read back the PDFs the
+# print tests make (Debian packages).
 if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
-        || ! command -v ogr2ogr >/dev/null 2>&1; then
+        || ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver gdal-bin \
+        poppler-utils >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

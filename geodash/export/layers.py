@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geodash.analysis.coverage import catchments
@@ -17,7 +18,7 @@ from geodash.analysis.districts import (
 from geodash.analysis.social_index import IndexOptions
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
-from geodash.export.columns import safe_columns
+from geodash.export.columns import describe_columns, long_labels, safe_columns
 
 
 def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
@@ -44,7 +45,8 @@ def _districts(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
     extra = district_analysis(dataset, year).reset_index(drop=True)
     geometry = layer.geometry
     joined = pd.concat([layer.drop(columns=geometry.name), extra], axis=1)
-    return safe_columns(gpd.GeoDataFrame(joined, geometry=geometry.values, crs=layer.crs), dataset)
+    frame = safe_columns(gpd.GeoDataFrame(joined, geometry=geometry.values, crs=layer.crs), dataset)
+    return describe_columns(frame, dataset, year=year)
 
 
 def _catchments(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
@@ -62,15 +64,31 @@ def _zones(dataset: Dataset, year: int | None) -> gpd.GeoDataFrame:
 
 
 def _indicators(dataset: Dataset, year: int | None) -> pd.DataFrame:
+    """The long table: one row per area, indicator and year, with the indicator's label and unit.
+
+    Every year unless ``year`` is given; suppressed values are empty with
+    ``suppressed`` true, as in the wide table.
+    """
     table = dataset.indicators
     if year is not None:
         table = table[table["year"] == year]
     names = dataset.areas.set_index("key")["name"]
-    out = table.copy()
-    out.insert(1, "area_name", out["area_key"].map(names))
-    units = {k: m.unit for k, m in dataset.indicator_meta.items()}
-    out["unit"] = out["indicator"].map(units)
-    return out.reset_index(drop=True)
+    meta = dataset.indicator_meta
+    labels = {lang: {k: m.label.get(lang) for k, m in meta.items()} for lang in ("de", "en")}
+    out = pd.DataFrame({
+        "area_key": table["area_key"].to_numpy(),
+        "area_name": table["area_key"].map(names).to_numpy(),
+        "indicator": table["indicator"].to_numpy(),
+        "label": table["indicator"].map(labels["de"]).to_numpy(),
+        "label_en": table["indicator"].map(labels["en"]).to_numpy(),
+        "unit": table["indicator"].map({k: m.unit for k, m in meta.items()}).to_numpy(),
+        "year": table["year"].to_numpy(),
+        "value": table["value"].to_numpy(),
+        "suppressed": table["suppressed"].to_numpy() if "suppressed" in table
+        else np.zeros(len(table), dtype=bool),
+    }).sort_values(["area_key", "indicator", "year"], kind="stable").reset_index(drop=True)
+    out.attrs["column_labels"] = long_labels(dataset)
+    return describe_columns(out, dataset, year=year)
 
 
 LAYERS: dict[str, Callable[[Dataset, int | None], pd.DataFrame]] = {

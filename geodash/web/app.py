@@ -45,6 +45,7 @@ from geodash.web.layout import (
     build_navbar,
     build_not_found,
     page_key,
+    register_copy_link,
 )
 from geodash.web.live import DatasetProxy, LiveDataset, Uploads
 from geodash.web.memo import ViewMemo
@@ -236,6 +237,7 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     for page in PAGES:
         page.register_callbacks(app, shown)
     upload_panel.register_callbacks(app, service)
+    register_copy_link(app)
     return app
 
 

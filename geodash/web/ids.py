@@ -35,3 +35,8 @@ NAVBAR = "navbar"
 NAV_LINK = "nav-link-{}"  # .format(page key), e.g. nav-link-karte
 LANG_LINK = "lang-{}"  # .format("de" | "en")
 FOOTER = "footer"
+# "Link kopieren" in the navbar: the button, its status line and the fallback field with the URL.
+COPY_LINK = "link-kopieren"
+COPY_LINK_STATUS = "link-kopieren-status"
+COPY_LINK_FIELD = "link-kopieren-feld"
+COPY_LINK_BOX = "link-kopieren-feld-box"  # hidden until the fallback shows the field

@@ -25,6 +25,10 @@ TEXT = {
         "not_found": "Diese Seite gibt es nicht.",
         "back_to_map": "Zur Karte",
         "error": "Diese Ansicht konnte nicht gezeigt werden: {message}",
+        "printed": "Gedruckt am",
+        "copy_link": "Link kopieren",
+        "copy_link_title": "Die Adresse dieser Ansicht in die Zwischenablage kopieren",
+        "link_field": "Adresse dieser Ansicht",
     },
     "en": {
         "pages": "Pages",
@@ -34,9 +38,56 @@ TEXT = {
         "not_found": "There is no such page.",
         "back_to_map": "Back to the map",
         "error": "This view could not be shown: {message}",
+        "printed": "Printed on",
+        "copy_link": "Copy link",
+        "copy_link_title": "Copy the address of this view to the clipboard",
+        "link_field": "Address of this view",
     },
 }
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
+
+# "Link kopieren": the clipboard where the browser allows it; else the URL in a read-only
+# field, selected, for Ctrl+C. The status line says which (it is a live region).
+COPY_LINK_JS = """
+function (clicks, doc) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!clicks) { return noUpdate; }
+    const set = window.dash_clientside.set_props;
+    const en = doc && doc.lang === "en";
+    const url = window.location.href;
+    const done = en ? "Link copied" : "Link kopiert";
+    const manual = en ? "Press Ctrl+C to copy the selected link" :
+        "Link markiert: mit Strg+C kopieren";
+    function fallback() {
+        set("FIELD_ID", {value: url});
+        set("BOX_ID", {hidden: false});
+        // Also straight in the page: the selection must not wait for React's next render.
+        window.setTimeout(function () {
+            const field = document.getElementById("FIELD_ID");
+            const box = document.getElementById("BOX_ID");
+            let copied = false;
+            if (box) { box.hidden = false; }
+            if (field) {
+                field.value = url;
+                field.focus();
+                field.select();
+                try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+            }
+            set("STATUS_ID", {children: copied ? done : manual});
+        }, 0);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(function () {
+            set("BOX_ID", {hidden: true});
+            set("STATUS_ID", {children: done});
+        }, fallback);
+    } else {
+        fallback();
+    }
+    return "";
+}
+""".replace("FIELD_ID", ids.COPY_LINK_FIELD).replace("STATUS_ID", ids.COPY_LINK_STATUS) \
+    .replace("BOX_ID", ids.COPY_LINK_BOX)
 
 
 def page_key(page: ModuleType) -> str:
@@ -60,7 +111,8 @@ def build_frame() -> html.Div:
             dcc.Store(id=ids.DOCUMENT, storage_type="memory"),
             html.Div(id=ids.DOCUMENT_SINK, hidden=True),
             html.A(translate(TEXT, "skip", "de"), href="#main", className="gd-skip"),
-            html.Header(id=ids.NAVBAR, className="gd-navbar no-print"),
+            # Printed too, as the page's header: city and print date (see assets/03-print.css).
+            html.Header(id=ids.NAVBAR, className="gd-navbar"),
             html.Main(id="main", className="gd-main", tabIndex="-1",
                       children=html.Div(id=ids.CONTENT, className="gd-content")),
             html.Footer(id=ids.FOOTER, className="gd-footer"),
@@ -105,8 +157,41 @@ def build_navbar(dataset: Dataset, pages: Sequence[ModuleType], current: ModuleT
             html.Nav(links, className="gd-nav", **{"aria-label": translate(TEXT, "pages", lang)}),
             html.Div(switch, className="gd-lang-switch", role="group",
                      **{"aria-label": translate(TEXT, "language", lang)}),
+            build_copy_link(lang),
+            build_print_header(dataset, lang),
         ]),
     ]
+
+
+def build_print_header(dataset: Dataset, lang: str) -> html.Div:
+    """Only on paper: the city's name and the print date (``assets/gd-print.js`` writes the date)."""
+    return html.Div(className="gd-print-only gd-print-header", children=[
+        html.Span(dataset.settings.name, className="gd-print-city"),
+        html.Span(className="gd-print-date", **{"data-prefix": translate(TEXT, "printed", lang)}),
+    ])
+
+
+def build_copy_link(lang: str) -> html.Div:
+    """The "Link kopieren" button, its status and the read-only field the fallback fills."""
+    return html.Div(className="gd-copy-link no-print", children=[
+        html.Button(translate(TEXT, "copy_link", lang), id=ids.COPY_LINK, type="button", n_clicks=0,
+                    title=translate(TEXT, "copy_link_title", lang), className="gd-copy-link-button"),
+        html.Label(id=ids.COPY_LINK_BOX, hidden=True, children=[
+            html.Span(translate(TEXT, "link_field", lang), className="gd-visually-hidden"),
+            dcc.Input(id=ids.COPY_LINK_FIELD, type="text", readOnly=True, value="",
+                      className="gd-copy-link-field"),
+        ]),
+        html.Span(id=ids.COPY_LINK_STATUS, role="status", className="gd-copy-link-status"),
+    ])
+
+
+def register_copy_link(app) -> None:
+    """Copy the view's URL in the browser (clientside: nothing is sent to the server)."""
+    from dash import Input, Output, State
+
+    app.clientside_callback(COPY_LINK_JS, Output(ids.COPY_LINK_STATUS, "children"),
+                            Input(ids.COPY_LINK, "n_clicks"), State(ids.DOCUMENT, "data"),
+                            prevent_initial_call=True)
 
 
 def build_footer(dataset: Dataset, lang: str) -> list:

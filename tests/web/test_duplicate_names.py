@@ -142,7 +142,7 @@ def test_exports_keep_keys_and_name_parents(duplicate_dataset):
 
 def test_html_map_tooltips_name_areas_by_unique_label(duplicate_dataset):
     page = html_map(duplicate_dataset, ViewState(indicator="alq", year=2022))
-    # folium writes the GeoJSON with JSON escapes ("ß" as "\u00df").
+    # The embedded JSON is ASCII with escapes ("ß" as "\u00df").
     for label in DUPLICATE_LABELS.values():
         assert json.dumps(label) in page
     assert json.dumps("Planungsräume") in page or "Planungsräume" in page

@@ -1,4 +1,4 @@
-"""Names and texts from the data stay text: in the folium HTML map and in the Daten page's tables.
+"""Names and texts from the data stay text: in the standalone HTML map and in the Daten page's tables.
 
 The hostile workspace is the 2×2 grid with markup in every text a user can
 write: a district, a site, its programme and address, a site category, a zone,
@@ -17,10 +17,12 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import X0, Y0
 from dash_tree import walk
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
-from geodash.web.figures.html_map import html_map
+from geodash.web.figures.html_map import escape, escape_texts, html_map, read_map_data
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
 
@@ -106,17 +108,16 @@ def test_html_map_holds_no_markup_from_the_data(hostile_map):
 def leaflet_texts(page: str) -> list[str]:
     """Every text the file hands to Leaflet, which shows it through innerHTML.
 
-    Feature properties (tooltips and popups), the popups' field names and the
-    layer switch's names, as the browser's JavaScript sees them.
+    The areas' and sites' columns (tooltips and popups), the zones' names, the
+    popups' field names and the layer switch's names, as embedded in the page.
     """
-    texts = []
-    for data in re.findall(r"_add\((\{.*\})\);", page):
-        for feature in json.loads(data)["features"]:
-            texts += [v for v in feature["properties"].values() if isinstance(v, str)]
-    for aliases in re.findall(r"let aliases = (\[.*?\]);", page):
-        texts += json.loads(aliases)
-    texts += [json.loads(key) for key in re.findall(r'^\s*("(?:[^"\\]|\\.)*") : geo_json_', page,
-                                                     flags=re.MULTILINE)]
+    data = read_map_data(page)
+    texts = [v for column in data["areas"].values() if column and isinstance(column[0], str)
+             for v in column]
+    for layer in data["sites"]:
+        texts += [layer["label"], *layer["name"], *layer["programme"], *layer["address"]]
+    texts += [f["properties"]["name"] for f in (data["zones"] or {"features": []})["features"]]
+    texts += list(data["texts"].values())
     return texts
 
 
@@ -153,3 +154,8 @@ def test_daten_page_hands_every_text_to_react_as_text(hostile_dataset, lang):
     assert (LABEL if lang == "de" else "Unemployment rate") in strings  # the indicator table
     assert NOTE in strings  # the data note
     assert any(OUTSIDE in s for s in strings)  # the validation report names the site
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("<>&\"'`$\\ aä;=\n")))))
+def test_escaping_a_column_at_once_equals_escaping_each_text(texts):
+    assert escape_texts(texts) == [escape(t) for t in texts]

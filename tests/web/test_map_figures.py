@@ -267,7 +267,7 @@ def test_html_map_escapes_every_text_from_the_data(grid_dataset):
     dataset = dataclasses.replace(grid_dataset, areas=areas, sites=sites)
     page = html_map(dataset, ALQ_2023)
     assert evil not in page and "<script>alert(2)" not in page and "${alert(3)}" not in page
-    # Escaped once, then JSON-encoded by folium (which writes & as \u0026).
+    # Escaped once, then JSON-encoded for the page (which writes & as \u0026).
     assert (escape(evil) in page) or (escape(evil).replace("&", "\\u0026") in page)
     assert "openstreetmap.org" not in page  # no tiles by default
     assert "22,5 %" in page and "Arbeitslosenquote" in page

@@ -1,1 +1,1 @@
-"""Figures as pure functions of (dataset, view): Plotly figures for the pages, folium for export."""
+"""Figures as pure functions of (dataset, view): Plotly figures and the Leaflet map for the pages."""

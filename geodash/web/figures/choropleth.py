@@ -1,6 +1,6 @@
 """The classified view of one indicator in one year: values, classes, colours, ranks and texts.
 
-Both the Leaflet map on screen and the folium map of the HTML export are drawn
+Both the Leaflet map on screen and the standalone map of the HTML export are drawn
 from :func:`map_view`, so they always show the same classes in the same colours.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from geodash.analysis.classify import Classes, classify
@@ -265,20 +266,48 @@ def value_text(view: MapView, value: float, suppressed: bool = False, class_name
 def hover_rows(view: MapView) -> list[list[str]]:
     """Per area: name, value with unit, rank ("Rang 3 von 17"), for hover texts and popups.
 
-    Plain text: a figure or a file escapes it for its own markup.
+    Plain text: a figure or a file escapes it for its own markup. Built column-wise:
+    each distinct value is formatted once (:func:`value_text`), each text template
+    filled by string concatenation over all areas; no loop over areas.
     """
+    count = len(view.keys)
+    if not count:
+        return []
+    lang = view.lang
     n = int(view.values.notna().sum())
+    values = pd.Series(view.values.to_numpy(dtype=float, na_value=np.nan))
+    distinct = pd.unique(values.dropna())
+    texts = dict(zip(distinct, (value_text(view, v) for v in distinct), strict=True))
+    shown = values.astype(object).map(texts).where(values.notna(), translate(TEXT, "no_data", lang))
+    shown = shown.astype(str)
+    if view.area_classes:
+        classes = pd.Series(view.area_classes, dtype=object).fillna("").astype(str)
+        before, middle, after = _template_parts(translate(TEXT, "with_class", lang, value="\x00",
+                                                         name="\x01"))
+        shown = shown.where((classes == "") | values.isna() | (view.spec is None),
+                            before + shown + middle + classes + after)
+    if view.suppressed:
+        shown = shown.mask(np.asarray(view.suppressed, dtype=bool), translate(TEXT, "suppressed", lang))
     key = "rank_neutral" if view.spec is not None and view.spec.polarity == "neutral" else "rank"
-    suppressed = view.suppressed or (False,) * len(view.keys)
-    classes = view.area_classes or ("",) * len(view.keys)
-    rows = []
-    for name, value, rank, withheld, class_name in zip(
-            view.names, view.values.to_numpy(), view.ranks.to_numpy(), suppressed, classes,
-            strict=True):
-        rank_text = (translate(TEXT, "no_rank", view.lang) if pd.isna(rank)
-                     else translate(TEXT, key, view.lang, rank=int(rank), n=n))
-        rows.append([name, value_text(view, value, withheld, class_name), rank_text])
-    return rows
+    before, middle, after = _template_parts(translate(TEXT, key, lang, rank="\x00", n="\x01"))
+    ranks = pd.Series(view.ranks.to_numpy(dtype=float, na_value=np.nan))
+    rank_text = (before + ranks.fillna(0).astype(np.int64).astype(str) + middle + str(n) + after)
+    rank_text = rank_text.where(ranks.notna(), translate(TEXT, "no_rank", lang))
+    return np.column_stack([np.asarray(view.names, dtype=object), shown.to_numpy(dtype=object),
+                            rank_text.to_numpy(dtype=object)]).tolist()
+
+
+def _template_parts(filled: str) -> tuple[str, str, str]:
+    r"""A text with two slots marked ``\x00`` and ``\x01`` as (before, between, after).
+
+    Examples
+    --------
+    >>> _template_parts("Rang \x00 von \x01")
+    ('Rang ', ' von ', '')
+    """
+    before, rest = filled.split("\x00")
+    middle, after = rest.split("\x01")
+    return before, middle, after
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures.compare import compare_figure, ranking_table, timeseries_figure
 from geodash.web.figures.derived import class_name
+from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.pages.compare_similar import build_similar, register_similar_callbacks
 from geodash.web.state import ViewState
@@ -235,7 +236,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         figure = compare_figure(dataset, keys, state.year, lang)
         profile = [html.P(translate(texts, "profile_note", lang), className="small text-muted"),
                    dcc.Graph(id=COMPARE_GRAPH, figure=figure,
-                             config={"displayModeBar": False, "responsive": True})]
+                             config=graph_config(lang))]
     else:
         profile = [dbc.Alert(translate(texts, "prompt", lang), color="info")]
     # The indicator picker is always there (disabled when empty): the callback needs it.
@@ -251,7 +252,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     else:
         series += [
             dcc.Graph(id=TIMESERIES_GRAPH, figure=timeseries_figure(dataset, keys, indicator, lang),
-                      config={"displayModeBar": False, "responsive": True}),
+                      config=graph_config(lang)),
             html.H3(translate(texts, "ranking", lang), className="h5 mt-3"),
             build_ranking(dataset, indicator, state.year, keys, lang),
         ]

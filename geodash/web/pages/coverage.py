@@ -20,6 +20,7 @@ from geodash.web.figures.coverage import (
 )
 from geodash.web.figures.derived import class_name, index_year
 from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
+from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.state import ViewState
 
@@ -208,7 +209,7 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         html.H3(translate(texts, "density", lang), className="h5 mt-3"),
         html.P(translate(texts, "density_note", lang), className="small text-muted"),
         dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config=graph_config(lang)),
     ]
     missing = dataset.areas.loc[~(pop > 0), "key"].map(dataset.area_labels).tolist()
     if missing:
@@ -220,7 +221,7 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         html.P(translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)),
                className="small text-muted"),
         dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config=graph_config(lang)),
     ]
     score_year = index_year(dataset, year)
     settings = dataset.settings.coverage
@@ -232,7 +233,7 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         html.P(translate(texts, "scatter_note", lang, year=score_year),
                className="small text-muted"),
         dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config=graph_config(lang)),
         html.H3(translate(texts, "gaps", lang), className="h5 mt-4"),
         html.P(translate(texts, "gaps_note", lang, need=fmt_number(settings.need_quantile, lang, 2),
                          offer=fmt_number(settings.offer_quantile, lang, 2)),
@@ -257,7 +258,7 @@ def build_programme(dataset: Dataset, lang: str) -> html.Section:
         heading,
         html.P(translate(texts, "programme_note", lang), className="small text-muted"),
         dcc.Graph(id=PROGRAMME_GRAPH, figure=inside_outside_figure(dataset, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config=graph_config(lang)),
     ], id=PROGRAMME)
 
 

@@ -16,12 +16,12 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from geodash.analysis.districts import latest_year
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
-from geodash.export import FORMATS, build_layer, layer_bytes
+from geodash.export import FORMATS, build_layer, companion_bytes, layer_bytes
+from geodash.export.html_map import html_map
 from geodash.export.slugs import slug
 from geodash.findings import LEVEL_LABELS
 from geodash.web import ids, upload_panel
 from geodash.web.figures.choropleth import resolve_state
-from geodash.web.figures.html_map import html_map
 from geodash.web.i18n import area_texts, area_word, fmt_number, translate
 from geodash.web.live import Uploads
 from geodash.web.state import ViewState
@@ -43,16 +43,26 @@ class LayerDownload:
     """One download button: which layer, in which format, under which file name."""
 
     layer: str
-    fmt: str
+    fmt: str  # a key of geodash.export.FORMATS, or COLUMNS: what the CSV's columns mean
     stem: str  # may contain {year} and {units} (the areas' plural, as a slug)
     german: bool = False
 
 
+# The companion table `<file>.csv.columns.csv` that `geodash export … -f csv` writes beside the CSV.
+COLUMNS = "columns"
+
 DOWNLOADS: dict[str, LayerDownload] = {
     "districts-geojson": LayerDownload("districts", "geojson", "{units}_{year}"),
     "districts-gpkg": LayerDownload("districts", "gpkg", "{units}_{year}"),
+    "districts-xlsx": LayerDownload("districts", "xlsx", "{units}_{year}"),
     "districts-csv": LayerDownload("districts", "csv", "{units}_{year}"),
     "districts-csv-de": LayerDownload("districts", "csv", "{units}_{year}_excel", german=True),
+    "districts-columns": LayerDownload("districts", COLUMNS, "{units}_{year}"),
+    "indicators-xlsx": LayerDownload("indicators", "xlsx", "indikatoren_alle_jahre"),
+    "indicators-csv": LayerDownload("indicators", "csv", "indikatoren_alle_jahre"),
+    "indicators-csv-de": LayerDownload("indicators", "csv", "indikatoren_alle_jahre_excel",
+                                       german=True),
+    "indicators-columns": LayerDownload("indicators", COLUMNS, "indikatoren_alle_jahre"),
     "sites-geojson": LayerDownload("sites", "geojson", "angebote"),
     "sites-csv": LayerDownload("sites", "csv", "angebote"),
 }
@@ -66,13 +76,20 @@ TEXT = {
         "districts": "{Units} mit allen Indikatoren, {year}",
         "sites": "Angebote und Projekte",
         "map": "Karte als HTML-Datei",
-        "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie lädt die "
-                    "Kartenbibliothek Leaflet beim Öffnen aus dem Internet.",
-        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
-        "districts-csv-de": "CSV für deutsches Excel", "sites-geojson": "GeoJSON",
-        "sites-csv": "CSV", "map-html": "HTML-Karte",
+        "map_note": "Die aktuelle Karte ({label}, {year}) als eigenständige Datei. Sie braucht "
+                    "kein Internet und öffnet sich auch als E-Mail-Anhang.",
+        "long_table": "Alle Indikatoren, alle Jahre (lange Tabelle: {Unit}, Indikator, Bezeichnung, "
+                      "Einheit, Jahr, Wert)",
+        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage",
+        "districts-xlsx": "Excel mit Metadaten", "districts-csv": "CSV",
+        "districts-csv-de": "CSV für deutsches Excel", "districts-columns": "Spaltenbeschreibung (CSV)",
+        "indicators-xlsx": "Excel mit Metadaten", "indicators-csv": "CSV",
+        "indicators-csv-de": "CSV für deutsches Excel", "indicators-columns": "Spaltenbeschreibung (CSV)",
+        "sites-geojson": "GeoJSON", "sites-csv": "CSV", "map-html": "HTML-Karte",
         "csv_note": "CSV-Dateien sind UTF-8 mit BOM; die Variante für deutsches Excel nutzt „;“ "
-                    "und Dezimalkomma.",
+                    "und Dezimalkomma. Was jede Spalte bedeutet (Bezeichnung, Einheit, Quelle, "
+                    "Jahre, Richtung, unterdrückte Werte), steht in der Spaltenbeschreibung und im "
+                    "Blatt „Metadaten“ der Excel-Datei.",
         "failed": "Der Download ist fehlgeschlagen: {message}",
         "layers": "Ebenen",
         "kind": "Art", "layer_title": "Titel", "file": "Datei", "spec": "Spezifikation",
@@ -104,13 +121,20 @@ TEXT = {
         "districts": "{Units} with every indicator, {year}",
         "sites": "Offers and projects",
         "map": "Map as an HTML file",
-        "map_note": "The current map ({label}, {year}) as a standalone file. It loads the "
-                    "Leaflet map library from the internet when opened.",
-        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage", "districts-csv": "CSV",
-        "districts-csv-de": "CSV for German Excel", "sites-geojson": "GeoJSON",
-        "sites-csv": "CSV", "map-html": "HTML map",
+        "map_note": "The current map ({label}, {year}) as a standalone file. It needs no "
+                    "internet and opens from an e-mail attachment, too.",
+        "long_table": "Every indicator, every year (long table: {unit}, indicator, label, unit, "
+                      "year, value)",
+        "districts-geojson": "GeoJSON", "districts-gpkg": "GeoPackage",
+        "districts-xlsx": "Excel with metadata", "districts-csv": "CSV",
+        "districts-csv-de": "CSV for German Excel", "districts-columns": "Column descriptions (CSV)",
+        "indicators-xlsx": "Excel with metadata", "indicators-csv": "CSV",
+        "indicators-csv-de": "CSV for German Excel", "indicators-columns": "Column descriptions (CSV)",
+        "sites-geojson": "GeoJSON", "sites-csv": "CSV", "map-html": "HTML map",
         "csv_note": "CSV files are UTF-8 with BOM; the German Excel variant uses ';' and a "
-                    "decimal comma.",
+                    "decimal comma. What each column means (label, unit, source, years, "
+                    "direction, suppressed values) is in the column descriptions and on the "
+                    "sheet 'Metadata' of the Excel file.",
         "failed": "The download failed: {message}",
         "layers": "Layers",
         "kind": "Kind", "layer_title": "Title", "file": "File", "spec": "Spec",
@@ -164,7 +188,10 @@ def export_file(dataset: Dataset, state: ViewState, item: str) -> tuple[str, byt
     units = slug(area_word(dataset, state.lang, plural=True), fallback="areas")
     stem = spec.stem.format(year=year if year is not None else "", units=units)
     frame = build_layer(dataset, spec.layer, year)
-    content = layer_bytes(frame, spec.fmt, name=stem, german=spec.german)
+    if spec.fmt == COLUMNS:
+        # The same companion table the command line writes beside `<stem>.csv`.
+        return f"{stem}.csv.columns.csv", companion_bytes(frame) or b""
+    content = layer_bytes(frame, spec.fmt, name=stem, german=spec.german, lang=state.lang)
     return f"{stem}{FORMATS[spec.fmt].suffix}", content
 
 
@@ -194,6 +221,12 @@ def _downloads(dataset: Dataset, state: ViewState) -> html.Section:
         html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("districts")],
                  className="gd-buttons"),
     ])]
+    if len(dataset.indicators):
+        blocks.append(html.Div(className="gd-download-group", children=[
+            html.H3(translate(texts, "long_table", lang)),
+            html.Div([_button(i, lang) for i in DOWNLOADS if i.startswith("indicators")],
+                     className="gd-buttons"),
+        ]))
     if len(dataset.sites):
         blocks.append(html.Div(className="gd-download-group", children=[
             html.H3(translate(texts, "sites", lang)),

@@ -22,6 +22,7 @@ from geodash.web.figures.profile import (
     trend_figure,
 )
 from geodash.web.figures.profile_index import index_summary
+from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
@@ -289,7 +290,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         build_indicator_table(dataset, table, lang),
         html.H3(translate(texts, "trend", lang), className="h5 mt-3"),
         dcc.Graph(id=TREND_GRAPH, figure=trend_figure(dataset, key, lang),
-                  config={"displayModeBar": False, "responsive": True}),
+                  config=graph_config(lang)),
         build_coverage(dataset, key, lang),
         dbc.Row([
             dbc.Col([html.H3(translate(texts, "sites", lang, name=dataset.area_label(key)),
