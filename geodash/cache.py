@@ -38,7 +38,7 @@ from geodash.sources import file_digest, source_for
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "3"  # 2: areas carry parent_name; 3: sites carry their layer, residents per year
+FORMAT_VERSION = "4"  # 2: parent_name; 3: sites' layer, residents per year; 4: offer columns
 FRAMES = ("areas", "sites", "zones")
 TABLES = ("indicators", "zone_shares", "population_table")
 
@@ -148,6 +148,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         grid = (gpd.read_parquet(folder / "population.parquet")
                 if (folder / "population.parquet").is_file() else None)
+        addresses = (gpd.read_parquet(folder / "addresses.parquet")
+                     if (folder / "addresses.parquet").is_file() else None)
         others = {kind: _read_frame(folder / f"layer-{kind}.parquet", meta["dtypes"][f"layer-{kind}"])
                   for kind in meta.get("other_layers", [])}
     except (OSError, ValueError, KeyError) as exc:
@@ -161,7 +163,7 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
                      "notes": Text(**layer["notes"]) if layer["notes"] else None})
         for layer in meta["layers"]
     )
-    from geodash.dataset import collect_categories
+    from geodash.dataset import collect_categories, collect_target_groups
 
     return Dataset(
         workspace=catalog.workspace,
@@ -180,6 +182,8 @@ def read_cached(catalog: Catalog, key: str, cache_dir: Path) -> Dataset | None:
         parent_unit=catalog.areas[1].parent_unit,
         population_table=tables["population_table"],
         other_layers=others,
+        addresses=addresses,
+        target_groups=collect_target_groups(catalog),
     )
 
 
@@ -355,6 +359,8 @@ def write_cache(dataset: Dataset, key: str, cache_dir: Path) -> Path | None:
                 getattr(dataset, name).to_parquet(work / f"{name}.parquet")
             if dataset.population_grid is not None:
                 dataset.population_grid.to_parquet(work / "population.parquet")
+            if dataset.addresses is not None:
+                dataset.addresses.to_parquet(work / "addresses.parquet")
             for kind, frame in dataset.other_layers.items():
                 frame.to_parquet(work / f"layer-{kind}.parquet")
             meta = {

@@ -34,16 +34,39 @@ class _Spec(BaseModel):
 
 
 class Text(_Spec):
-    """A text in German and, optionally, English."""
+    """A text in German and, optionally, English and further languages.
+
+    Other languages (for the public offer finder) are keys named by their
+    ISO 639 code: ``{ de = "Familien", tr = "Aileler", ar = "العائلات" }``.
+
+    Examples
+    --------
+    >>> t = Text(de="Familien", tr="Aileler")
+    >>> t.get("tr"), t.get("ar"), t.get("en")
+    ('Aileler', 'Familien', 'Familien')
+    """
+
+    # Extra keys are further languages; _language_keys refuses anything else.
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     de: str
     en: str | None = None
+
+    @model_validator(mode="after")
+    def _language_keys(self) -> Text:
+        for key, value in (self.model_extra or {}).items():
+            if not re.fullmatch(r"[a-z]{2,3}", key):
+                raise ValueError(f"{key!r} is not a language code (two or three lower-case letters)")
+            if not isinstance(value, str):
+                raise ValueError(f"the text in {key!r} must be a string")
+        return self
 
     def get(self, lang: str = "de") -> str:
         """Return the text in ``lang``, falling back to German."""
         if lang == "en" and self.en:
             return self.en
-        return self.de
+        other = (self.model_extra or {}).get(lang)
+        return other or self.de
 
 
 def _text(value: object) -> object:
@@ -471,6 +494,17 @@ class SiteColumns(_Spec):
     end: str | None = None
     address: str | None = None
     contact: str | None = None
+    # Optional columns for the public offer finder (README "Offers for residents"). Beside
+    # name, description and opening_hours, a column "<that column>_<lang>" (e.g. "Name_tr")
+    # holds its translation and is kept as "name_tr".
+    target_group: str | None = None
+    languages: str | None = None
+    cost: str | None = None
+    opening_hours: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    description: str | None = None
     x: str | None = None
     y: str | None = None
 
@@ -485,12 +519,43 @@ class Category(_Spec):
 
 
 class SitesSpec(_LayerSpec):
-    """Points where integration work happens: offices, projects, offers."""
+    """Points where integration work happens: offices, projects, offers.
+
+    ``target_groups`` gives labels to the codes of the target-group column
+    (``[target_groups.familien] label = { de = "Familien", tr = "Aileler" }``).
+    """
 
     kind: Literal["sites"]
     geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
     columns: SiteColumns
     categories: dict[str, Category] = Field(default_factory=dict)
+    target_groups: dict[str, Category] = Field(default_factory=dict)
+
+    _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
+
+
+class AddressColumns(_Spec):
+    """Column names of an address file (official house coordinates or an OSM extract)."""
+
+    street: str
+    number: str
+    suffix: str | None = None
+    postcode: str | None = None
+    x: str | None = None
+    y: str | None = None
+
+
+class AddressesSpec(_LayerSpec):
+    """House addresses with a point each, for the offer finder's offline address search.
+
+    From official house coordinates (a table with ``geometry = "xy"`` and the
+    CRS) or an OpenStreetMap extract (``addr:street``, ``addr:housenumber``,
+    ``addr:postcode``; points or building outlines, which count at a point inside).
+    """
+
+    kind: Literal["addresses"]
+    geometry: Literal["geometry", "lonlat", "xy"] = "geometry"
+    columns: AddressColumns
 
     _coordinates = model_validator(mode="after")(lambda self: _check_point_source(self))
 
@@ -620,6 +685,13 @@ class FileSettings(_Spec):
         description="the largest CSV/XLSX table read (parsing takes about 25 times its size in memory)")
     allow_outside_workspace: bool = Field(
         default=False, description="follow symbolic links that lead out of the workspace")
+class PublicSettings(_Spec):
+    """The public offer finder's legal notice: the city's own texts (README "Offers for residents")."""
+
+    imprint: Text | None = None
+    privacy: Text | None = None
+
+    _normalise = field_validator("imprint", "privacy", mode="before")(_text)
 
 
 class Settings(_Spec):
@@ -641,6 +713,7 @@ class Settings(_Spec):
     access: AccessSettings = AccessSettings()
     files: FileSettings = FileSettings()
     api: ApiSettings = ApiSettings()
+    public: PublicSettings = PublicSettings()
 
     _normalise = field_validator("title", "notes", mode="before")(_text)
     _valid_crs = field_validator("metric_crs")(_check_crs)
@@ -654,7 +727,7 @@ class Settings(_Spec):
         return value
 
 
-LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec
+LayerSpec = AreasSpec | IndicatorsSpec | SitesSpec | ZonesSpec | PopulationSpec | AddressesSpec
 
 
 @dataclass(frozen=True)
@@ -709,6 +782,8 @@ LAYER_KINDS: dict[str, LayerKind] = {
         LayerKind("zones", ZonesSpec, "many", "zones layer", "geodash.load:load_zones_layer"),
         LayerKind("population", PopulationSpec, "optional", "population grid",
                   "geodash.load:load_population_layer"),
+        LayerKind("addresses", AddressesSpec, "many", "addresses layer",
+                  "geodash.load:load_addresses_layer"),
     )
 }
 
@@ -810,6 +885,11 @@ class Catalog:
     def population(self) -> tuple[Path, PopulationSpec] | None:
         """The population grid, if the workspace has one."""
         return next(iter(self.of_kind("population")), None)
+
+    @property
+    def addresses(self) -> tuple[tuple[Path, AddressesSpec], ...]:
+        """The addresses layers (for the offer finder's address search)."""
+        return self.of_kind("addresses")
 
     @property
     def indicator_specs(self) -> dict[str, IndicatorSpec]:

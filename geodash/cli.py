@@ -110,17 +110,29 @@ def _serve(args: argparse.Namespace) -> int:
     from geodash.uploads import MB
     from geodash.web import create_app
 
+    if args.public and args.uploads:
+        raise ParameterError("--public and --uploads do not go together: the public finder takes no uploads.",
+                             fix="serve the planning app with --uploads on an internal server instead.")
     with progress.shown_on_stderr():
         start = time.perf_counter()
-        dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
-        with progress.step("built the app"):
-            app = create_app(dataset, uploads=args.uploads,
-                             upload_max_bytes=int(args.upload_max_mb * MB))
+        if args.public:
+            from geodash.web.public.app import PREFIX, create_public_app
+
+            dataset = load_workspace(args.workspace, analyses=("areas_display",))
+            with progress.step("built the public offer finder"):
+                app = create_public_app(dataset)
+        else:
+            dataset = load_workspace(args.workspace, analyses=SERVE_ANALYSES)
+            with progress.step("built the app"):
+                app = create_app(dataset, uploads=args.uploads,
+                                 upload_max_bytes=int(args.upload_max_mb * MB))
         progress.report(f"ready after {time.perf_counter() - start:.1f} s")
-    mode = f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only"
-    print(f"geodash serves {dataset.settings.name} at http://{args.host}:{args.port}/ ({mode})",
-          flush=True)
-    if dataset.settings.api.ogc:
+    mode = ("public offer finder only" if args.public
+            else f"uploads on, at most {args.upload_max_mb:g} MB" if args.uploads else "read-only")
+    path = PREFIX if args.public else ""
+    url = f"http://{args.host}:{args.port}/{path.lstrip('/')}"
+    print(f"geodash serves {dataset.settings.name} at {url} ({mode})", flush=True)
+    if dataset.settings.api.ogc and not args.public:
         print(f"OGC API – Features (QGIS, GDAL) at http://{args.host}:{args.port}/ogcapi", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
@@ -292,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uploads", action="store_true",
                    help="let users upload new indicator tables and site lists on the Daten page "
                    "(off: read-only, for a public deployment)")
+    p.add_argument("--public", action="store_true",
+                   help="serve only the public offer finder (/angebote/) and its legal notice: no planning "
+                   "pages, no uploads")
     p.add_argument("--upload-max-mb", type=float, default=50, metavar="N",
                    help="size limit of one upload in MB (default 50)")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)

@@ -38,7 +38,7 @@ FAR_OUTSIDE_M = 25_000
 SITE_COLUMNS = ["site_id", "name", "category", "programme", "start", "end", "address", "contact",
                 "area_key", "layer", "geometry"]
 # Layer kinds the Dataset holds in attributes of their own; every other kind goes to other_layers.
-OWN_KINDS = ("areas", "indicators", "sites", "zones", "population")
+OWN_KINDS = ("areas", "indicators", "sites", "zones", "population", "addresses")
 ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
 
 
@@ -131,6 +131,8 @@ class Dataset:
     parent_unit: Word = DEFAULT_PARENT_UNIT
     population_table: pd.DataFrame | None = None
     other_layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    addresses: gpd.GeoDataFrame | None = None
+    target_groups: dict[str, Category] = field(default_factory=dict)
 
     def population_in(self, year: int | None) -> pd.Series:
         """Residents per area in ``year``, by key (index of every area, NaN where unknown).
@@ -228,6 +230,15 @@ def collect_categories(catalog: Catalog, sites: gpd.GeoDataFrame) -> dict[str, C
     for code in sorted(present - set(declared)):
         declared[code] = Category(label=Text(de=code))
     return {code: cat for code, cat in declared.items() if code in present or not len(sites)}
+
+
+def collect_target_groups(catalog: Catalog) -> dict[str, Category]:
+    """The target-group labels the sites specs declare, by code (the first spec that names one)."""
+    declared: dict[str, Category] = {}
+    for _, spec in catalog.sites:
+        for code, group in spec.target_groups.items():
+            declared.setdefault(code.lower(), group)
+    return declared
 
 
 def _note_repeated_names(areas: pd.DataFrame, file: str, report: ReportBuilder) -> None:
@@ -335,7 +346,12 @@ def build_dataset(catalog: Catalog) -> Dataset:
         dup = sites.loc[sites["site_id"].duplicated(), "site_id"].iloc[0]
         raise DataError(f"the site id {dup!r} occurs in more than one sites layer.",
                         file=catalog.workspace / "layers", fix="give sites unique ids across layers.")
-    sites = sites[SITE_COLUMNS]
+    # The optional offer columns (and their translations) follow the model's own, "" where a
+    # layer has none.
+    extra = [c for c in sites.columns if c not in SITE_COLUMNS]
+    sites = sites[[*SITE_COLUMNS[:-1], *extra, "geometry"]]
+    if extra:
+        sites = sites.assign(**{column: sites[column].fillna("") for column in extra})
 
     zone_frames = []
     for spec_path, spec in catalog.zones:
@@ -353,6 +369,13 @@ def build_dataset(catalog: Catalog) -> Dataset:
         grid_path, grid_spec = catalog.population
         grid = load_layer(grid_spec, catalog.path(grid_spec), context)
         info("population", grid_path, grid_spec, len(grid))
+
+    address_frames = []
+    for spec_path, spec in catalog.addresses:
+        address_frames.append(load_layer(spec, catalog.path(spec), context))
+        info("addresses", spec_path, spec, len(address_frames[-1]))
+    addresses = (gpd.GeoDataFrame(pd.concat(address_frames, ignore_index=True), crs=WGS84)
+                 if address_frames else None)
 
     others: dict[str, pd.DataFrame] = {}
     for kind in LAYER_KINDS:
@@ -381,6 +404,8 @@ def build_dataset(catalog: Catalog) -> Dataset:
         parent_unit=areas_spec.parent_unit,
         population_table=population,
         other_layers=others,
+        addresses=addresses,
+        target_groups=collect_target_groups(catalog),
     )
     # The metric copy was needed anyway: keep it instead of projecting twice.
     dataset.__dict__["areas_metric"] = metric_areas

@@ -24,6 +24,7 @@ from geodash.catalog import (
     LAYER_KINDS,
     YEAR_EXAMPLES,
     YEAR_FORMATS,
+    AddressesSpec,
     AreasSpec,
     IndicatorSpec,
     IndicatorsSpec,
@@ -650,6 +651,7 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
         col = getattr(cols, role)
         out[role] = (frame[col].astype("string").str.strip().fillna("").astype(str).to_numpy()
                      if col else np.full(len(frame), "", dtype=object))
+    out.update(offer_columns(spec, frame))
     for role in ("start", "end"):
         col = getattr(cols, role)
         if col is None:
@@ -671,6 +673,83 @@ def load_sites(spec: SitesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDat
                         file=path, where=", ".join(places[dup.to_numpy()].head(4)),
                         fix="give every site a unique id.")
     return sites.to_crs(WGS84)
+
+
+# The optional offer columns (for the public finder), kept only when the spec names them;
+# those in LIST_ROLES hold several values ("de, tr, ar") and are kept as comma-joined tokens.
+OFFER_ROLES = ("target_group", "languages", "cost", "opening_hours", "phone", "email", "web",
+               "description")
+LIST_ROLES = ("target_group", "languages")
+# Roles whose translations "<column>_<lang>" are kept beside them as "<role>_<lang>".
+TRANSLATED_ROLES = ("name", "description", "opening_hours")
+
+
+def tokens(values: pd.Series) -> pd.Series:
+    """Comma-joined lower-case tokens of a list column ("Deutsch; TR / ar" → "deutsch,tr,ar").
+
+    Examples
+    --------
+    >>> tokens(pd.Series(["de, TR;ar", None, " Familien / Frauen "])).tolist()
+    ['de,tr,ar', '', 'familien,frauen']
+    """
+    text = values.fillna("").astype(str).str.lower()
+    # String operations over the whole column, no loop over offers.
+    text = text.str.replace(r"\s*[,;/|]\s*", ",", regex=True).str.strip()
+    return text.str.replace(r",{2,}", ",", regex=True).str.strip(",")
+
+
+# German (and a few English) language names as offer lists write them, to ISO 639 codes;
+# codes pass unchanged, and unknown words are kept as written (lower-cased).
+LANGUAGE_NAMES = {
+    "deutsch": "de", "englisch": "en", "english": "en", "türkisch": "tr", "tuerkisch": "tr",
+    "arabisch": "ar", "russisch": "ru", "ukrainisch": "uk", "französisch": "fr", "franzoesisch": "fr",
+    "persisch": "fa", "farsi": "fa", "dari": "prs", "polnisch": "pl", "rumänisch": "ro",
+    "rumaenisch": "ro", "bulgarisch": "bg", "kurdisch": "ku", "kurmandschi": "kmr",
+    "italienisch": "it", "spanisch": "es", "griechisch": "el", "kroatisch": "hr", "serbisch": "sr",
+    "albanisch": "sq", "tigrinya": "ti", "paschtu": "ps", "somali": "so", "vietnamesisch": "vi",
+}
+
+
+def language_codes(values: pd.Series) -> pd.Series:
+    """Comma-joined language tokens with German names replaced by their codes.
+
+    Examples
+    --------
+    >>> language_codes(pd.Series(["deutsch,tr,arabisch", ""])).tolist()
+    ['de,tr,ar', '']
+    """
+    text = values.fillna("").astype(str)
+    for name, code in LANGUAGE_NAMES.items():
+        text = text.str.replace(rf"(?<![^,]){name}(?![^,])", code, regex=True)
+    return text
+
+
+def offer_columns(spec: SitesSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The optional offer columns of a sites file, by their model name (``languages``, ``name_tr``, …)."""
+    def text(column: str) -> pd.Series:
+        return frame[column].astype("string").str.strip().fillna("").astype(str)
+
+    out: dict[str, np.ndarray] = {}
+    for role in OFFER_ROLES:
+        column = getattr(spec.columns, role)
+        if column is None:
+            continue
+        values = text(column)
+        if role in LIST_ROLES:
+            values = tokens(values)
+        if role == "languages":
+            values = language_codes(values)
+        out[role] = values.to_numpy(dtype=object)
+    for role in TRANSLATED_ROLES:
+        column = getattr(spec.columns, role)
+        if column is None:
+            continue
+        pattern = re.compile(re.escape(column) + r"_(?P<lang>[a-z]{2,3})")
+        for name in frame.columns:
+            found = pattern.fullmatch(str(name))
+            if found:
+                out[f"{role}_{found['lang']}"] = text(name).to_numpy(dtype=object)
+    return out
 
 
 def load_zones(spec: ZonesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
@@ -795,3 +874,71 @@ def load_zones_layer(spec: ZonesSpec, path: Path, context: LoadContext) -> gpd.G
 def load_population_layer(spec: PopulationSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
     """:func:`load_population` as registered for the kind ``population``."""
     return load_population(spec, path, context.report)
+
+
+# --------------------------------------------------------------------------
+# addresses: house addresses with a point each, for the offer finder's address search.
+# Official house coordinates (Hauskoordinaten: a table with street, number, suffix, postcode
+# and easting/northing) or an OpenStreetMap extract (addr:street, addr:housenumber,
+# addr:postcode on points or building outlines). Rows without a street or a house number
+# that starts with digits are left out and reported, never guessed.
+
+ADDRESS_COLUMNS = ["street", "number", "suffix", "postcode", "geometry"]
+# "12", "12a", "12 A", "12-14", "12/1": the leading number and a letter right after it.
+_HOUSE_NUMBER = r"^\s*(?P<number>\d{1,5})\s*(?P<suffix>[A-Za-z]?)\b"
+
+
+def load_addresses(spec: AddressesSpec, path: Path, report: ReportBuilder) -> gpd.GeoDataFrame:
+    """Read an addresses layer: ``street, number, suffix, postcode, geometry`` in WGS84."""
+    cols = spec.columns
+    source = source_for(spec, path)
+    if source.can(GEOMETRY):
+        frame = source.read(spec, path)
+        _require_columns(cols.model_dump(exclude={"x", "y"}), list(frame.columns), path,
+                         "the addresses spec")
+        _check_coordinates(frame, path)
+        empty = frame.geometry.isna() | frame.geometry.is_empty
+        if empty.any():
+            report.add("left_out", "addresses", path.name, "",
+                       f"{int(empty.sum())} address(es) without geometry left out")
+            frame = frame[~empty.to_numpy()]
+        if len(frame) and not (frame.geom_type == "Point").all():
+            # Building outlines (OSM) count at a point inside them.
+            frame = frame.set_geometry(frame.geometry.representative_point())
+    else:
+        frame, _rows = _sites_from_table(spec, path)
+    street = frame[cols.street].astype("string").str.strip().fillna("").astype(str)
+    raw_number = frame[cols.number].astype("string").fillna("").astype(str)
+    if pd.api.types.is_float_dtype(frame[cols.number]):
+        # A spreadsheet's whole numbers arrive as 12.0.
+        raw_number = raw_number.str.replace(r"\.0$", "", regex=True)
+    parts = raw_number.str.extract(_HOUSE_NUMBER)
+    suffix = parts["suffix"].fillna("").str.lower()
+    if cols.suffix:
+        given = frame[cols.suffix].astype("string").str.strip().fillna("").astype(str).str.lower()
+        suffix = given.where(given != "", suffix)
+    unusable = (street == "").to_numpy() | parts["number"].isna().to_numpy()
+    if unusable.all():
+        raise DataError(
+            f"has no address with a street (column {cols.street!r}) and a house number "
+            f"(column {cols.number!r}).",
+            file=path, fix="name the street and house number columns in the addresses spec.")
+    if unusable.any():
+        report.add("left_out", "addresses", path.name, "",
+                   f"{int(unusable.sum())} address(es) without a street or a house number left out")
+    postcode = (frame[cols.postcode].astype("string").str.strip().fillna("").astype(str)
+                .str.replace(r"\.0$", "", regex=True) if cols.postcode
+                else pd.Series("", index=frame.index))
+    keep = ~unusable
+    addresses = gpd.GeoDataFrame(
+        {"street": street.to_numpy(dtype=object)[keep],
+         "number": parts["number"].to_numpy()[keep].astype(np.int64),
+         "suffix": suffix.to_numpy(dtype=object)[keep],
+         "postcode": postcode.to_numpy(dtype=object)[keep]},
+        geometry=frame.geometry.values[keep], crs=frame.crs)
+    return addresses.to_crs(WGS84).reset_index(drop=True)
+
+
+def load_addresses_layer(spec: AddressesSpec, path: Path, context: LoadContext) -> gpd.GeoDataFrame:
+    """The :data:`~geodash.catalog.LAYER_KINDS` loader of an addresses layer."""
+    return load_addresses(spec, path, context.report)

@@ -4,7 +4,7 @@ Run from the repository root::
 
     /work/venv/bin/python geodata/build_demo.py
 
-It writes five files next to this script:
+It writes six files next to this script:
 
 - ``stadtteile.geojson``    areas: 17 statistical Stadtteile (schematic polygons)
 - ``indikatoren.csv``       indicators, wide form, as a German Statistikstelle
@@ -12,6 +12,8 @@ It writes five files next to this script:
 - ``schuleingang.xlsx``     indicators, long form, sheet ``Daten`` under a title row
 - ``angebote.csv``          sites: offices, projects and offers (UTF-8 with BOM)
 - ``soziale_stadt.geojson`` zones: Soziale Stadt / Sozialer Zusammenhalt areas
+- ``adressen.csv``          addresses for the offer finder: SCHEMATIC house
+                            coordinates (straight rows of numbers on real street names)
 
 What is real and what is not
 ----------------------------
@@ -669,6 +671,65 @@ def build_sites(
     return sites
 
 
+# What the offer finder shows: languages, target groups, cost and opening times per category
+# (fictional). Drawn from their own random stream, after the sites: the sites themselves (and
+# every number computed from them) do not change when these do.
+OFFER_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "qm": ("de", "tr", "ar", "ru", "uk", "en", "pl", "ro"),
+    "biwaq": ("de", "en", "tr", "ar", "ro", "bg"),
+    "ik": ("de", "en", "ar", "tr", "ru", "uk", "fa"),
+    "mbe": ("de", "tr", "ar", "ru", "uk", "fa", "ku"),
+    "jugend": ("de", "tr", "ar", "en"),
+    "treff": ("de", "tr", "ar", "ru", "pl"),
+    "sprache": ("de", "uk", "ru", "ar", "tr", "en"),
+}
+OFFER_GROUPS: dict[str, tuple[str, ...]] = {
+    "qm": ("alle",), "biwaq": ("erwachsene", "frauen"), "ik": ("erwachsene",),
+    "mbe": ("erwachsene", "familien", "jugendliche"), "jugend": ("kinder", "jugendliche", "familien"),
+    "treff": ("alle", "senioren", "familien"), "sprache": ("erwachsene", "frauen", "senioren"),
+}
+OFFER_COSTS: dict[str, tuple[str, ...]] = {
+    "qm": ("kostenlos",), "biwaq": ("kostenlos",), "ik": ("kostenlos", "2,29 € pro Unterrichtsstunde"),
+    "mbe": ("kostenlos",), "jugend": ("kostenlos", "kostenlos", "1 € pro Besuch"),
+    "treff": ("kostenlos", "Spende erbeten"), "sprache": ("kostenlos",),
+}
+# German, Turkish, Arabic
+OFFER_HOURS: tuple[tuple[str, str, str], ...] = (
+    ("Mo–Fr 9–12 Uhr", "Pzt–Cum 9–12", "الاثنين–الجمعة 9–12"),
+    ("Di und Do 14–17 Uhr", "Salı ve Perşembe 14–17", "الثلاثاء والخميس 14–17"),
+    ("Mo–Do 8:30–16 Uhr", "Pzt–Per 8:30–16", "الاثنين–الخميس 8:30–16"),
+    ("Mi 10–12 Uhr und nach Vereinbarung", "Çar 10–12 ve randevu ile", "الأربعاء 10–12 وبموعد"),
+    ("Mo–Fr 14–19 Uhr", "Pzt–Cum 14–19", "الاثنين–الجمعة 14–19"),
+)
+
+
+def add_offer_details(sites: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Languages, target groups, cost, opening times and a phone number for every site (fictional).
+
+    Every offer is given in German and two to four further languages; one in
+    seven has no opening times and one in nine no language list, so that the
+    Daten page has something to report.
+    """
+    languages, groups, costs, hours, hours_tr, hours_ar, phones = [], [], [], [], [], [], []
+    for i, code in enumerate(sites["Kategorie"]):
+        pool = OFFER_LANGUAGES[code]
+        size = min(int(rng.integers(2, 5)), len(pool) - 1)
+        extra = rng.choice(np.arange(1, len(pool)), size=size, replace=False)
+        listed = ["de", *(pool[int(j)] for j in sorted(extra))]
+        languages.append("" if i % 9 == 4 else ", ".join(listed))
+        group_pool = OFFER_GROUPS[code]
+        groups.append(", ".join(sorted({group_pool[int(j)] for j in rng.integers(len(group_pool), size=2)})))
+        costs.append(OFFER_COSTS[code][int(rng.integers(len(OFFER_COSTS[code])))])
+        de, tr, ar = OFFER_HOURS[int(rng.integers(len(OFFER_HOURS)))]
+        missing = i % 7 == 3
+        hours.append("" if missing else de)
+        hours_tr.append("" if missing else tr)
+        hours_ar.append("" if missing else ar)
+        phones.append(f"0621 {int(rng.integers(100, 999))} {int(rng.integers(10, 99))}")
+    return sites.assign(Sprachen=languages, Zielgruppe=groups, Kosten=costs, Oeffnungszeiten=hours,
+                        Oeffnungszeiten_tr=hours_tr, Oeffnungszeiten_ar=hours_ar, Telefon=phones)
+
+
 def write_sites_csv(sites: pd.DataFrame, path: Path) -> None:
     """Write the sites as Excel would save "CSV UTF-8": BOM, ``;``, decimal comma."""
     header = [
@@ -682,6 +743,13 @@ def write_sites_csv(sites: pd.DataFrame, path: Path) -> None:
         "Kontakt",
         "Längengrad",
         "Breitengrad",
+        "Sprachen",
+        "Zielgruppe",
+        "Kosten",
+        "Öffnungszeiten",
+        "Öffnungszeiten_tr",
+        "Öffnungszeiten_ar",
+        "Telefon",
     ]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
@@ -700,8 +768,75 @@ def write_sites_csv(sites: pd.DataFrame, path: Path) -> None:
                     site["Kontakt"],
                     _german_decimal(point.x, 5),
                     _german_decimal(point.y, 5),
+                    site["Sprachen"],
+                    site["Zielgruppe"],
+                    site["Kosten"],
+                    site["Oeffnungszeiten"],
+                    site["Oeffnungszeiten_tr"],
+                    site["Oeffnungszeiten_ar"],
+                    site["Telefon"],
                 ]
             )
+
+
+# --------------------------------------------------------------------------
+# addresses (schematic)
+
+# Postcodes by Ortsbezirk (real codes of the city, one per Ortsbezirk here for simplicity).
+POSTCODES = {
+    "Südliche Innenstadt": "67059", "Nördliche Innenstadt": "67063", "Friesenheim": "67063",
+    "Oppau": "67069", "Gartenstadt": "67065", "Mundenheim": "67061", "Oggersheim": "67071",
+    "Rheingönheim": "67067", "Maudach": "67067", "Ruchheim": "67071",
+}
+# Streets for the address list beyond those of the sites: Stadtteil key -> street names.
+EXTRA_STREETS: dict[str, tuple[str, ...]] = {
+    "01": ("Ludwigsplatz",),
+    "05": ("Bürgermeister-Grünzweig-Straße",),
+}
+HOUSES_PER_STREET = 60  # numbers 1–60: odd on one side, even on the other
+HOUSE_SPACING_M = 14.0  # along the street, between two numbers on one side
+
+
+def build_addresses(areas: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """A schematic address list: every street a straight row of houses near its Stadtteil's centre.
+
+    Street names are real names of the city, but each street is a straight line
+    of made-up direction through a point near its Stadtteil's centre; odd numbers
+    lie 10 m to one side, even numbers 10 m to the other. Houses that fall
+    outside the Stadtteil are dropped. A street name in two Stadtteile continues
+    its numbers in the second.
+    """
+    to_m = _transformer("EPSG:4326", METRIC_CRS)
+    cells = dict(zip(areas["stt_nr"], areas.to_crs(METRIC_CRS).geometry, strict=True))
+    next_number: dict[str, int] = {}
+    rows = []
+    for st in STADTTEILE:
+        cx, cy = to_m.transform(st.lon, st.lat)
+        for street in (*st.streets, *EXTRA_STREETS.get(st.key, ())):
+            angle = rng.uniform(0, np.pi)
+            start = rng.normal([cx, cy], 250.0)
+            direction = np.array([np.cos(angle), np.sin(angle)])
+            side = np.array([-direction[1], direction[0]]) * 10.0
+            first = next_number.get(street, 1)
+            numbers = np.arange(first, first + HOUSES_PER_STREET)
+            along = ((numbers - first) // 2)[:, None] * HOUSE_SPACING_M * direction
+            xy = start + along + np.where((numbers % 2 == 1)[:, None], side, -side)
+            inside = shapely.contains_xy(cells[st.key], xy[:, 0], xy[:, 1])
+            for number, (x, y) in zip(numbers[inside], xy[inside], strict=True):
+                rows.append({"STN": street, "HNR": int(number), "ADZ": "", "PLZ": POSTCODES[st.ortsbezirk],
+                             "ORT": "Ludwigshafen am Rhein", "RW": float(x), "HW": float(y)})
+            next_number[street] = first + HOUSES_PER_STREET
+    return pd.DataFrame(rows)
+
+
+def write_addresses_csv(addresses: pd.DataFrame, path: Path) -> None:
+    """Write the addresses as house coordinates are delivered: ``;``, UTM 32N metres, decimal comma."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["STN", "HNR", "ADZ", "PLZ", "ORT", "RW", "HW"])
+        for row in addresses.to_dict("records"):
+            writer.writerow([row["STN"], row["HNR"], row["ADZ"], row["PLZ"], row["ORT"],
+                             _german_decimal(row["RW"], 1), _german_decimal(row["HW"], 1)])
 
 
 # --------------------------------------------------------------------------
@@ -722,8 +857,8 @@ def check_tiling(areas: gpd.GeoDataFrame, outline: Polygon) -> None:
 def main() -> None:
     """Build every demo file in ``geodata/``."""
     # One independent stream per output: changing one table leaves the others alone.
-    rng_indicators, rng_school, rng_sites = (
-        np.random.default_rng([SEED, stream]) for stream in (1, 2, 3)
+    rng_indicators, rng_school, rng_sites, rng_offers, rng_addresses = (
+        np.random.default_rng([SEED, stream]) for stream in (1, 2, 3, 4, 5)
     )
     outline = city_outline()
     areas = build_areas(outline)
@@ -733,13 +868,16 @@ def main() -> None:
     write_geojson(zones, OUT_DIR / "soziale_stadt.geojson", "soziale_stadt")
     write_indicator_csv(build_indicator_values(rng_indicators), OUT_DIR / "indikatoren.csv")
     write_schuleingang_xlsx(build_schuleingang_values(rng_school), OUT_DIR / "schuleingang.xlsx")
-    write_sites_csv(build_sites(areas, zones, rng_sites), OUT_DIR / "angebote.csv")
+    sites = add_offer_details(build_sites(areas, zones, rng_sites), rng_offers)
+    write_sites_csv(sites, OUT_DIR / "angebote.csv")
+    write_addresses_csv(build_addresses(areas, rng_addresses), OUT_DIR / "adressen.csv")
     for name in (
         "stadtteile.geojson",
         "soziale_stadt.geojson",
         "indikatoren.csv",
         "schuleingang.xlsx",
         "angebote.csv",
+        "adressen.csv",
     ):
         print(f"wrote {OUT_DIR / name} ({(OUT_DIR / name).stat().st_size:,d} bytes)")
 

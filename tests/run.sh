@@ -30,6 +30,12 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[test]"
 
+# axe-core for the accessibility audit of the offer finder (tests/browser/test_finder_journey.py);
+# without npm the audit uses the older axe-core bundled with axe-selenium-python.
+if command -v npm >/dev/null 2>&1 && [ ! -f tests/.axe/node_modules/axe-core/axe.min.js ]; then
+    npm install --silent --no-save --no-audit --no-fund --prefix tests/.axe axe-core@4
+fi
+
 export DASH_TEST_CHROMEPATH=${DASH_TEST_CHROMEPATH:-$(command -v chromium)}
 export PERCY_ENABLE=0
 "$VENV/bin/python" -m pytest --headless -p no:cacheprovider "$@"

@@ -104,7 +104,7 @@ def test_a_registered_kind_is_checked_like_every_other(grid_workspace, notes_kin
 def test_an_unregistered_kind_is_a_spec_error_listing_the_registered_ones(grid_workspace):
     (grid_workspace / "layers" / "notes.toml").write_text(NOTES_TOML, encoding="utf-8")
 
-    with pytest.raises(SpecError, match='"areas", "indicators", "sites", "zones", "population"'):
+    with pytest.raises(SpecError, match='"areas", "indicators", "sites", "zones", "population", "addresses"'):
         load_catalog(grid_workspace)
 
 

@@ -201,8 +201,16 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     shown = DatasetProxy(live)
     extras = {data_page: {"uploads": service}} if uploads else {}
     title = dataset.settings.title.get("de")
+    server = flask.Flask(__name__)
+    # The public offer finder beside the planning pages, at /angebote/ (its own Dash app). It is
+    # made first: Dash keeps the last app's paths in module globals (dash.get_relative_path,
+    # the page registry), and those must be the planning app's.
+    from geodash.web.public.app import mount_public_app
+
+    mount_public_app(server, shown)
     app = dash.Dash(
         __name__,
+        server=server,
         use_pages=True,
         pages_folder="",
         assets_folder=str(assets_folder()),

@@ -35,6 +35,7 @@ DOWNLOAD_MESSAGE = "daten-download-hinweis"
 LAYERS_TABLE = "daten-ebenen"
 INDICATORS_TABLE = "daten-indikatoren"
 REPORT_TABLE = "daten-pruefbericht"
+OFFERS_TABLE = "daten-angebote-luecken"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,14 @@ TEXT = {
         "report_intro": "Was beim Laden repariert, ausgelassen oder bemerkt wurde.",
         "report_empty": "Beim Laden wurde nichts repariert oder ausgelassen.",
         "level": "Stufe", "layer": "Ebene", "where": "Stelle", "message": "Meldung",
+        "offers": "Angebote: fehlende Angaben für den Angebotsfinder",
+        "offers_intro": "Diese Angaben zeigt die öffentliche Seite /angebote/; so lässt sich die Liste "
+                        "vervollständigen.",
+        "offers_complete": "Alle Angebote haben Adresse, Kontakt, Öffnungszeiten, Sprachen, Zielgruppe "
+                           "und Kosten.",
+        "offer": "Angebot", "missing": "Es fehlt",
+        "field_address": "Adresse", "field_contact": "Kontakt", "field_opening_hours": "Öffnungszeiten",
+        "field_languages": "Sprachen", "field_target_group": "Zielgruppe", "field_cost": "Kosten",
     },
     "en": {
         "title": "Data and downloads",
@@ -141,6 +150,13 @@ TEXT = {
         "report_intro": "What was repaired, left out or noticed during the load.",
         "report_empty": "Nothing was repaired or left out during the load.",
         "level": "Level", "layer": "Layer", "where": "Where", "message": "Message",
+        "offers": "Offers: what the offer finder is missing",
+        "offers_intro": "The public page /angebote/ shows these details; complete the list with them.",
+        "offers_complete": "Every offer has an address, contact, opening hours, languages, target group "
+                           "and cost.",
+        "offer": "Offer", "missing": "Missing",
+        "field_address": "address", "field_contact": "contact", "field_opening_hours": "opening hours",
+        "field_languages": "languages", "field_target_group": "target group", "field_cost": "cost",
     },
 }
 KIND_KEYS = {"areas": "areas", "indicators": "indicators", "sites": "sites_kind", "zones": "zones"}
@@ -281,6 +297,26 @@ def _report(dataset: Dataset, lang: str) -> html.Section:
         html.P(translate(texts, "report_intro", lang), className="text-muted"), body])
 
 
+def _offer_gaps(dataset: Dataset, lang: str) -> html.Section | None:
+    """Per offer, which details the public finder lacks (so the Integrationsbüro can complete them)."""
+    from geodash.analysis.offers import missing_fields
+
+    if not len(dataset.sites):
+        return None
+    gaps = missing_fields(dataset.sites)
+    if gaps.empty:
+        body = html.P(translate(TEXT, "offers_complete", lang), id=OFFERS_TABLE)
+    else:
+        rows = [[row.site_id, row.name, dataset.category_label(row.category, lang),
+                 ", ".join(translate(TEXT, f"field_{f}", lang) for f in row.missing)]
+                for row in gaps.itertuples()]
+        header = [translate(TEXT, k, lang) for k in ("id", "offer", "kind", "missing")]
+        body = _table(header, rows, OFFERS_TABLE)
+    return html.Section(className="gd-section", children=[
+        html.H2(translate(TEXT, "offers", lang)),
+        html.P(translate(TEXT, "offers_intro", lang), className="text-muted"), body])
+
+
 def layout(dataset: Dataset, state: ViewState, *, uploads: Uploads | None = None) -> html.Div:
     """The data page: data note, downloads, uploads (if on), layers, indicators and the report."""
     texts = area_texts(TEXT, dataset)
@@ -294,6 +330,7 @@ def layout(dataset: Dataset, state: ViewState, *, uploads: Uploads | None = None
         upload_panel.build_section(uploads, lang) if uploads is not None else None,
         _layers(dataset, lang),
         _indicators(dataset, lang),
+        _offer_gaps(dataset, lang),
         _report(dataset, lang),
     ])
 
