@@ -41,7 +41,10 @@ def upload_geojson(names: dict[str, str], *, x: float = 8.43, y: float = 49.48) 
     """A GeoJSON with the table's column names: one site per (id, name), all in one category."""
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [x + i * 0.001, y]},
                  "properties": {"id": site_id, "name": name, "kategorie": "qm", "programm": "Soziale Stadt",
-                                "beginn": 2024, "ende": None, "adresse": "Marktplatz 1", "kontakt": ""}}
+                                "beginn": 2024, "ende": None, "adresse": "Marktplatz 1", "kontakt": "",
+                                "sprachen": "de, tr", "zielgruppe": "alle", "kosten": "kostenlos",
+                                "oeffnungszeiten": "Mo 9–12 Uhr", "oeffnungszeiten_tr": "",
+                                "oeffnungszeiten_ar": "", "telefon": ""}}
                 for i, (site_id, name) in enumerate(names.items())]
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 

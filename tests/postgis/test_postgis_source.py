@@ -35,7 +35,17 @@ start = "beginn"
 end = "ende"
 address = "adresse"
 contact = "kontakt"
+languages = "sprachen"
+target_group = "zielgruppe"
+cost = "kosten"
+opening_hours = "oeffnungszeiten"
+phone = "telefon"
 """
+
+# The offer finder's columns, kept in the table as in the file (translations beside their column).
+OFFER_COLUMNS = {"languages": "sprachen", "target_group": "zielgruppe", "cost": "kosten",
+                 "opening_hours": "oeffnungszeiten", "opening_hours_tr": "oeffnungszeiten_tr",
+                 "opening_hours_ar": "oeffnungszeiten_ar", "phone": "telefon"}
 
 
 def demo_sites() -> gpd.GeoDataFrame:
@@ -50,16 +60,19 @@ def create_sites_table(conn, name: str, sites: gpd.GeoDataFrame, *, srid: int = 
     conn.execute(f"DROP TABLE IF EXISTS {name}, {name}_history")
     conn.execute(f"""CREATE TABLE {name} (
         id text PRIMARY KEY, name text, kategorie text NOT NULL, programm text, beginn integer,
-        ende integer, adresse text, kontakt text, geaendert_am timestamptz NOT NULL DEFAULT now(),
-        geom geometry(Point, {srid}))""")
+        ende integer, adresse text, kontakt text, {", ".join(f"{c} text" for c in OFFER_COLUMNS.values())},
+        geaendert_am timestamptz NOT NULL DEFAULT now(), geom geometry(Point, {srid}))""")
     points = sites.to_crs(epsg=srid)
+    offers = points[list(OFFER_COLUMNS)].astype(object).where(points[list(OFFER_COLUMNS)] != "", None)
     rows = [(r.site_id, r.name, r.category, r.programme or None,
              None if pd.isna(r.start) else int(r.start), None if pd.isna(r.end) else int(r.end),
-             r.address or None, r.contact or None, r.geometry.wkb)
-            for r in points.itertuples()]
+             r.address or None, r.contact or None, *extra, r.geometry.wkb)
+            for r, extra in zip(points.itertuples(), offers.itertuples(index=False), strict=True)]
+    columns = ", ".join(["id", "name", "kategorie", "programm", "beginn", "ende", "adresse", "kontakt",
+                         *OFFER_COLUMNS.values(), "geom"])
+    marks = ", ".join(["%s"] * (8 + len(OFFER_COLUMNS)))
     with conn.cursor() as cur:
-        cur.executemany(f"INSERT INTO {name} (id, name, kategorie, programm, beginn, ende, adresse, kontakt, "
-                        f"geom) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromWKB(%s, {srid}))", rows)
+        cur.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks}, ST_GeomFromWKB(%s, {srid}))", rows)
 
 
 def database_spec(url: str, source: str) -> str:
@@ -164,12 +177,12 @@ def test_a_query_cannot_change_the_data(postgis_server, database_workspace):
 
 def test_a_missing_column_names_the_table_the_spec_and_the_columns(postgis_server, database_workspace):
     write_spec(database_workspace, database_spec(postgis_server.url(), 'table = "public.angebote"')
-               .replace('contact = "kontakt"', 'contact = "telefon"'))
+               .replace('contact = "kontakt"', 'contact = "fax"'))
 
     with pytest.raises(DataError) as info:
         build_dataset(load_catalog(database_workspace))
     assert info.value.file.startswith("table public.angebote of angebote.toml in postgresql://")
-    assert "has no column 'telefon'" in info.value.problem and "'kontakt'" in info.value.fix
+    assert "has no column 'fax'" in info.value.problem and "'kontakt'" in info.value.fix
 
 
 def test_a_bad_row_is_named_by_its_key(postgis_server, database_workspace):
