@@ -29,6 +29,7 @@ from geodash.workspace import SERVE_ANALYSES, load_workspace
 # geodash/cache.py and add the new version with the fingerprint the failure names.
 RECORDED_SCHEMAS = {
     "3": "55f0a675504934d9",
+    "4": "11214e1de06dab84",  # 4: the addresses layer and the offer columns of sites
 }
 
 DAY = 86400.0

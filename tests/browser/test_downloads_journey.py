@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def download(dash_duo, item: str, name: str) -> Path:
     dash_duo.find_element(f"[id*='{data_page.DOWNLOAD_BUTTON}'][id*='\"{item}\"']").click()
     target = Path(dash_duo.download_path) / name
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=20)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     return target
 
 

@@ -40,12 +40,12 @@ def open_finder(dash_duo, dataset, query: str = "", width: int = 1280, height: i
     dash_duo.driver.set_window_size(width, height)
     dash_duo.start_server(create_public_app(dataset), navigate=False)
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}{PREFIX}{query}")
-    dash_duo.wait_for_element(f"#{ADDRESS}", timeout=20)
+    dash_duo.wait_for_element(f"#{ADDRESS}")
 
 
 def listed(dash_duo, count: int) -> list:
     """The offers on the list once it shows ``count`` of them: [site id, metres]."""
-    until(lambda: len(dash_duo.driver.execute_script(LIST_JS)) == count, timeout=20)
+    until(lambda: len(dash_duo.driver.execute_script(LIST_JS)) == count)
     return dash_duo.driver.execute_script(LIST_JS)
 
 
@@ -80,9 +80,9 @@ def test_german_journey_with_the_keyboard_only(dash_duo, finder_dataset):
     press(dash_duo, "Ludwigstrase 2", Keys.ENTER)
     # By hand: o2 200 m, o1 500 m, o4 600 m, o6 900 m, o3 1000 m (o5 ended in 2015).
     assert listed(dash_duo, 5) == [["o2", 200], ["o1", 500], ["o4", 600], ["o6", 900], ["o3", 1000]]
-    dash_duo.wait_for_contains_text("#finder-ausgangspunkt", "Ludwigstraße 2, 67059", timeout=20)
+    dash_duo.wait_for_contains_text("#finder-ausgangspunkt", "Ludwigstraße 2, 67059")
     # The focus moved to the results, so that a screen reader reads them next.
-    until(lambda: dash_duo.driver.execute_script("return document.activeElement.id") == RESULTS, timeout=20)
+    until(lambda: dash_duo.driver.execute_script("return document.activeElement.id") == RESULTS)
     # Filters: Migrationsberatung, Turkish, free only, three offers, then the search button.
     tab_to(dash_duo, label_of("'Migrationsberatung'"), shift=True)
     press(dash_duo, Keys.SPACE)
@@ -109,7 +109,7 @@ def test_german_journey_with_the_keyboard_only(dash_duo, finder_dataset):
     dash_duo.driver.execute_script("window.print = () => { window.__printed = true; };")
     tab_to(dash_duo, f"el.id === '{PRINT}'")
     press(dash_duo, Keys.ENTER)
-    until(lambda: dash_duo.driver.execute_script("return window.__printed === true"), timeout=10)
+    until(lambda: dash_duo.driver.execute_script("return window.__printed === true"))
     dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     hidden = dash_duo.driver.execute_script("""
         return ['.gd-finder-form', '.gd-finder-map-section', '.gd-finder-header'].map(
@@ -131,7 +131,7 @@ def test_arabic_journey_right_to_left_on_a_phone(dash_duo, finder_dataset):
     # From (x0+400, y0+400): o3 200 m, o6 sqrt(300²+600²) = 670.8, o2 1000, o4 sqrt(1200²+600²) = 1341.6,
     # o1 sqrt(900²+1000²) = 1345.4.
     assert listed(dash_duo, 5) == [["o3", 200], ["o6", 671], ["o2", 1000], ["o4", 1342], ["o1", 1345]]
-    dash_duo.wait_for_contains_text(f"#{RESULTS} h2", "أقرب الخدمات", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{RESULTS} h2", "أقرب الخدمات")
     items = dash_duo.find_elements(f"#{OFFER_LIST} > li h3")
     assert "نادي الشباب الغربي" in items[1].text  # o6's Arabic name from the workspace
     # The page reflows to the phone's width: nothing to scroll sideways.
@@ -194,7 +194,7 @@ axe.run(document, {runOnly: {type: 'tag', values: tags},
 def test_axe_finds_no_serious_or_critical_violation(dash_duo, finder_dataset, query, width):
     open_finder(dash_duo, finder_dataset, query, width=width)
     if "adresse" in query:
-        until(lambda: len(dash_duo.driver.execute_script(LIST_JS)) > 0, timeout=20)
+        until(lambda: len(dash_duo.driver.execute_script(LIST_JS)) > 0)
     dash_duo.driver.set_script_timeout(60)
     dash_duo.driver.execute_script(axe_source())
     result = dash_duo.driver.execute_async_script(AXE_RUN)
@@ -207,6 +207,6 @@ def test_axe_finds_no_serious_or_critical_violation(dash_duo, finder_dataset, qu
 def test_the_legal_notice_says_what_happens_to_what_is_typed(dash_duo, finder_dataset):
     open_finder(dash_duo, finder_dataset, "?lang=en")
     dash_duo.find_element("a[href^='impressum']").click()
-    dash_duo.wait_for_contains_text("#finder-datenschutz", "neither stored nor logged", timeout=20)
+    dash_duo.wait_for_contains_text("#finder-datenschutz", "neither stored nor logged")
     assert "City of Gitterstadt" in dash_duo.find_element("main").text
     assert dash_duo.get_logs() == []

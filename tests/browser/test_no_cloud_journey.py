@@ -45,7 +45,7 @@ def test_no_page_offers_a_cloud_upload_and_tooltips_follow_the_language(dash_duo
         dash_duo.wait_for_page(url=f"{dash_duo.server.url}{path}{query}{sep}lang={lang}")
         dash_duo.wait_for_element(f"#{ids.NAV_LINK.format('karte')}")
         if path == "/":
-            until(lambda: dash_duo.find_elements(".leaflet-control-zoom-in[aria-label]"), timeout=20)
+            until(lambda: dash_duo.find_elements(".leaflet-control-zoom-in[aria-label]"))
             zoom_in = dash_duo.find_element(".leaflet-control-zoom-in")
             zoom_out = dash_duo.find_element(".leaflet-control-zoom-out")
             expected = ("Vergrößern", "Verkleinern") if lang == "de" else ("Zoom in", "Zoom out")
@@ -57,7 +57,7 @@ def test_no_page_offers_a_cloud_upload_and_tooltips_follow_the_language(dash_duo
             assert all(href.startswith(("https://leafletjs.com", dash_duo.server.url, "#"))
                        or href.endswith("#") for href in links), links
         elif path != "/daten":
-            until(lambda: dash_duo.find_elements(".js-plotly-plot .modebar-btn"), timeout=20)
+            until(lambda: dash_duo.find_elements(".js-plotly-plot .modebar-btn"))
         buttons[path] = dash_duo.driver.execute_script(MODEBAR_JS)
 
     every = [b for page in buttons.values() for b in page]
@@ -84,7 +84,7 @@ def test_link_kopieren_copies_the_views_url(dash_duo, grid_dataset):
     button = dash_duo.find_element(f"#{ids.COPY_LINK}")
     assert button.text == "Link kopieren"
     button.click()
-    dash_duo.wait_for_text_to_equal(f"#{ids.COPY_LINK_STATUS}", "Link kopiert", timeout=10)
+    dash_duo.wait_for_text_to_equal(f"#{ids.COPY_LINK_STATUS}", "Link kopiert")
     copied = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "navigator.clipboard.readText().then(done, e => done('error: ' + e));")
@@ -101,7 +101,7 @@ def test_link_kopieren_falls_back_to_a_selected_read_only_field(dash_duo, grid_d
     driver.execute_script("navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));")
     dash_duo.find_element(f"#{ids.COPY_LINK}").click()
     field = f"#{ids.COPY_LINK_FIELD}"
-    until(lambda: dash_duo.find_element(field).is_displayed(), timeout=10)
+    until(lambda: dash_duo.find_element(field).is_displayed())
     assert dash_duo.find_element(field).get_attribute("value") == driver.current_url
     assert dash_duo.find_element(field).get_attribute("readonly") is not None
     selected = driver.execute_script(
@@ -110,5 +110,5 @@ def test_link_kopieren_falls_back_to_a_selected_read_only_field(dash_duo, grid_d
         ids.COPY_LINK_FIELD)
     assert selected
     until(lambda: dash_duo.find_element(f"#{ids.COPY_LINK_STATUS}").text in (
-        "Link copied", "Press Ctrl+C to copy the selected link"), timeout=10)
+        "Link copied", "Press Ctrl+C to copy the selected link"))
     assert dash_duo.get_logs() == []

@@ -34,8 +34,7 @@ def test_html_map_draws_its_areas_offline_with_hover_legend_and_layers(dash_duo,
     offline(driver)
     driver.get(page.as_uri())
 
-    until(lambda: driver.find_element("tag name", "body").get_attribute("data-gd-areas") == "4",
-          timeout=20)
+    until(lambda: driver.find_element("tag name", "body").get_attribute("data-gd-areas") == "4")
     areas = driver.find_elements("css selector", "path.gd-area")
     assert len(areas) == 4
     assert len(driver.find_elements("css selector", "path.gd-zone")) == 1
@@ -48,7 +47,7 @@ def test_html_map_draws_its_areas_offline_with_hover_legend_and_layers(dash_duo,
         ".map(b => [b.x + b.width / 2, b.y + b.height / 2]);")
     index = max(range(4), key=lambda i: south_east[i][0] + south_east[i][1])
     ActionChains(driver).move_to_element(areas[index]).move_by_offset(25, 25).perform()
-    until(lambda: driver.find_elements("css selector", ".leaflet-tooltip"), timeout=10)
+    until(lambda: driver.find_elements("css selector", ".leaflet-tooltip"))
     tooltip = driver.find_element("css selector", ".leaflet-tooltip").text
     assert tooltip.splitlines() == ["Südost", value]
 
