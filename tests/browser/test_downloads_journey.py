@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dash.testing.wait import until
+from waits import until
 
 from geodash.web import ids
 from geodash.web.app import create_app

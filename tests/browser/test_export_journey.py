@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dash.testing.wait import until
+from waits import until
 
 from geodash.web.app import create_app
 from geodash.web.figures import map as map_figure
@@ -28,7 +28,7 @@ def test_map_page_exports_the_current_view_as_pdf(dash_duo, grid_dataset):
     dash_duo.find_element(f"#{map_export.BUTTON}").click()
 
     target = Path(dash_duo.download_path) / "karte_alq_2022.pdf"
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=30)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     text = pdf_text(target)
     # The view of the URL: alq 2022 in three equal intervals, 5 – 10 – 15 – 20.
     assert "Arbeitslosenquote 2022" in text and "10,0 – 15,0" in text
@@ -43,7 +43,7 @@ def test_english_map_page_exports_png(dash_duo, grid_dataset):
     dash_duo.find_element(f"#{map_export.BUTTON}").click()
 
     target = Path(dash_duo.download_path) / "map_alq_2023.png"
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=30)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     assert target.read_bytes().startswith(b"\x89PNG")
     assert dash_duo.get_logs() == []
 
@@ -54,7 +54,7 @@ def test_profile_offers_the_area_report_as_pdf(dash_duo, grid_dataset):
     dash_duo.wait_for_element(f"#{profile_report.BUTTON}").click()
 
     target = Path(dash_duo.download_path) / "sozialraumbericht_suedwest.pdf"
-    until(lambda: target.exists() and target.stat().st_size > 0, timeout=60)
+    until(lambda: target.exists() and target.stat().st_size > 0)
     text = pdf_text(target)
     assert "Sozialraumbericht Südwest" in text and "Seite 1 von" in text
     assert dash_duo.get_logs() == []

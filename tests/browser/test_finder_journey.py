@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from waits import until
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset

@@ -8,7 +8,7 @@ both through the clipboard and through the fallback field.
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
+from waits import until
 
 from geodash.web import ids
 from geodash.web.app import create_app

@@ -8,8 +8,8 @@ Nordwest, Nordost, Südwest, Südost.
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
+from waits import until
 
 from geodash.export.html_map import html_map
 from geodash.web.state import ViewState

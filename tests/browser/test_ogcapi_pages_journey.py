@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.by import By
+from waits import until
 
 from geodash.web import create_app
 
@@ -54,14 +54,14 @@ def audit(driver) -> list[str]:
 
 
 def heading(dash_duo) -> str:
-    until(lambda: dash_duo.driver.find_elements(By.TAG_NAME, "h1"), timeout=30)
+    until(lambda: dash_duo.driver.find_elements(By.TAG_NAME, "h1"))
     return dash_duo.driver.find_element(By.TAG_NAME, "h1").text
 
 
 def follow(dash_duo, text: str) -> None:
     old = dash_duo.driver.current_url
     dash_duo.driver.find_element(By.LINK_TEXT, text).click()
-    until(lambda: dash_duo.driver.current_url != old, timeout=30)
+    until(lambda: dash_duo.driver.current_url != old)
 
 
 def test_a_visitor_walks_from_the_landing_page_to_one_feature_in_both_languages(dash_duo, demo_dataset):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from dash.testing.wait import until
+from waits import until
 
 from geodash.web import ids
 from geodash.web.app import create_app
@@ -71,7 +71,7 @@ def test_the_map_page_prints_the_map_as_an_image_with_its_legend_and_no_controls
     driver = dash_duo.driver
     until(lambda: driver.execute_script(
         f"const e = document.getElementById('{map_figure.GRAPH}');"
-        "return e ? Number(e.dataset.gdPainted) : 0;") >= 1, timeout=30)
+        "return e ? Number(e.dataset.gdPainted) : 0;") >= 1)
     swatches = driver.execute_script(
         f"return Array.from(document.querySelectorAll('#{map_page.LEGEND} .gd-swatch'))"
         ".map(s => getComputedStyle(s).backgroundColor);")
