@@ -207,7 +207,7 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
     # the page registry), and those must be the planning app's.
     from geodash.web.public.app import mount_public_app
 
-    mount_public_app(server, shown)
+    finder = mount_public_app(server, shown)
     app = dash.Dash(
         __name__,
         server=server,
@@ -243,7 +243,8 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         dash.register_page(page.__name__, path=page.PATH, name=page.NAME["de"],
                            title=f"{page.NAME['de']} · {title}",
                            layout=_page_builder(shown, page, extras))
-    register_request_guard(app.server, lambda: app.callback_map)
+    register_request_guard(app.server, lambda: app.callback_map,
+                           mounts={finder.config.url_base_pathname: lambda: finder.callback_map})
     app.layout = build_frame()
     _register_router(app, shown, PAGES, extras, live if uploads else None)
     for page in PAGES:

@@ -292,7 +292,8 @@ def _refuse(status: int, message: str) -> flask.Response:
 
 
 def register_request_guard(server: flask.Flask, callbacks: Callable[[], dict[str, dict]], *,
-                           max_body_bytes: int | None = None) -> None:
+                           max_body_bytes: int | None = None,
+                           mounts: dict[str, Callable[[], dict[str, dict]]] | None = None) -> None:
     """Limit query strings and bodies of every request and check every callback request.
 
     Parameters
@@ -305,6 +306,10 @@ def register_request_guard(server: flask.Flask, callbacks: Callable[[], dict[str
     max_body_bytes
         The body limit (``MAX_CONTENT_LENGTH``); ``None`` keeps one already set (uploads),
         or sets :data:`MAX_REQUEST_BYTES`.
+    mounts
+        Other Dash apps on the same server, by their path prefix (the offer finder at
+        ``/angebote/``): a callback request under a prefix is checked against that
+        app's callbacks.
     """
     if max_body_bytes is not None or not server.config.get("MAX_CONTENT_LENGTH"):
         server.config["MAX_CONTENT_LENGTH"] = max_body_bytes or MAX_REQUEST_BYTES
@@ -321,8 +326,10 @@ def register_request_guard(server: flask.Flask, callbacks: Callable[[], dict[str
             if request.content_length is not None and request.content_length > limit:
                 return _refuse(413, f"The request is larger than {limit // 1024} KiB.")
             body = request.get_json(silent=True)  # cached: Dash reads the same object
+            owner = next((get for prefix, get in (mounts or {}).items()
+                          if request.path.startswith(prefix)), callbacks)
             try:
-                check_callback_body(body, callbacks(), kinds)
+                check_callback_body(body, owner(), kinds)
             except BadRequest as exc:
                 return _refuse(400, f"This request does not come from a geodash page: {exc}")
         return None

@@ -210,3 +210,14 @@ def test_the_legal_notice_says_what_happens_to_what_is_typed(dash_duo, finder_da
     dash_duo.wait_for_contains_text("#finder-datenschutz", "neither stored nor logged")
     assert "City of Gitterstadt" in dash_duo.find_element("main").text
     assert dash_duo.get_logs() == []
+
+
+def test_the_finder_beside_the_planning_pages_answers_a_search(dash_duo, finder_dataset):
+    """Mounted on the planning app's server (geodash serve), its callbacks pass the request guard."""
+    from geodash.web.app import create_app
+
+    dash_duo.start_server(create_app(finder_dataset), navigate=False)
+    dash_duo.wait_for_page(url=f"{dash_duo.server.url}{PREFIX}?adresse=Ludwigstrasse+2")
+    # By hand: o2 200 m, o1 500 m, o4 600 m, o6 900 m, o3 1000 m (o5 ended in 2015).
+    assert listed(dash_duo, 5) == [["o2", 200], ["o1", 500], ["o4", 600], ["o6", 900], ["o3", 1000]]
+    assert dash_duo.get_logs() == []

@@ -302,6 +302,11 @@ def create_public_app(dataset: Dataset, *, server: flask.Flask | bool = True) ->
     app.index_string = INDEX
     app.layout = _frame()
     _register_callbacks(app, dataset)
+    if own:
+        # Mounted on the planning server, the planning app's guard covers the finder too.
+        from geodash.web.guard import register_request_guard
+
+        register_request_guard(server, lambda: app.callback_map)
     return app
 
 
