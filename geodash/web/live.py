@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from geodash.catalog import load_catalog
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
+from geodash.sources import source_for
 
 # The upload service lives in geodash.uploads; these names are kept here for the web's imports.
 from geodash.uploads import Accepted, StagedReport, StagedUpload, StagedUploads, Uploads  # noqa: F401
@@ -55,6 +58,30 @@ def _stat(path: Path) -> tuple:
     return (str(path), info.st_size, info.st_mtime_ns)
 
 
+# How often a worker asks a database layer whether it changed (one cheap query per layer): an
+# edit accepted by another worker or another editor shows up within this time.
+DATABASE_CHECK_S = 10.0
+
+
+def _database_layers(workspace: Path) -> tuple:
+    """(spec, location) of every layer the workspace reads from a database."""
+    try:
+        catalog = load_catalog(workspace)
+    except GeodashError:
+        return ()
+    return tuple((spec, catalog.path(spec)) for _, spec in catalog.layers
+                 if getattr(spec, "database", None) is not None)
+
+
+def _database_markers(layers: tuple) -> tuple | None:
+    """Each database layer's change marker, or ``None`` when a database does not answer."""
+    try:
+        return tuple(source_for(spec, path).change_marker(spec, path) for spec, path in layers)
+    except (GeodashError, OSError) as exc:
+        log.warning("Could not ask the database whether a layer changed: %s", exc)
+        return None
+
+
 class LiveDataset:
     """The Dataset an app serves now; replaced whole, never changed.
 
@@ -76,6 +103,9 @@ class LiveDataset:
         self._load = load or _workspace_loader(dataset.workspace)
         self._prepare = prepare
         self._lock = threading.Lock()
+        self._databases = _database_layers(Path(dataset.workspace))
+        self._markers = _database_markers(self._databases) if self._databases else ()
+        self._next_check = time.monotonic() + DATABASE_CHECK_S
         self._signature = _signature(dataset)
         self._failed: tuple | None = None
 
@@ -101,21 +131,34 @@ class LiveDataset:
             self._prepare(dataset)
         self._current = dataset
         self._signature = _signature(dataset)
+        self._databases = _database_layers(Path(dataset.workspace))
+        self._markers = _database_markers(self._databases) if self._databases else ()
         self._failed = None
         return dataset
+
+    def _database_changed(self) -> bool:
+        """Whether a database layer changed since the last load (asked at most every few seconds)."""
+        if not self._databases or time.monotonic() < self._next_check:
+            return False
+        self._next_check = time.monotonic() + DATABASE_CHECK_S
+        markers = _database_markers(self._databases)
+        return markers is not None and markers != self._markers
 
     def refresh(self) -> bool:
         """Reload when a file of the workspace changed on disk since the last load.
 
         Another worker process may have accepted an upload, or someone ran
         ``geodash restore``. A workspace that no longer loads is logged once and
-        the current Dataset kept. Returns whether a new Dataset became current.
+        the current Dataset kept. A layer kept in a database is asked for its
+        change marker at most every :data:`DATABASE_CHECK_S` seconds. Returns
+        whether a new Dataset became current.
         """
-        if _signature(self._current) in (self._signature, self._failed):
+        database_changed = self._database_changed()
+        if not database_changed and _signature(self._current) in (self._signature, self._failed):
             return False  # the usual case: a few stat calls, no lock
         with self._lock:
             signature = _signature(self._current)
-            if signature in (self._signature, self._failed):
+            if not database_changed and signature in (self._signature, self._failed):
                 return False  # another request reloaded meanwhile
             try:
                 self._reload()

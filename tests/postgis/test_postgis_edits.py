@@ -151,3 +151,31 @@ def test_a_kept_version_comes_back_and_the_replaced_rows_are_kept_too(postgis_se
     versions = history_versions(location)
     assert [(who, rows) for _, who, rows in versions] == [("ben", 1), ("anna", 52)]
     assert versions[1][0] == restored
+
+
+def test_a_running_worker_notices_an_edit_made_in_the_database(postgis_server, workspace, monkeypatch):
+    """Another worker's accepted upload (or an edit in QGIS) is served after the next check."""
+    from geodash.web import live
+
+    monkeypatch.setattr(live, "DATABASE_CHECK_S", 0.0)
+    served = live.LiveDataset(build_dataset(load_catalog(workspace)))
+    assert served.refresh() is False  # nothing changed yet
+
+    with postgis_server.connect() as conn:
+        conn.execute("UPDATE public.angebote SET name = 'Quartiersbüro Neu', "
+                     "geaendert_am = now() + interval '1 minute' WHERE id = 'A001'")
+
+    assert served.refresh() is True
+    assert served.current.sites.set_index("site_id").loc["A001", "name"] == "Quartiersbüro Neu"
+    assert served.refresh() is False  # and only once
+
+
+def test_a_worker_asks_the_database_at_most_every_few_seconds(postgis_server, workspace):
+    from geodash.web import live
+
+    served = live.LiveDataset(build_dataset(load_catalog(workspace)))
+    with postgis_server.connect() as conn:
+        conn.execute("UPDATE public.angebote SET geaendert_am = now() + interval '1 minute' "
+                     "WHERE id = 'A001'")
+
+    assert served.refresh() is False  # the next question is DATABASE_CHECK_S (10 s) away
