@@ -42,6 +42,7 @@ from geodash.web import ids, upload_panel
 from geodash.web.auth import Access
 from geodash.web.guard import register_request_guard
 from geodash.web.layout import (
+    PLANNING_INDEX,
     build_error,
     build_footer,
     build_frame,
@@ -69,20 +70,6 @@ LIVE = "geodash.live"
 UPLOADS = "geodash.uploads"
 AREA_WIRE = "geodash.area_wire"
 
-INDEX = """<!DOCTYPE html>
-<html lang="de">
-    <head>
-        {%metas%}
-        <title>{%title%}</title>
-        {%favicon%}
-        {%css%}
-    </head>
-    <body>
-        <noscript>Diese Seite braucht JavaScript. / This page needs JavaScript.</noscript>
-        {%app_entry%}
-        <footer>{%config%}{%scripts%}{%renderer%}</footer>
-    </body>
-</html>"""
 
 # Writes the title and the language of the view into the document (screen readers, tabs).
 DOCUMENT_JS = """
@@ -220,7 +207,7 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.index_string = INDEX
+    app.index_string = PLANNING_INDEX
     _register_compression(app.server)
     _register_geometry_route(app.server, live)
     register_ogcapi(app.server, lambda: live.current, dataset.settings.api,

@@ -16,6 +16,25 @@ from geodash.web import ids
 from geodash.web.i18n import translate
 from geodash.web.state import LANGS, ViewState
 
+# The page every geodash Dash app serves. `{lang}` and `{dir}` stay in the text for the offer
+# finder, which fills them per request (its languages include right-to-left Arabic); the
+# planning app writes German (see PLANNING_INDEX).
+INDEX = """<!DOCTYPE html>
+<html lang="{lang}" dir="{dir}">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript>Diese Seite braucht JavaScript. / This page needs JavaScript.</noscript>
+        {%app_entry%}
+        <footer>{%config%}{%scripts%}{%renderer%}</footer>
+    </body>
+</html>"""
+PLANNING_INDEX = INDEX.replace('<html lang="{lang}" dir="{dir}">', '<html lang="de">', 1)
+
 TEXT = {
     "de": {
         "pages": "Seiten",

@@ -27,6 +27,7 @@ import flask
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from geodash.dataset import Dataset
+from geodash.web.layout import INDEX
 from geodash.web.public import legal
 from geodash.web.public.finder import (
     ADDRESS,
@@ -54,20 +55,6 @@ DOCUMENT_SINK = "finder-dokument-senke"
 HEADER = "finder-kopf"
 FOOTER = "finder-fuss"
 
-INDEX = """<!DOCTYPE html>
-<html lang="{lang}" dir="{dir}">
-    <head>
-        {%metas%}
-        <title>{%title%}</title>
-        {%favicon%}
-        {%css%}
-    </head>
-    <body>
-        <noscript>Diese Seite braucht JavaScript. / This page needs JavaScript.</noscript>
-        {%app_entry%}
-        <footer>{%config%}{%scripts%}{%renderer%}</footer>
-    </body>
-</html>"""
 
 # Writes the language, direction and title of the page into the document; after a search, moves
 # the focus to the results (screen readers then read them; keyboard users continue from there).
