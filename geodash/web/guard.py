@@ -134,7 +134,7 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
     """
     from geodash.web import ids
     from geodash.web.figures import map as map_figure
-    from geodash.web.pages import compare, compare_similar, coverage, profile
+    from geodash.web.pages import compare, compare_similar, coverage, map_play, profile
     from geodash.web.pages import map as map_page
 
     kinds = {
@@ -142,6 +142,7 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
         (map_page.SCHEME, "value"): ONE_ID, (map_page.CLASSES, "value"): INTEGER,
         (map_page.LAYERS, "value"): IDS, (map_page.CATEGORIES, "value"): IDS,
         (map_figure.CLICK, "data"): (_area_click, '{"key": <area key>}'),
+        (map_play.REQUEST, "data"): (map_play.valid_request, '{"search": <query>, "n": <clicks>}'),
         (ids.RENDERED, "data"): (_rendered, '{"path": …, "query": …}'),
         (profile.AREA_DROPDOWN, "value"): ONE_ID, (profile.YEAR_DROPDOWN, "value"): INTEGER,
         (compare.AREAS_DROPDOWN, "value"): IDS, (compare.INDICATOR_DROPDOWN, "value"): ONE_ID,
