@@ -15,8 +15,10 @@
     "use strict";
     var play = window.gdPlay = window.gdPlay || {};
     // Browser state of this tab only; nothing here is shared with other users.
+    // shown: [year, performance.now()] of every step begun (benchmark contract, with the map's
+    // data-gd-painted: a step's time is its next completed paint minus its start).
     var s = play._state = play._state || {playing: false, pending: false, frames: null,
-                                          view: null, i: 0, steps: 0};
+                                          view: null, i: 0, shown: []};
 
     function noUpdate() {
         return window.dash_clientside.no_update;
@@ -60,7 +62,7 @@
     function show(config, i) {
         var frames = s.frames, f = frames.frames[i];
         s.i = i;
-        s.steps += 1;
+        s.shown.push([f.year, window.performance.now()]);
         window.gdMap.paint(frameView(frames, i), null, config.graph);
         setProps(config.twin, {value: f.year});
         setProps(config.label, {children: config.texts.year.replace("{year}", String(f.year))});
