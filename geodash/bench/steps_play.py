@@ -151,7 +151,8 @@ def _paint_after(driver, t_ms: float, deadline_s: float) -> float:
     return wait_for_paint(driver, t_ms, deadline_s).t_ms
 
 
-def browser_steps(url: str, years: list[int], *, deadline_s: float = 120.0) -> tuple[list[float], list[float]]:
+def browser_steps(url: str, years: list[int], *,
+                  deadline_s: float = 120.0) -> tuple[list[float], list[float]]:
     """Milliseconds per step in headless Chromium: geodash's play, then the naive slider steps."""
     from geodash.bench.browser import PROBE, SWITCH_JS, new_driver
 
