@@ -137,9 +137,13 @@ return shown.map(s => s[1]);
 
 def _serve(app) -> tuple[str, Callable[[], None]]:
     """Serve ``app`` on a free loopback port in a thread; its URL and a function that stops it."""
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs) -> None:  # the table is the output, not a log
+            pass
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{server.server_port}", server.shutdown
