@@ -51,5 +51,5 @@ def build_index_series(dataset: Dataset, keys: list[str], lang: str, graph_id: s
         html.H3(translate(texts, "title", lang), className="h5 mt-3"),
         html.P(note, className="small text-muted"),
         dcc.Graph(id=graph_id, figure=index_series_figure(dataset, keys, lang),
-                  config=graph_config(lang, filename="statusindex")),
+                  config=graph_config(lang)),
     ])
