@@ -1,0 +1,121 @@
+"""The change of a value per area between two years, and classes symmetric around 0 for its map.
+
+A difference map (year B − year A) needs two things the ordinary classes do
+not give: an area missing in either year has no difference (it is "keine
+Daten", never 0), and the classes lie symmetrically around 0, so that the
+same colour strength means the same amount of change in either direction.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from geodash.analysis.classify import Classes
+from geodash.errors import ParameterError
+
+
+def difference(start: pd.Series, end: pd.Series) -> pd.Series:
+    """``end − start`` per area; missing where either value is missing.
+
+    Parameters
+    ----------
+    start, end
+        The values of year A and year B, indexed by area key (NaN where missing).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed like ``end`` followed by any keys only ``start`` has; NaN where
+        an area has no value in one of the two years (not 0: no change is not
+        the same as no data). For shares in % the result is in percentage points.
+
+    Examples
+    --------
+    >>> a = pd.Series({"01": 5.0, "02": 10.0, "03": np.nan})
+    >>> b = pd.Series({"01": 4.0, "02": np.nan, "03": 16.0})
+    >>> difference(a, b).tolist()
+    [-1.0, nan, nan]
+    """
+    index = end.index.append(start.index.difference(end.index, sort=False))
+    a = pd.to_numeric(start, errors="coerce").astype(float).reindex(index)
+    b = pd.to_numeric(end, errors="coerce").astype(float).reindex(index)
+    return (b - a).rename("difference")
+
+
+def _ceil_to(value: float, decimals: int) -> float:
+    """``value`` rounded up to ``decimals`` places (rounding noise of 1e-9 ignored)."""
+    factor = 10.0**decimals
+    return math.ceil(round(value * factor, 9)) / factor
+
+
+def symmetric_bounds(values: pd.Series, k: int, decimals: int = 1) -> np.ndarray:
+    """The ``k + 1`` class bounds of a diverging scale: symmetric around 0, equal widths.
+
+    The outer bound is the largest absolute value, so that every value falls
+    inside; the width is rounded up to the values' precision (``decimals``),
+    so that every bound reads as a number of the indicator. With an odd ``k``
+    the middle class is centred on 0 (bounds at ±½, ±1½ … widths); with an
+    even ``k`` 0 is a bound.
+
+    Examples
+    --------
+    The changes −1, −2, +1, +2.5 have the largest magnitude 2.5; five classes of
+    width 2 · 2.5 / 5 = 1.0 put the middle class at −0.5 … 0.5:
+
+    >>> symmetric_bounds(pd.Series([-1.0, -2.0, 1.0, 2.5]), 5).tolist()
+    [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
+    """
+    if not 2 <= k <= 9:
+        raise ParameterError(f"`k` was {k} but is expected to be between 2 and 9.")
+    valid = pd.to_numeric(values, errors="coerce").dropna()
+    largest = float(valid.abs().max()) if len(valid) else 0.0
+    if largest == 0.0:
+        return np.zeros(k + 1)
+    if k % 2:
+        half = _ceil_to(largest / k, decimals)  # half a class width, at the values' precision
+        steps = 2 * np.arange(k + 1) - k  # −k, −k + 2, …, k
+        return np.round(steps * half, decimals + 1)
+    width = _ceil_to(2 * largest / k, decimals)
+    return np.round((np.arange(k + 1) - k // 2) * width, decimals + 1)
+
+
+def diverging_classes(values: pd.Series, k: int, decimals: int = 1) -> Classes:
+    """Classify changes into ``k`` classes symmetric around 0 (see :func:`symmetric_bounds`).
+
+    A value on a bound belongs to the class nearer 0, the same rule on both
+    sides, so that a change and its opposite always get mirrored classes.
+    Missing values get class ``-1``. When no area changed at all, there is
+    one class, 0.
+
+    Returns
+    -------
+    Classes
+        ``breaks`` are the upper bounds, ``lower`` the lowest bound (−outer
+        bound, not the smallest value), ``scheme`` ``"diverging"``.
+
+    Examples
+    --------
+    >>> c = diverging_classes(pd.Series([-1.0, -2.0, 1.0, 2.5, np.nan]), 5)
+    >>> c.classes.tolist(), c.counts
+    ([1, 0, 3, 4, -1], (1, 1, 0, 1, 1))
+    """
+    bounds = symmetric_bounds(values, k, decimals)
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    valid = numbers.dropna()
+    out = pd.Series(-1, index=values.index, dtype=int)
+    if valid.empty:
+        return Classes("diverging", (), float("nan"), out, ())
+    if bounds[-1] == 0.0:
+        out.loc[valid.index] = 0
+        return Classes("diverging", (0.0,), 0.0, out, (len(valid),))
+    inner = bounds[1:-1]
+    y = valid.to_numpy()
+    # Positive values: a value on a bound stays below it (nearer 0); negative ones above it.
+    classes = np.where(y >= 0, np.searchsorted(inner, y, side="left"),
+                       np.searchsorted(inner, y, side="right"))
+    out.loc[valid.index] = classes
+    counts = tuple(int(n) for n in np.bincount(classes, minlength=k))
+    return Classes("diverging", tuple(float(b) for b in bounds[1:]), float(bounds[0]), out, counts)
