@@ -112,7 +112,9 @@ def diverging_classes(values: pd.Series, k: int, decimals: int = 1) -> Classes:
         out.loc[valid.index] = 0
         return Classes("diverging", (0.0,), 0.0, out, (len(valid),))
     inner = bounds[1:-1]
-    y = valid.to_numpy()
+    # 7.0 − 7.9 is −0.9000000000000004 in floating point: a change of −0,9 must sit on the
+    # bound −0,9, as it reads, not beyond it. Rounding noise below 1e-9 is dropped.
+    y = np.round(valid.to_numpy(), 9)
     # Positive values: a value on a bound stays below it (nearer 0); negative ones above it.
     classes = np.where(y >= 0, np.searchsorted(inner, y, side="left"),
                        np.searchsorted(inner, y, side="right"))
