@@ -8,8 +8,6 @@ same colour strength means the same amount of change in either direction.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -45,20 +43,52 @@ def difference(start: pd.Series, end: pd.Series) -> pd.Series:
     return (b - a).rename("difference")
 
 
-def _ceil_to(value: float, decimals: int) -> float:
-    """``value`` rounded up to ``decimals`` places (rounding noise of 1e-9 ignored)."""
+def _ceil_to(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` rounded up to ``decimals`` places (rounding noise below 1e-9 ignored)."""
     factor = 10.0**decimals
-    return math.ceil(round(value * factor, 9)) / factor
+    return np.ceil(np.round(np.asarray(values, dtype=float) * factor, 9)) / factor
 
 
-def symmetric_bounds(values: pd.Series, k: int, decimals: int = 1) -> np.ndarray:
-    """The ``k + 1`` class bounds of a diverging scale: symmetric around 0, equal widths.
+def _equal_magnitudes(magnitude: np.ndarray, k: int, decimals: int) -> np.ndarray:
+    """Bounds above 0 of ``k`` classes of one width, the outer one at least the largest change."""
+    largest = float(magnitude.max())
+    if k % 2:
+        half = _ceil_to(largest / k, decimals)  # half a class: the middle class is ±half
+        return (2 * np.arange(k // 2 + 1) + 1) * half
+    return np.arange(1, k // 2 + 1) * _ceil_to(2 * largest / k, decimals)
 
-    The outer bound is the largest absolute value, so that every value falls
-    inside; the width is rounded up to the values' precision (``decimals``),
-    so that every bound reads as a number of the indicator. With an odd ``k``
-    the middle class is centred on 0 (bounds at ±½, ±1½ … widths); with an
-    even ``k`` 0 is a bound.
+
+def _quantile_magnitudes(magnitude: np.ndarray, k: int, decimals: int) -> np.ndarray:
+    """Bounds above 0 at quantiles of the changes' magnitudes: each step holds about as many areas.
+
+    With an odd ``k`` the middle class holds about 1 / (k // 2 + 1) of the areas,
+    the smallest changes either way; each further pair of classes as many.
+    """
+    steps = k // 2 + 1 if k % 2 else k // 2
+    levels = np.arange(1, steps + 1) / steps
+    bounds = np.quantile(magnitude, levels)
+    bounds[-1] = magnitude.max()
+    return _ceil_to(bounds, decimals)
+
+
+# How the bounds above 0 are chosen; the same bounds, negated, lie below 0.
+SYMMETRIC_SCHEMES = {
+    "quantiles": _quantile_magnitudes,
+    "equal_interval": _equal_magnitudes,
+}
+
+
+def symmetric_bounds(values: pd.Series, k: int, decimals: int = 1,
+                     scheme: str = "equal_interval") -> np.ndarray:
+    """The class bounds of a diverging scale: symmetric around 0, the outer ones at the largest change.
+
+    Every bound is rounded up to the values' precision (``decimals``), so that it
+    reads as a number of the indicator. With an odd ``k`` the middle class is
+    centred on 0; with an even ``k`` 0 is a bound. ``scheme`` chooses the bounds
+    above 0 (see :data:`SYMMETRIC_SCHEMES`): ``equal_interval`` classes of one
+    width, ``quantiles`` steps that each hold about as many areas (by the size of
+    the change), which keeps one outlier from pressing every other area into the
+    middle class. Bounds that coincide merge, and fewer classes result.
 
     Examples
     --------
@@ -67,22 +97,31 @@ def symmetric_bounds(values: pd.Series, k: int, decimals: int = 1) -> np.ndarray
 
     >>> symmetric_bounds(pd.Series([-1.0, -2.0, 1.0, 2.5]), 5).tolist()
     [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]
+
+    By quantiles, the magnitudes 1, 1, 2, 2.5 give the bounds at their ⅓ and ⅔
+    quantiles (1.0 and 2.0) and at the largest (2.5):
+
+    >>> symmetric_bounds(pd.Series([-1.0, -2.0, 1.0, 2.5]), 5, scheme="quantiles").tolist()
+    [-2.5, -2.0, -1.0, 1.0, 2.0, 2.5]
     """
     if not 2 <= k <= 9:
         raise ParameterError(f"`k` was {k} but is expected to be between 2 and 9.")
-    valid = pd.to_numeric(values, errors="coerce").dropna()
-    largest = float(valid.abs().max()) if len(valid) else 0.0
-    if largest == 0.0:
+    if scheme not in SYMMETRIC_SCHEMES:
+        raise ParameterError(f"`scheme` was {scheme!r} but is expected to be one of "
+                             f"{sorted(SYMMETRIC_SCHEMES)}.")
+    magnitude = pd.to_numeric(values, errors="coerce").dropna().abs().to_numpy(dtype=float)
+    if not len(magnitude) or magnitude.max() == 0.0:
         return np.zeros(k + 1)
-    if k % 2:
-        half = _ceil_to(largest / k, decimals)  # half a class width, at the values' precision
-        steps = 2 * np.arange(k + 1) - k  # −k, −k + 2, …, k
-        return np.round(steps * half, decimals + 1)
-    width = _ceil_to(2 * largest / k, decimals)
-    return np.round((np.arange(k + 1) - k // 2) * width, decimals + 1)
+    # At least one step of the last digit: "no change" is a class of its own, never a bound.
+    above = np.maximum(SYMMETRIC_SCHEMES[scheme](magnitude, k, decimals), 10.0**-decimals)
+    middle = [0.0] if k % 2 == 0 else []
+    bounds = np.concatenate([-above[::-1], middle, above])
+    # + 0.0 turns −0.0 into 0.0; unique merges bounds that coincide (many equal changes).
+    return np.unique(np.round(bounds, decimals + 1) + 0.0)
 
 
-def diverging_classes(values: pd.Series, k: int, decimals: int = 1) -> Classes:
+def diverging_classes(values: pd.Series, k: int, decimals: int = 1,
+                      scheme: str = "equal_interval") -> Classes:
     """Classify changes into ``k`` classes symmetric around 0 (see :func:`symmetric_bounds`).
 
     A value on a bound belongs to the class nearer 0, the same rule on both
@@ -102,7 +141,7 @@ def diverging_classes(values: pd.Series, k: int, decimals: int = 1) -> Classes:
     >>> c.classes.tolist(), c.counts
     ([1, 0, 3, 4, -1], (1, 1, 0, 1, 1))
     """
-    bounds = symmetric_bounds(values, k, decimals)
+    bounds = symmetric_bounds(values, k, decimals, scheme)
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     valid = numbers.dropna()
     out = pd.Series(-1, index=values.index, dtype=int)
@@ -119,5 +158,5 @@ def diverging_classes(values: pd.Series, k: int, decimals: int = 1) -> Classes:
     classes = np.where(y >= 0, np.searchsorted(inner, y, side="left"),
                        np.searchsorted(inner, y, side="right"))
     out.loc[valid.index] = classes
-    counts = tuple(int(n) for n in np.bincount(classes, minlength=k))
+    counts = tuple(int(n) for n in np.bincount(classes, minlength=len(inner) + 1))
     return Classes("diverging", tuple(float(b) for b in bounds[1:]), float(bounds[0]), out, counts)

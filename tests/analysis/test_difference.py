@@ -54,6 +54,27 @@ def test_bounds_are_symmetric_around_zero_and_reach_the_largest_change():
         -100, -60, -20, 20, 60, 100]
 
 
+def test_quantile_bounds_give_each_step_about_as_many_areas_and_stay_symmetric():
+    change = pd.Series([-1.0, -2.0, 1.0, 2.5])
+    # Magnitudes sorted 1, 1, 2, 2.5; linear quantiles at ⅓ and ⅔: positions 1 and 2 → 1.0, 2.0.
+    assert symmetric_bounds(change, 5, scheme="quantiles").tolist() == [
+        -2.5, -2.0, -1.0, 1.0, 2.0, 2.5]
+    # One outlier does not press the others into the middle: 0.1 … 0.6 and one change of 40.
+    spread = pd.Series([0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 40.0])
+    # Magnitudes 0.1 … 0.6, 40: ⅓ quantile at position 2 = 0.3, ⅔ at position 4 = 0.5.
+    c = diverging_classes(spread, 5, 1, "quantiles")
+    assert (c.lower, *c.breaks) == (-40.0, -0.5, -0.3, 0.3, 0.5, 40.0)
+    assert c.classes.tolist() == [2, 2, 2, 1, 3, 0, 4]
+    # Many unchanged areas: the middle class is at least one step of the last digit wide.
+    assert symmetric_bounds(pd.Series([0.0, 0.0, 0.0, 0.2, -0.3]), 3, scheme="quantiles").tolist() == [
+        -0.3, -0.1, 0.1, 0.3]
+
+
+def test_an_unknown_scheme_is_refused_with_the_known_ones():
+    with pytest.raises(ParameterError, match="equal_interval"):
+        symmetric_bounds(pd.Series([1.0]), 5, scheme="jenks")
+
+
 def test_each_change_falls_in_its_class_and_mirrored_changes_in_mirrored_classes():
     # Bounds −2.5, −1.5, −0.5, 0.5, 1.5, 2.5 (see above).
     c = diverging_classes(pd.Series([-1.0, -2.0, 1.0, 2.5]), 5)

@@ -2,8 +2,9 @@
 
 The 2×2 grid's unemployment rate (``alq``, %) is 5.0 / 10.0 / 15.0 / 20.0 in 2022 and
 4.0 / 8.0 / 16.0 / 22.5 in 2023 (Nordwest, Nordost, Südwest, Südost). The change
-2022 → 2023 is −1.0 / −2.0 / +1.0 / +2.5 percentage points; the largest magnitude, 2.5,
-gives five classes of width 1.0 centred on 0: −2.5 … −1.5 … −0.5 … 0.5 … 1.5 … 2.5.
+2022 → 2023 is −1.0 / −2.0 / +1.0 / +2.5 percentage points. By default the change map's
+five classes are symmetric steps at quantiles of the magnitudes 1, 1, 2, 2.5 (⅓: 1.0,
+⅔: 2.0, largest 2.5): −2.5 … −2.0 … −1.0 … 1.0 … 2.0 … 2.5.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def test_two_maps_move_together_share_the_hover_and_show_the_change(dash_duo, gr
                                     "Veränderung Arbeitslosenquote 2022 → 2023")
     dash_duo.wait_for_contains_text(f"{legend} .gd-legend-unit", "Einheit: Prozentpunkte")
     assert legend_labels(dash_duo, "rechts") == [
-        "−2,5 – −1,5", "−1,5 – −0,5", "−0,5 – 0,5", "0,5 – 1,5", "1,5 – 2,5"]
+        "−2,5 – −2,0", "−2,0 – −1,0", "−1,0 – 1,0", "1,0 – 2,0", "2,0 – 2,5"]
     # Südost rose most (+2.5): the red end of the scale.
     until(lambda: state(dash_duo, RIGHT)["fill"] == "#ca0020", message="Südost is red")
 

@@ -51,7 +51,7 @@ def test_two_years_share_one_set_of_classes_so_a_colour_means_one_range(grid_dat
 
 
 def test_the_change_map_shows_b_minus_a_in_percentage_points_on_a_scale_around_zero(grid_dataset):
-    side = view("ind=alq&jahr=2023&basis=2022&modus=differenz", grid_dataset)
+    side = view("ind=alq&jahr=2023&basis=2022&modus=differenz&klass=equal_interval", grid_dataset)
     left, change = side.left, side.right
     assert left.state.year == 2023 and left.values.tolist() == [4.0, 8.0, 16.0, 22.5]
     assert change.values.tolist() == pytest.approx([-1.0, -2.0, 1.0, 2.5])
@@ -68,10 +68,24 @@ def test_the_change_map_shows_b_minus_a_in_percentage_points_on_a_scale_around_z
     assert payload["unit"] == "Prozentpunkte"
     legend = as_json(page.build_legend(grid_dataset, side, "rechts"))
     assert "Einheit: Prozentpunkte" in legend and "Klassen symmetrisch um 0" in legend
+    assert "Stufen gleicher Breite" in legend
+
+
+def test_by_default_the_change_map_steps_hold_about_as_many_areas_each(grid_dataset):
+    side = view("ind=alq&jahr=2023&basis=2022&modus=differenz", grid_dataset)
+    change = side.right
+    # Magnitudes 1, 2, 1, 2.5 → sorted 1, 1, 2, 2.5: ⅓ quantile 1.0, ⅔ quantile 2.0, largest 2.5.
+    labels = [row.label for row in legend_rows(change)]
+    assert labels == ["−2,5 – −2,0", "−2,0 – −1,0", "−1,0 – 1,0", "1,0 – 2,0", "2,0 – 2,5"]
+    # −1 and +1 lie on ±1.0 and go to the class nearer 0 (the middle); −2 on −2.0 likewise.
+    assert change.class_index == [2, 1, 2, 4]
+    legend = as_json(page.build_legend(grid_dataset, side, "rechts"))
+    assert "etwa gleich viele Stadtteile je Stufe" in legend
 
 
 def test_an_even_number_of_classes_becomes_odd_so_no_change_has_its_middle_class(grid_dataset):
-    change = view("ind=alq&jahr=2023&basis=2022&modus=differenz&k=4", grid_dataset).right
+    change = view("ind=alq&jahr=2023&basis=2022&modus=differenz&k=4&klass=equal_interval",
+                  grid_dataset).right
     assert change.classes.k == 5 and change.colors[2] == "#f7f7f7"
 
 
@@ -147,7 +161,7 @@ def test_a_switch_sends_one_number_per_area_for_each_map_and_no_geometry(grid_da
     response = json.loads(text)["response"]
     assert response["url"]["search"] == "?ind=alq&jahr=2023&modus=differenz&basis=2022"
     change = response[page.view_id("rechts")]["data"]
-    assert change["v"] == [-1.0, -2.0, 1.0, 2.5] and change["c"] == "1034"
+    assert change["v"] == [-1.0, -2.0, 1.0, 2.5] and change["c"] == "2124"  # by quantiles
     assert response[page.view_id("links")]["data"]["v"] == [4.0, 8.0, 16.0, 22.5]
 
 

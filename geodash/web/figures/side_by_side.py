@@ -55,6 +55,11 @@ PUOR = {
     7: ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"),
 }
 
+# The scheme of the change map for the view's scheme: equal widths on request, else steps
+# that hold about as many areas each (see geodash.analysis.difference.SYMMETRIC_SCHEMES).
+DIFFERENCE_SCHEMES = {"equal_interval": "equal_interval"}
+DEFAULT_DIFFERENCE_SCHEME = "quantiles"
+
 # The unit of a difference: a share's change is in percentage points, other units stay.
 POINTS = {"de": "Prozentpunkte", "en": "percentage points"}
 
@@ -291,13 +296,14 @@ def difference_view(dataset: Dataset, start: MapView, end: MapView) -> MapView:
                                             strict=True))
     k = state.k if state.k % 2 else min(state.k + 1, 7)
     decimals = int(getattr(spec, "decimals", 1) or 0)
-    classes = diverging_classes(change, k, decimals)
+    scheme = DIFFERENCE_SCHEMES.get(state.scheme, DEFAULT_DIFFERENCE_SCHEME)
+    classes = diverging_classes(change, k, decimals, scheme)
     label = translate(TEXT, "change_label", lang, label=spec.label.get(lang),
                       start=start.state.year, end=state.year)
     diff_spec = DifferenceSpec(label=Text(de=label, en=label), unit=difference_unit(spec.unit, lang),
                                polarity=spec.polarity, decimals=decimals,
                                source=getattr(spec, "source", "") or "")
-    return replace(end, spec=diff_spec, values=change, classes=classes,
+    return replace(end, spec=diff_spec, values=change, classes=replace(classes, scheme=scheme),
                    colors=diverging_colors(spec.polarity, classes.k),
                    ranks=rank_areas(change, spec.polarity), suppressed=withheld,
                    class_names=(), class_ranges=(), area_classes=())

@@ -106,6 +106,9 @@ TEXT = {
                   "denselben Wertebereich.",
         "symmetric": "Klassen symmetrisch um 0 (keine Veränderung in der Mitte); "
                      "grau = keine Daten in einem der beiden Jahre.",
+        "diff_quantiles": "Stufen nach dem Betrag der Veränderung: etwa gleich viele {Units} "
+                          "je Stufe.",
+        "diff_equal_interval": "Stufen gleicher Breite.",
         "need": "Rot = mehr Bedarf (Wert gestiegen), Blau = weniger Bedarf (Wert gesunken).",
         "resource": "Rot = mehr Bedarf (Wert gesunken), Blau = weniger Bedarf (Wert gestiegen).",
         "neutral": "Lila = gestiegen, Orange = gesunken (ohne Wertung).",
@@ -135,6 +138,8 @@ TEXT = {
                   "on the left and on the right.",
         "symmetric": "Classes symmetric around 0 (no change in the middle); "
                      "grey = no data in one of the two years.",
+        "diff_quantiles": "Steps by the size of the change: about as many {units} in each step.",
+        "diff_equal_interval": "Steps of equal width.",
         "need": "Red = more need (value rose), blue = less need (value fell).",
         "resource": "Red = more need (value fell), blue = less need (value rose).",
         "neutral": "Purple = rose, orange = fell (no judgement).",
@@ -173,7 +178,9 @@ def build_legend(dataset: Dataset, side: SideBySide, which: str) -> list:
     is_change = side.mode == "differenz" and which == "rechts"
     year = None if is_change or not view.yearly else view.state.year
     if is_change:
-        notes = [translate(TEXT, "symmetric", lang), translate(TEXT, spec.polarity, lang)]
+        notes = [translate(TEXT, "symmetric", lang),
+                 translate(texts, f"diff_{view.classes.scheme}", lang) if view.classes else "",
+                 translate(TEXT, spec.polarity, lang)]
     else:
         notes = [translate(TEXT, f"{spec.polarity}_level", lang)]
         if side.mode == "jahre" and not view.class_names:
@@ -185,7 +192,7 @@ def build_legend(dataset: Dataset, side: SideBySide, which: str) -> list:
         html.P(translate(TEXT, "unit", lang, symbol=spec.unit), className="gd-legend-unit")
         if spec.unit else None,
         html.Ul(rows, className="gd-legend-rows"),
-        *[html.P(note, className="gd-legend-note") for note in notes],
+        *[html.P(note, className="gd-legend-note") for note in notes if note],
     ]
 
 
