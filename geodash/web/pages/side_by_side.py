@@ -60,10 +60,12 @@ def graph_id(side: str) -> str:
 
 
 def leaflet_id(side: str) -> str:
+    """The Leaflet map of one side."""
     return f"nebeneinander-{side}-leaflet"
 
 
 def areas_id(side: str) -> str:
+    """The areas layer of one side (its data: the decoded geometry)."""
     return f"nebeneinander-{side}-gebiete"
 
 
@@ -73,14 +75,17 @@ def view_id(side: str) -> str:
 
 
 def painted_id(side: str) -> str:
+    """The output of one side's clientside paint (nothing is written to it)."""
     return f"nebeneinander-{side}-gemalt"
 
 
 def legend_id(side: str) -> str:
+    """One map's legend."""
     return f"nebeneinander-{side}-legende"
 
 
 def message_id(side: str) -> str:
+    """One map's note when it has nothing to colour."""
     return f"nebeneinander-{side}-hinweis"
 
 
@@ -260,13 +265,14 @@ def _controls(dataset: Dataset, side: SideBySide) -> html.Section:
             dcc.Dropdown(id=RIGHT_INDICATOR, options=options, value=side.right_indicator,
                          clearable=False, maxHeight=420, labels=dropdown_labels(lang)),
         ]),
-        html.Div(className="gd-side-control", id=BASE_BOX, hidden=side.mode == "indikatoren",
+        html.Div(className="gd-side-control gd-side-year", id=BASE_BOX,
+                 hidden=side.mode == "indikatoren",
                  children=[
             html.Label(translate(TEXT, "base", lang), htmlFor=BASE, className="form-label"),
             dcc.Dropdown(id=BASE, options=base_options(side), value=side.base, clearable=False,
                          labels=dropdown_labels(lang)),
         ]),
-        html.Div(className="gd-side-control", children=[
+        html.Div(className="gd-side-control gd-side-year", children=[
             html.Label(translate(TEXT, "year" if side.mode == "indikatoren" else "year_b", lang),
                        htmlFor=YEAR, className="form-label"),
             dcc.Dropdown(id=YEAR, options=year_options(side.left if side.mode == "indikatoren"
@@ -385,12 +391,13 @@ def register_callbacks(app, dataset: Dataset) -> None:
         return (no_update if new_search is None else new_search, *page_outputs(dataset, side))
 
     app.clientside_callback(
-        "function (url) { return window.gdSync.loadAreas(url, %s); }"
-        % json.dumps([graph_id(s) for s in SIDES]),
+        "function (url) { return window.gdSync.loadAreas(url, "
+        + json.dumps([graph_id(s) for s in SIDES]) + "); }",
         *(Output(areas_id(s), "data") for s in SIDES), Input(GEOMETRY, "data"))
     for s in SIDES:
         app.clientside_callback(
-            'function (view, data) { return window.gdMap.paint(view, data, "%s"); }' % graph_id(s),
+            "function (view, data) { return window.gdMap.paint(view, data, "
+            + json.dumps(graph_id(s)) + "); }",
             Output(painted_id(s), "data"), Input(view_id(s), "data"), Input(areas_id(s), "data"))
 
     @app.callback(
