@@ -112,11 +112,25 @@
     }
     sync.leafletMap = leafletMap;
 
+    /* gdMap's hover text; a change map's payload (signed) writes a rise as "+2,5". */
+    sync.hoverText = function (mapId, i) {
+        var text = window.gdMap.hoverText(mapId, i), view = maps()[mapId].view;
+        if (view && view.signed && view.v[i] > 0 && !view._withheld[i]) {
+            var lines = text.split("<br>");  // the name is escaped: it holds no <br>
+            lines[1] = "+" + lines[1];
+            text = lines.join("<br>");
+        }
+        return text;
+    };
+
     /* dash-leaflet onEachFeature of both areas layers: gdMap's tooltip, highlight and click,
      * plus the same highlight and tooltip on the twin map. */
     sync.bindArea = function (feature, layer, context) {
         window.gdMap.bindArea(feature, layer, context);
-        var i = feature.properties.i, twinId = context.hideout.twin;
+        var i = feature.properties.i, twinId = context.hideout.twin, mapId = context.hideout.map;
+        layer.unbindTooltip();
+        layer.bindTooltip(function () { return sync.hoverText(mapId, i); },
+                          {sticky: true, className: "gd-map-tooltip"});
         function twin() {
             var e = maps()[twinId];
             var other = e && e.layers ? e.layers[i] : null;

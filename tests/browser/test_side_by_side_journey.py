@@ -13,8 +13,8 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from waits import until
 
-from geodash.web import ids
 from geodash.web.app import create_app
+from geodash.web.pages import map as map_page
 from geodash.web.pages import side_by_side as page
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def open_side(dash_duo, dataset, width: int) -> None:
     else:
         dash_duo.driver.set_window_size(width, 1000)
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}/?ind=alq&jahr=2023")
-    dash_duo.wait_for_element(f"#{ids.NAV_LINK.format('nebeneinander')}")
+    dash_duo.wait_for_element(f"#{map_page.SIDE_LINK}")
 
 
 def legend_labels(dash_duo, side: str) -> list[str]:
@@ -81,8 +81,10 @@ def hover_left(dash_duo, key: str) -> dict:
 def test_two_maps_move_together_share_the_hover_and_show_the_change(dash_duo, grid_dataset, width):
     open_side(dash_duo, grid_dataset, width)
     driver = dash_duo.driver
-    # From the map page, with its indicator and year.
-    dash_duo.find_element(f"#{ids.NAV_LINK.format('nebeneinander')}").click()
+    # From the map page's legend, with its indicator and year.
+    link = dash_duo.find_element(f"#{map_page.SIDE_LINK}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
     until(lambda: "/nebeneinander?ind=alq&jahr=2023" in driver.current_url)
     dash_duo.wait_for_contains_text(f"#{page.legend_id('links')} .gd-legend-title",
                                     "Arbeitslosenquote 2022")
@@ -134,7 +136,7 @@ def test_two_maps_move_together_share_the_hover_and_show_the_change(dash_duo, gr
     assert dash_duo.find_element(f"#{page.MODE} input[value='differenz']").is_selected()
     until(lambda: state(dash_duo, RIGHT)["fill"] == "#ca0020", message="Südost is red again")
     twin = hover_left(dash_duo, "04")
-    assert "Südost" in twin["tooltip"] and "2,5 Prozentpunkte" in twin["tooltip"]
+    assert "Südost" in twin["tooltip"] and "+2,5 Prozentpunkte" in twin["tooltip"]
 
     assert driver.execute_script("return document.documentElement.scrollWidth") <= width
     if width < 760:  # stacked, one above the other

@@ -66,6 +66,8 @@ def test_the_change_map_shows_b_minus_a_in_percentage_points_on_a_scale_around_z
     payload = view_payload(change)
     assert payload["v"] == [-1.0, -2.0, 1.0, 2.5] and payload["c"] == "1034"
     assert payload["unit"] == "Prozentpunkte"
+    assert page.side_payload(side, "rechts")["signed"] and "signed" not in page.side_payload(
+        side, "links")
     legend = as_json(page.build_legend(grid_dataset, side, "rechts"))
     assert "Einheit: Prozentpunkte" in legend and "Klassen symmetrisch um 0" in legend
     assert "Stufen gleicher Breite" in legend
@@ -142,6 +144,16 @@ def test_the_map_pages_navbar_links_here_with_its_indicator_and_year(grid_datase
     navbar = as_json(build_navbar(grid_dataset, PAGES, map_page,
                                   ViewState(indicator="kinder", year=2022)))
     assert '"/nebeneinander?ind=kinder&jahr=2022"' in navbar
+
+
+def test_the_map_legend_links_here_with_the_indicator_and_year_on_screen(grid_dataset):
+    from geodash.web.figures.choropleth import map_view
+
+    shown = map_view(grid_dataset, ViewState(indicator="kinder", year=2022))
+    legend = as_json(map_page.build_legend(grid_dataset, shown))
+    assert map_page.SIDE_PATH == page.PATH
+    assert '"/nebeneinander?ind=kinder&jahr=2022"' in legend
+    assert "Mit einem anderen Jahr nebeneinander vergleichen" in legend
 
 
 def test_a_switch_sends_one_number_per_area_for_each_map_and_no_geometry(grid_dataset):

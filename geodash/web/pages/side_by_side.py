@@ -212,9 +212,16 @@ def build_notes(side: SideBySide) -> list:
     return [html.Div(note, className="alert alert-warning", role="status") for note in side.notes]
 
 
+def side_payload(side: SideBySide, which: str) -> dict:
+    """One map's switch payload; the change map's hover writes a rise with its sign (+2,5)."""
+    payload = view_payload(side.left if which == "links" else side.right)
+    if side.mode == "differenz" and which == "rechts":
+        payload["signed"] = True
+    return payload
+
+
 def side_map(dataset: Dataset, side: SideBySide, which: str) -> html.Div:
     """One of the two maps: the areas layer only (its geometry arrives once for both maps)."""
-    view = side.left if which == "links" else side.right
     twin = SIDES[1 - SIDES.index(which)]
     center, zoom = center_zoom(dataset, width=600, height=480)
     areas = dl.GeoJSON(id=areas_id(which), data=None, style={"variable": "gdMap.areaStyle"},
@@ -225,7 +232,7 @@ def side_map(dataset: Dataset, side: SideBySide, which: str) -> html.Div:
                      children=[areas])
     return html.Div(id=graph_id(which), className="gd-map-graph gd-side-graph",
                     **{"data-gd-painted": "0", "data-gd-features": "0"},
-                    children=[leaflet, dcc.Store(id=view_id(which), data=view_payload(view)),
+                    children=[leaflet, dcc.Store(id=view_id(which), data=side_payload(side, which)),
                               dcc.Store(id=painted_id(which))])
 
 
@@ -356,7 +363,7 @@ def page_outputs(dataset: Dataset, side: SideBySide) -> tuple:
             year_options(side.left if side.mode == "indikatoren" else _year_b(side)),
             side.state.year, base_options(side), side.base, side.mode == "indikatoren",
             side.right_indicator, side.mode != "indikatoren",
-            *(view_payload(side.left if s == "links" else side.right) for s in SIDES),
+            *(side_payload(side, s) for s in SIDES),
             *(build_legend(dataset, side, s) for s in SIDES),
             *(build_message(side.left if s == "links" else side.right) for s in SIDES),
             build_notes(side))
