@@ -140,6 +140,18 @@ def test_a_view_read_back_from_its_url_is_the_same_view(grid_dataset):
     assert again.right.spec.label.get("en") == "Change in Kinder 2022 → 2023"
 
 
+def test_a_control_writes_the_url_and_the_urls_echo_changes_nothing(grid_dataset):
+    controls = {"mode": "differenz", "indicator": "alq", "year": 2023, "base": 2022,
+                "right": "kinder"}
+    side, search = page.next_view(grid_dataset, "?ind=alq&jahr=2023", page.MODE, **controls)
+    assert search == "?ind=alq&jahr=2023&modus=differenz&basis=2022" and side.notes == ()
+    assert page.next_view(grid_dataset, search, page.PAGE_URL, **controls) == (None, None)
+    # Year B set to year A's year: A falls back to the earliest other year, without a note.
+    side, search = page.next_view(grid_dataset, search, page.YEAR,
+                                  **{**controls, "year": 2022})
+    assert (side.state.year, side.base, side.notes) == (2022, 2023, ())
+
+
 def test_the_map_pages_navbar_links_here_with_its_indicator_and_year(grid_dataset):
     navbar = as_json(build_navbar(grid_dataset, PAGES, map_page,
                                   ViewState(indicator="kinder", year=2022)))

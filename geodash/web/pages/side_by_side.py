@@ -329,7 +329,9 @@ def view_from_controls(state: ViewState, trigger: str | None, *, mode: str | Non
         extra[RIGHT_PARAM] = right
     if trigger == INDICATOR:
         year = year if year in years else None
-        base = base if base in years and base != year else None
+        base = base if base in years else None
+    if base is not None and base == year:
+        base = None  # year B took year A's place: A becomes the default again (the earliest)
     if base is not None:
         extra[BASE_PARAM] = str(int(base))
     else:
