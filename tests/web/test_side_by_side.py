@@ -111,6 +111,8 @@ def test_two_indicators_in_one_year(grid_dataset):
     assert side.left.spec.label.get("de") == "Arbeitslosenquote"
     assert side.right.spec.label.get("de") == "Kinder" and side.right.state.year == 2022
     assert "ind2=kinder" in side.to_query() and "basis" not in side.to_query()
+    assert page.year_label(side) == "Jahr"  # one year for both; "Jahr B" when years are compared
+    assert page.year_label(view("modus=differenz", grid_dataset)) == "Jahr B"
 
 
 @pytest.mark.parametrize(("query", "note", "fixed"), [

@@ -44,6 +44,7 @@ PAGE_URL = "nebeneinander-url"
 MODE = "nebeneinander-modus"
 INDICATOR = "nebeneinander-indikator"
 YEAR = "nebeneinander-jahr"
+YEAR_LABEL = "nebeneinander-jahr-titel"
 BASE = "nebeneinander-basis"
 BASE_BOX = "nebeneinander-basis-feld"
 RIGHT_INDICATOR = "nebeneinander-indikator-rechts"
@@ -280,13 +281,17 @@ def _controls(dataset: Dataset, side: SideBySide) -> html.Section:
                          labels=dropdown_labels(lang)),
         ]),
         html.Div(className="gd-side-control gd-side-year", children=[
-            html.Label(translate(TEXT, "year" if side.mode == "indikatoren" else "year_b", lang),
-                       htmlFor=YEAR, className="form-label"),
+            html.Label(year_label(side), id=YEAR_LABEL, htmlFor=YEAR, className="form-label"),
             dcc.Dropdown(id=YEAR, options=year_options(side.left if side.mode == "indikatoren"
                                                        else _year_b(side)),
                          value=side.state.year, clearable=False, labels=dropdown_labels(lang)),
         ]),
     ])
+
+
+def year_label(side: SideBySide) -> str:
+    """"Jahr" for two indicators, "Jahr B" when two years are compared."""
+    return translate(TEXT, "year" if side.mode == "indikatoren" else "year_b", side.state.lang)
 
 
 def _year_b(side: SideBySide) -> MapView:
@@ -361,7 +366,7 @@ def next_view(dataset: Dataset, search: str | None, trigger: str | None,
 
 def page_outputs(dataset: Dataset, side: SideBySide) -> tuple:
     """Control values, both payloads, legends and notes of a view, in the callback's order."""
-    return (side.mode, side.state.indicator,
+    return (side.mode, side.state.indicator, year_label(side),
             year_options(side.left if side.mode == "indikatoren" else _year_b(side)),
             side.state.year, base_options(side), side.base, side.mode == "indikatoren",
             side.right_indicator, side.mode != "indikatoren",
@@ -376,7 +381,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
-        Output(MODE, "value"), Output(INDICATOR, "value"),
+        Output(MODE, "value"), Output(INDICATOR, "value"), Output(YEAR_LABEL, "children"),
         Output(YEAR, "options"), Output(YEAR, "value"),
         Output(BASE, "options"), Output(BASE, "value"), Output(BASE_BOX, "hidden"),
         Output(RIGHT_INDICATOR, "value"), Output(RIGHT_BOX, "hidden"),
