@@ -14,9 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geodash.analysis.districts import ANY
-from geodash.analysis.programme import index_inside_outside, programme_years
 from geodash.dataset import Dataset
-from geodash.web.figures import derived
+from geodash.web.figures.evaluation import inside_outside
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import area_texts, fmt_number, translate
 from geodash.web.text import plotly_text, plotly_texts
@@ -114,33 +113,6 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de")
         template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
         height=90 + 26 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
-
-
-def inside_outside(dataset: Dataset) -> pd.DataFrame:
-    """The mean status index inside and outside the programme areas, year by year.
-
-    An area counts as inside in a year when the zones running that year cover
-    enough of it (see :func:`geodash.analysis.programme.programme_years`); the
-    mean is weighted by population when the index is.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, inside, outside, n_inside, n_outside``; empty without zones
-        or without a status index.
-    """
-    return derived.cached(dataset, "inside_outside", lambda: _inside_outside(dataset)).copy()
-
-
-def _inside_outside(dataset: Dataset) -> pd.DataFrame:
-    columns = ["year", "inside", "outside", "n_inside", "n_outside"]
-    index = derived.status_by_year(dataset)
-    if dataset.zones.empty or index.empty:
-        return pd.DataFrame(columns=columns)
-    active = programme_years(dataset.zone_shares, dataset.zones, sorted(index["year"].unique()))
-    weights = (dataset.areas.set_index("key")["population"].astype(float)
-               if dataset.settings.index.weighted else None)
-    return index_inside_outside(index, active, weights)[columns]
 
 
 def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
