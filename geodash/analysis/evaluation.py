@@ -39,6 +39,9 @@ DID_COLUMNS = ["zone_id", "name", "programme", "since", "until", "match_year", "
                "post_years", "areas", "comparison", "n_areas", "n_comparison", "treated_pre",
                "treated_post", "comparison_pre", "comparison_post", "did", "reason"]
 
+# Shares this close to 0 or 1 are floating-point noise of the overlay.
+SHARE_TOLERANCE = 1e-9
+
 # The reference row handed to ``similar_areas``: the programme area's areas as one.
 _GROUP = "\x00programme"
 
@@ -223,7 +226,9 @@ def index_inside_outside(
     frame["year"] = frame["year"].astype(int)
     share = shares.set_index(["area_key", "year"])["share"] if len(shares) else pd.Series(dtype=float)
     keys = pd.MultiIndex.from_arrays([frame["area_key"], frame["year"]])
-    frame["s"] = share.reindex(keys).fillna(0.0).to_numpy(dtype=float)
+    s = share.reindex(keys).fillna(0.0).to_numpy(dtype=float)
+    # An area wholly covered may measure 0.9999999: it is not partly outside.
+    frame["s"] = np.where(s > 1 - SHARE_TOLERANCE, 1.0, np.where(s < SHARE_TOLERANCE, 0.0, s))
     frame["p"] = _weights(frame, population)
     frame = frame[frame["p"] > 0]
     x = frame["status_index"].astype(float)

@@ -186,7 +186,7 @@ def build_did(dataset: Dataset, lang: str) -> html.Div:
         html.Td(_before_after(row.treated_pre, row.treated_post, lang), className=NUMBER),
         html.Td(_before_after(row.comparison_pre, row.comparison_post, lang), className=NUMBER),
         html.Td(_estimate(texts, row, lang, first),
-                className=NUMBER if row.reason is None else "small"),
+                className="small" if _has_reason(row) else NUMBER),
         html.Td(translate(texts, "n", lang, a=row.n_areas, c=row.n_comparison), className="small"),
     ], className="did-row") for row in frame.itertuples(index=False)]
     return html.Div([
@@ -239,10 +239,15 @@ def _before_after(before: float, after: float, lang: str) -> str:
 
 
 def _estimate(texts, row, lang: str, first: int | None) -> str:
-    if row.reason is not None:
+    if _has_reason(row):
         return translate(texts, row.reason, lang, since=row.since, first=first)
     sign = "+" if row.did > 0 else ""
     return sign + fmt_number(row.did, lang, 2)
+
+
+def _has_reason(row) -> bool:
+    """Whether the row gives a reason instead of an estimate."""
+    return isinstance(row.reason, str)
 
 
 def _nan(value) -> bool:
