@@ -165,7 +165,7 @@ def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: 
         html.Td(str(int(row["count"])), className="text-end"),
     ], className="gap-row") for _, row in gaps.iterrows()]
     return dbc.Table([html.Thead(header), html.Tbody(rows)], id=GAP_TABLE, size="sm",
-                     striped=True)
+                     striped=True, responsive=True)
 
 
 def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> dbc.Row:
