@@ -156,3 +156,14 @@ def test_demo_table_has_a_row_per_programme_area_and_no_number_without_a_before_
     touched = set(demo.zone_shares["area_key"])
     assert not set(table.loc["Dichterquartier", "comparison"]) & touched
     assert table.loc["Westend", "reason"] == "no_after"  # ran 2000–2011
+
+
+def test_the_chart_hover_gives_the_areas_and_residents_on_each_side(grid_dataset):
+    from geodash.web.figures import reach
+
+    inside, outside = reach.inside_outside_figure(grid_dataset, "de").data
+    # 2022: Nordwest and Südwest (partly) inside with 500 + 3,000 residents; outside
+    # Nordwest's other 500, Nordost's 2,000 and Südost's 4,000.
+    assert inside.customdata[0].tolist() == pytest.approx([2, 3500])
+    assert outside.customdata[0].tolist() == pytest.approx([3, 6500])
+    assert "ganz oder teilweise" in inside.hovertemplate and "Einwohner/innen" in inside.hovertemplate
