@@ -134,12 +134,12 @@ TEXT = {
         "did": "Vorher und nachher, verglichen mit ähnlichen {Units}",
         "did_how": "So lesen Sie die Tabelle: Für jedes Programmgebiet wird der mittlere "
                    "Statusindex seiner {Units} (gewichtet mit den Einwohner/innen im Gebiet) vor "
-                   "dem Programmstart und danach verglichen mit {Units}, die nie in einem "
-                   "Programmgebiet lagen und im Vergleichsjahr (dem letzten Jahr vor dem Start) "
-                   "einen ähnlichen Statusindex hatten. Differenz der Differenzen = (nachher − "
-                   "vorher im Programmgebiet) − (nachher − vorher bei den Vergleichs-{Units}). "
-                   "Negativ heißt: der Bedarf ist im Programmgebiet stärker gesunken oder "
-                   "weniger gestiegen als bei den Vergleichs-{Units}.",
+                   "dem Programmstart und danach berechnet. Zum Vergleich dienen {Units}, die nie "
+                   "in einem Programmgebiet lagen und im Vergleichsjahr (dem letzten Jahr vor dem "
+                   "Start) einen ähnlichen Statusindex hatten: die Vergleichsgruppe. Differenz der "
+                   "Differenzen = (nachher − vorher im Programmgebiet) − (nachher − vorher in der "
+                   "Vergleichsgruppe). Negativ heißt: der Bedarf ist im Programmgebiet stärker "
+                   "gesunken oder weniger gestiegen als in der Vergleichsgruppe.",
         "did_limits": "Was der Vergleich nicht zeigen kann: Er beweist keine Wirkung des "
                       "Programms. Er setzt voraus, dass sich beide Gruppen ohne Programm gleich "
                       "entwickelt hätten (parallele Trends); mit wenigen Jahren lässt sich das "
@@ -153,8 +153,8 @@ TEXT = {
         "col_areas": "{Units} im Gebiet (Anteil Einwohner/innen)",
         "col_comparison": "Vergleichs-{Units} (ähnlichster zuerst)",
         "col_years": "Jahre",
-        "col_treated": "Programmgebiet vorher → nachher",
-        "col_control": "Vergleich vorher → nachher",
+        "col_treated": "Gebiet: vorher → nachher",
+        "col_control": "Vergleich: vorher → nachher",
         "col_did": "Differenz der Differenzen",
         "col_n": "n",
         "running": "{programme}, {since}–{until}",
@@ -205,8 +205,8 @@ TEXT = {
         "col_areas": "{Units} in it (share of residents)",
         "col_comparison": "Comparison {units} (most similar first)",
         "col_years": "Years",
-        "col_treated": "Programme area before → after",
-        "col_control": "Comparison before → after",
+        "col_treated": "Area: before → after",
+        "col_control": "Comparison: before → after",
         "col_did": "Difference in differences",
         "col_n": "n",
         "running": "{programme}, {since}–{until}",
