@@ -123,7 +123,8 @@ TEXT = {
         "share_rule": "Ein {Unit} zählt mit dem Anteil seiner Einwohner/innen, die in einem im "
                       "jeweiligen Jahr laufenden Programmgebiet (Soziale Stadt) wohnen, als "
                       "innerhalb, mit dem Rest als außerhalb – ohne Schwelle: zu 4 % überdeckt "
-                      "zählt zu 4 % innen. 0 = Stadtmittel, höher = mehr Bedarf.",
+                      "zählt zu 4 % innen. 0 = Stadtmittel, höher = mehr Bedarf. Die Linie "
+                      "„in Programmgebieten“ ändert sich auch, wenn Gebiete beginnen oder enden.",
         "by_surface": "Der Anteil ist hier der Flächenanteil (Einwohner/innen gleichmäßig über "
                       "die Fläche verteilt angenommen), weil der Arbeitsbereich kein "
                       "Bevölkerungsraster hat.",
@@ -131,7 +132,7 @@ TEXT = {
                      "(wo die Menschen wohnen); {Units} ohne Rasterpunkt nach Flächenanteil.",
         "by_residents": "Mittelwerte nach Einwohnerzahl gewichtet.",
         "by_area": "Ohne Einwohnerzahlen zählt jeder {Unit} gleich, mit seinem Anteil.",
-        "did": "Vorher und nachher, verglichen mit ähnlichen {Units}",
+        "did": "Vorher und nachher: Programmgebiete und ähnliche {Units} ohne Programm",
         "did_how": "So lesen Sie die Tabelle: Für jedes Programmgebiet wird der mittlere "
                    "Statusindex seiner {Units} (gewichtet mit den Einwohner/innen im Gebiet) vor "
                    "dem Programmstart und danach berechnet. Zum Vergleich dienen {Units}, die nie "
@@ -176,14 +177,15 @@ TEXT = {
         "share_rule": "Each {unit} counts inside with the share of its residents living in a "
                       "programme area (Soziale Stadt) running that year, and outside with the "
                       "rest – no cut-off: 4 % covered counts 4 % inside. 0 = city mean, higher "
-                      "= more need.",
+                      "= more need. The line “in programme areas” also changes when "
+                      "programme areas start or end.",
         "by_surface": "The share here is the share of the surface (residents assumed to be "
                       "spread evenly), because the workspace has no population grid.",
         "by_points": "The share is counted on the workspace's population grid (where people "
                      "live); {units} without a grid point by surface share.",
         "by_residents": "Means weighted by residents.",
         "by_area": "Without residents, every {unit} counts the same, with its share.",
-        "did": "Before and after, compared with similar {units}",
+        "did": "Before and after: programme areas and similar {units} without one",
         "did_how": "How to read the table: for each programme area, the mean status index of "
                    "its {units} (weighted by the residents inside it) before the programme "
                    "started and after is compared with {units} that were never in a programme "
