@@ -51,8 +51,9 @@ def programme_years(
     """For every area and year, the share inside programme areas running that year.
 
     A zone runs in a year when its start is unknown or not later, and its end
-    is unknown or not earlier (:func:`geodash.analysis.years.zones_running`). An area is inside in a year when the running
-    zones cover at least ``min_share`` of its surface together.
+    is unknown or not earlier (:func:`geodash.analysis.years.zones_running`). An area is
+    inside in a year when the running zones cover at least ``min_share`` of its surface
+    together.
 
     Returns
     -------
