@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash.analysis.coverage import grid_points
+from geodash.analysis.coverage_years import coverage_over_years
 from geodash.analysis.display import display_areas
 from geodash.analysis.districts import access_by_category, need_and_coverage
 from geodash.analysis.social_index import IndexOptions
@@ -82,3 +83,17 @@ def access_in(dataset: Dataset, year: int | None) -> pd.DataFrame:
             list(dataset.categories), coverage.distances, points=dataset.population_points,
             spacing=coverage.grid_spacing)
     return memo[key]
+
+
+def coverage_years(dataset: Dataset) -> pd.DataFrame:
+    """Coverage per area, category and year (:func:`~geodash.analysis.coverage_years.coverage_over_years`).
+
+    Every year of :attr:`Dataset.years` (none: the sites without a year), with
+    that year's residents and the accessibility of the offers running in it.
+    """
+    years = list(dataset.years)
+    with_access = len(dataset.sites) > 0 and bool(dataset.categories)
+    return coverage_over_years(
+        dataset.areas, dataset.sites, list(dataset.categories), years,
+        population={y: dataset.population_in(y) for y in years},
+        access={y: dataset.access_in(y) for y in years} if with_access else None)
