@@ -61,6 +61,13 @@ def zones_running(zones: pd.DataFrame, year: int | None) -> pd.Series:
     return runs_in(*_years_of(zones, ZONE_YEARS), year)
 
 
+def has_years(frame: pd.DataFrame, columns: tuple[str, str] = SITE_YEARS) -> bool:
+    """Whether any row has a first or last year: only then does what counts change with the year."""
+    first, last = _years_of(frame, columns)
+    return bool(pd.to_numeric(first, errors="coerce").notna().any()
+                or pd.to_numeric(last, errors="coerce").notna().any())
+
+
 def sites_in_year(sites: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """The sites running in ``year`` (all of them for ``None``); a new frame, same columns."""
     if year is None:
