@@ -21,8 +21,8 @@ from geodash.web.figures.coverage import (
 from geodash.web.figures.derived import class_name, index_year, offers_year
 from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
 from geodash.web.graphs import graph_config
-from geodash.web.pages import coverage_years
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.pages import coverage_years
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"

@@ -1,4 +1,4 @@
-"""The Abdeckung page's section on time: did the offers and their reach improve since a base year?
+"""The Abdeckung page's section on time: have offers and their reach improved since a base year.
 
 The base year is ``basis`` in the URL (the first year with data by default);
 the year compared with it is the page's ``jahr`` (the latest by default). Only
