@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from geodash.analysis.similar import similar_areas
+from geodash.analysis.years import zones_running
 from geodash.joins import zone_shares
 
 # How residents are located: on the population grid, or spread evenly over the surface.
@@ -47,9 +48,8 @@ _GROUP = "\x00programme"
 
 
 def running(zones: pd.DataFrame, year: int) -> np.ndarray:
-    """Whether each zone runs in ``year``: started (or no start) and not ended (or no end)."""
-    since, until = zones["since"].to_numpy(dtype=float), zones["until"].to_numpy(dtype=float)
-    return (np.isnan(since) | (since <= year)) & (np.isnan(until) | (until >= year))
+    """Whether each zone runs in ``year`` (:func:`geodash.analysis.years.zones_running`), as an array."""
+    return zones_running(zones, year).to_numpy(dtype=bool)
 
 
 def zone_resident_shares(

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from geodash.analysis.districts import ANY
 from geodash.dataset import Dataset
+from geodash.web.figures import derived
 from geodash.web.figures.evaluation import inside_outside, residents
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import area_texts, fmt_number, translate
@@ -50,8 +51,12 @@ TEXT = {
 }
 
 
-def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
+def reach_matrix(dataset: Dataset, categories: Iterable[str], *,
+                 year: int | None = None) -> pd.DataFrame:
     """Share of residents near each kind of offer, per area.
+
+    Near the offers running in ``year`` (the latest year when ``None``;
+    :meth:`Dataset.access_in`).
 
     Returns
     -------
@@ -65,7 +70,7 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     codes = list(categories)
     if codes == list(dataset.categories):
         codes.append(ANY)
-    access = dataset.access
+    access = dataset.access_in(derived.offers_year(dataset, year))
     part = access[access["category"].isin(codes)].copy()
     part["name"] = part["area_key"].map(dataset.area_labels)
     order = {c: i for i, c in enumerate(codes)}
@@ -77,14 +82,15 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     return part[columns].reset_index(drop=True)
 
 
-def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de") -> go.Figure:
+def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de", *,
+                  year: int | None = None) -> go.Figure:
     """Draw a heat table: areas as rows, kinds of offer as columns, the share within the first distance.
 
     Rows are areas by key, labelled with their unique display labels and
     sorted by them; the hover adds every distance and the mean distance to the
     nearest offer.
     """
-    long = reach_matrix(dataset, categories)
+    long = reach_matrix(dataset, categories, year=year)
     shares = [c for c in long.columns if c.startswith("share_")]
     first = shares[0]
     codes = list(dict.fromkeys(long["category"]))
