@@ -145,7 +145,8 @@ def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
     fig.update_xaxes(tickvals=table["year"].tolist(), tickformat="d")
     fig.update_yaxes(title_text=translate(TEXT, "index_axis", lang), zeroline=False)
     return fig.update_layout(
-        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=300,
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 30},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        # Below the years, so that the toolbar above never covers it on a phone.
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
     )
