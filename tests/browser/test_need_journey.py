@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import make_grid_workspace
+from selenium.common.exceptions import StaleElementReferenceException
 from waits import until
 
 from geodash.catalog import load_catalog
@@ -30,8 +31,6 @@ pytestmark = pytest.mark.browser
 
 YEAR_2021 = ("1;Nordwest;2021;7,0;1.150\n2;Nordost;2021;9,0;320\n"
              "3;Südwest;2021;15,0;440\n4;Südost;2021;16,0;1.900\n")
-WORSE = "rgba(179, 60, 0, 1)"
-BETTER = "rgba(0, 90, 140, 1)"
 
 # The rows on screen, top to bottom: name, status, dynamics, change of alq, links.
 ROWS_JS = """
@@ -43,9 +42,10 @@ return rows.map(r => {
     const pinned = grid.querySelector(`.ag-pinned-left-cols-container .ag-row[row-id="${id}"]`);
     const cell = c => (r.querySelector(`[col-id="${c}"]`) || {}).innerText;
     return [id, pinned.innerText.trim(), cell('status_class'), cell('dynamics_class'),
-            cell('change_alq')];
+            cell(arguments[1])];
 });
 """
+CHANGE_ALQ = "c5"  # the grid's id of the column "Arbeitslosenquote: Veränderung"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def open_page(dash_duo, dataset, query: str = "", width: int = 1400, height: int
 
 
 def rows(dash_duo) -> list[list[str]]:
-    return dash_duo.driver.execute_script(ROWS_JS, page.GRID)
+    return dash_duo.driver.execute_script(ROWS_JS, page.GRID, CHANGE_ALQ)
 
 
 def names(dash_duo) -> list[str]:
@@ -75,32 +75,53 @@ def until_names(dash_duo, expected: list[str]) -> None:
     until(lambda: names(dash_duo) == expected, message=f"the table shows {expected}")
 
 
+def click(dash_duo, selector: str) -> None:
+    """Click ``selector``, again if React redrew it between finding and clicking."""
+    def attempt() -> bool:
+        try:
+            dash_duo.find_element(selector).click()
+        except StaleElementReferenceException:
+            return False
+        return True
+    until(attempt, message=f"{selector} could be clicked")
+
+
 def choose(dash_duo, dropdown: str, value: object) -> None:
-    dash_duo.find_element(f"#{dropdown}").click()
-    dash_duo.find_element(f".dash-dropdown-option:has(input[value='{value}'])").click()
+    click(dash_duo, f"#{dropdown}")
+    click(dash_duo, f".dash-dropdown-option:has(input[value='{value}'])")
 
 
-def cell(dash_duo, key: str, column: str):
-    return dash_duo.find_element(f"#{page.GRID} .ag-row[row-id='{key}'] [col-id='{column}']")
+def cell(dash_duo, key: str, column: str) -> str:
+    return f"#{page.GRID} .ag-row[row-id='{key}'] [col-id='{column}']"
+
+
+def cell_text_and_colour(dash_duo, key: str, column: str) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "const c = document.querySelector(arguments[0]); return [c.innerText, getComputedStyle(c).color];",
+        cell(dash_duo, key, column))
 
 
 def test_planner_filters_sorts_changes_the_base_year_downloads_and_opens_a_profile(
         dash_duo, three_years):
+    assert page.grid_fields(three_years)["change_alq"] == CHANGE_ALQ
     open_page(dash_duo, three_years)
     # Most need first; the default base year is 2021 (MSS: two years back).
     until_names(dash_duo, ["Südost", "Südwest", "Nordost", "Nordwest"])
     dash_duo.wait_for_contains_text(f"#{page.COUNT}", "4 von 4")
     assert "„niedrig“ oder „sehr niedrig“" in dash_duo.find_element(f"#{page.RULE}").text
     assert rows(dash_duo)[0][2:] == ["niedrig", "negativ", "▲ +6,5 %"]  # 22.5 − 16
-    assert cell(dash_duo, "04", "change_alq").value_of_css_property("color") == WORSE
-    assert cell(dash_duo, "01", "change_alq").text == "▼ −3,0 %"  # 4 − 7: less need, blue
-    assert cell(dash_duo, "01", "change_alq").value_of_css_property("color") == BETTER
+    assert cell_text_and_colour(dash_duo, "04", CHANGE_ALQ) == ["▲ +6,5 %", "rgb(179, 60, 0)"]
+    # 4 − 7: the rate fell, less need: blue.
+    assert cell_text_and_colour(dash_duo, "01", CHANGE_ALQ) == ["▼ −3,0 %", "rgb(0, 90, 140)"]
 
-    # Sort by name: the first click sorts descending, and the URL keeps it.
-    header = dash_duo.find_element(f"#{page.GRID} .ag-header-cell[col-id='name']")
-    header.click()
+    # Sort by name: the first click sorts descending; the URL keeps it, the page stays.
+    dash_duo.driver.execute_script("window.__needPage = document.getElementById(arguments[0]);",
+                                   page.PAGE)
+    click(dash_duo, f"#{page.GRID} .ag-header-cell[col-id='name'] .ag-header-cell-label")
     until_names(dash_duo, ["Südwest", "Südost", "Nordwest", "Nordost"])
     until(lambda: "sort=-name" in dash_duo.driver.current_url)
+    assert dash_duo.driver.execute_script(
+        "return window.__needPage === document.getElementById(arguments[0]);", page.PAGE)
 
     # Status "mittel" and dynamics "positiv": since 2021 no area is both ...
     choose(dash_duo, page.STATUS_DROPDOWN, "mittel")
@@ -118,7 +139,7 @@ def test_planner_filters_sorts_changes_the_base_year_downloads_and_opens_a_profi
     assert rows(dash_duo)[0][2:] == ["mittel", "positiv", "▼ −2,0 %"]
 
     # The download holds exactly the rows on screen.
-    dash_duo.find_element(f"[id*='{page.DOWNLOAD_BUTTON}'][id*='csv']").click()
+    click(dash_duo, f"[id*='{page.DOWNLOAD_BUTTON}'][id*='csv']")
     target = Path(dash_duo.download_path) / "handlungsbedarf_2023_2022.csv"
     until(lambda: target.exists() and target.stat().st_size > 0)
     table = pd.read_csv(target, sep=";", decimal=",", encoding="utf-8-sig", dtype={"area_key": str})
@@ -127,7 +148,7 @@ def test_planner_filters_sorts_changes_the_base_year_downloads_and_opens_a_profi
     assert table.loc[0, "change_alq"] == pytest.approx(-2.0)
 
     # The row's profile link opens the profile of that area, in the year shown.
-    cell(dash_duo, "02", "links").find_element("css selector", "a").click()
+    click(dash_duo, cell(dash_duo, "02", "links") + " a")
     dash_duo.wait_for_text_to_equal(f"#{profile.TITLE}", "Nordost")
     assert "gebiete=02" in dash_duo.driver.current_url and "jahr=2023" in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
@@ -136,7 +157,7 @@ def test_planner_filters_sorts_changes_the_base_year_downloads_and_opens_a_profi
 def test_a_link_with_unknown_values_says_what_it_shows_instead(dash_duo, three_years):
     open_page(dash_duo, three_years, "?basis=1990&status=gross&sort=x")
     notes = dash_duo.find_element(f"#{page.NOTES}").text
-    assert "1990 kann nicht Basisjahr sein" in notes and "gezeigt wird 2021" in notes
+    assert "1990 kann nicht Basisjahr sein (für 2023 möglich: 2021, 2022); gezeigt wird 2021" in notes
     assert "„gross“" in notes and "„x“" in notes
     until_names(dash_duo, ["Südost", "Südwest", "Nordost", "Nordwest"])
     assert dash_duo.get_logs() == []

@@ -43,8 +43,8 @@ DEFAULT_SORT = "-status_index"
 TEXT = {
     "de": {
         "unknown_year": "Für das Jahr {value} gibt es keinen Statusindex; gezeigt wird {shown}.",
-        "unknown_base": "{value} kann nicht Basisjahr sein (keine Werte der Indexindikatoren "
-                        "vor {year}); gezeigt wird {shown}.",
+        "unknown_base": "{value} kann nicht Basisjahr sein (für {year} möglich: {allowed}); "
+                        "gezeigt wird {shown}.",
         "no_base": "Vor {year} gibt es keine Werte der Indexindikatoren: keine Dynamik.",
         "unknown_status": "Unbekannte Status-Klasse „{value}“ ausgelassen; möglich sind: {allowed}.",
         "unknown_dynamics": "Unbekannte Dynamik-Klasse „{value}“ ausgelassen; möglich sind: "
@@ -66,8 +66,8 @@ TEXT = {
     },
     "en": {
         "unknown_year": "There is no status index for {value}; showing {shown}.",
-        "unknown_base": "{value} cannot be the base year (no values of the index indicators "
-                        "before {year}); showing {shown}.",
+        "unknown_base": "{value} cannot be the base year (possible for {year}: {allowed}); "
+                        "showing {shown}.",
         "no_base": "There are no values of the index indicators before {year}: no dynamics.",
         "unknown_status": "Unknown status class “{value}” left out; allowed: {allowed}.",
         "unknown_dynamics": "Unknown dynamics class “{value}” left out; allowed: {allowed}.",
@@ -179,7 +179,7 @@ def need_view(dataset: Dataset, state: ViewState) -> NeedView:
         else:
             shown = nearest(choices, wanted, fallback=base) if wanted is not None else base
             notes.append(translate(texts, "unknown_base", lang, value=raw_base, year=year,
-                                   shown=shown))
+                                   shown=shown, allowed=", ".join(map(str, choices)) or "–"))
             base = shown
     if not choices:
         notes.append(translate(texts, "no_base", lang, year=year))

@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from geodash.analysis.need import WORSE, index_indicator_ids
+from geodash.analysis.need import WORSE
 from geodash.analysis.social_index import DYNAMICS_CLASSES, STATUS_CLASSES
 from geodash.dataset import Dataset
 from geodash.export.formats import layer_bytes
@@ -171,16 +171,33 @@ def _share_text(value: float, lang: str) -> str:
     return "–" if pd.isna(value) else fmt_number(100 * float(value), lang, 0, "%")
 
 
+# Columns kept under their own name in the grid; the others are "c<position>" (category codes
+# may hold dots and quotes, which a grid field would read as a path or a string's end).
+NAMED = ("name", "status_class", "dynamics_class", "gap")
+
+
+def grid_fields(dataset: Dataset) -> dict[str, str]:
+    """The grid's field id of every column of :func:`need_fig.columns`, by column name."""
+    return {field: field if field in NAMED else f"c{i}"
+            for i, (field, _) in enumerate(need_fig.columns(dataset, "de"))}
+
+
+def _rounded(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
 def grid_rows(dataset: Dataset, table: pd.DataFrame, view: need_fig.NeedView, lang: str) -> list[dict]:
-    """Turn the shown table into grid rows: raw numbers to sort by, texts to show, links to open."""
+    """Turn the shown table into grid rows: raw numbers to sort by, texts to show, links to open.
+
+    A number column ``c3`` comes with its text ``c3t`` and, for an indicator's
+    change, ``c3w``: 1 when the change means more need, −1 less, 0 none.
+    """
     texts = area_texts(TEXT, dataset)
     meta = dataset.indicator_meta
-    indicators = index_indicator_ids(meta)
-    number_columns = [f for f, _ in need_fig.columns(dataset, lang)
-                      if f not in ("name", "status_class", "dynamics_class", "gap")]
-    records = table.to_dict("records")
+    fields = grid_fields(dataset)
+    numbers = {column: grid for column, grid in fields.items() if column not in NAMED}
     rows = []
-    for rec in records:
+    for rec in table.to_dict("records"):
         key = str(rec["area_key"])
         common = {"gebiete": key, "jahr": view.year, **({"lang": lang} if lang != "de" else {})}
         profile = f"/profil?{urlencode(common, safe=',')}"
@@ -194,22 +211,20 @@ def grid_rows(dataset: Dataset, table: pd.DataFrame, view: need_fig.NeedView, la
             "links": (f"[{translate(texts, 'profile', lang)}](<{quote(profile, safe='/?=&,+')}>) · "
                       f"[{translate(texts, 'map', lang)}](<{quote(mapped, safe='/?=&,+')}>)"),
         }
-        for column in number_columns:
+        for column, grid in numbers.items():
             value = rec.get(column)
-            row[column] = None if value is None or pd.isna(value) else float(value)
-        row["status_index_text"] = fmt_number(rec["status_index"], lang, 2)
-        row["dynamics_index_text"] = fmt_number(rec["dynamics_index"], lang, 2)
-        for ind in indicators:
-            spec = meta[ind]
-            row[f"change_{ind}_text"] = _change_text(rec[f"change_{ind}"], spec.decimals,
-                                                     spec.unit, lang)
-            worse = rec[f"worse_{ind}"]
-            row[f"worse_{ind}"] = None if pd.isna(worse) else int(worse)
-        for column in number_columns:
-            if column.startswith("per1000_"):
-                row[f"{column}_text"] = fmt_number(rec[column], lang, 2)
-            elif column.startswith("share") or column == "programme_share":
-                row[f"{column}_text"] = _share_text(rec[column], lang)
+            row[grid] = _rounded(value)
+            if column.startswith("change_"):
+                spec = meta[column.removeprefix("change_")]
+                row[f"{grid}t"] = _change_text(value, spec.decimals, spec.unit, lang)
+                worse = rec[column.replace("change_", "worse_", 1)]
+                row[f"{grid}w"] = None if pd.isna(worse) else int(worse)
+            elif column.startswith("per1000_"):
+                row[f"{grid}t"] = fmt_number(value, lang, 2)
+            elif column.endswith("_index"):
+                row[f"{grid}t"] = fmt_number(value, lang, 2)
+            else:
+                row[f"{grid}t"] = _share_text(value, lang)
         rows.append(row)
     return rows
 
@@ -217,33 +232,34 @@ def grid_rows(dataset: Dataset, table: pd.DataFrame, view: need_fig.NeedView, la
 def column_defs(dataset: Dataset, view: need_fig.NeedView, lang: str) -> list[dict]:
     """The grid's columns: the name pinned left, numbers right-aligned and formatted per language."""
     texts = area_texts(TEXT, dataset)
+    fields = grid_fields(dataset)
     sort_field = view.sort.lstrip("-")
     direction = "desc" if view.sort.startswith("-") else "asc"
     defs = []
-    for field, header in need_fig.columns(dataset, lang):
-        col = {"field": field, "headerName": header, "headerTooltip": header}
-        if field == "name":
+    for column, header in need_fig.columns(dataset, lang):
+        grid = fields[column]
+        col = {"field": grid, "colId": grid, "headerName": header, "headerTooltip": header}
+        if column == "name":
             col.update(pinned="left", minWidth=140, maxWidth=260)
-        elif field in ("status_class", "dynamics_class"):
-            # Sorting a class sorts by its index.
-            index_field = field.replace("_class", "_index")
+        elif column in ("status_class", "dynamics_class"):
+            # A class is sorted by its index (the column beside it).
+            index_field = fields[column.replace("_class", "_index")]
             col.update(sortable=False, minWidth=110)
             col["cellStyle"] = {"styleConditions": [
                 {"condition": f"params.data.{index_field} > 1", "style": WORSE_STYLE},
                 {"condition": f"params.data.{index_field} < -1", "style": BETTER_STYLE}]}
-        elif field == "gap":
+        elif column == "gap":
             col.update(valueFormatter={"function": "params.data.gap_text"}, minWidth=80)
             col["cellStyle"] = {"styleConditions": [
                 {"condition": "params.data.gap", "style": {**WORSE_STYLE, **GAP_STYLE}}]}
         else:
             col.update(type="rightAligned", minWidth=120,
-                       valueFormatter={"function": f"params.data['{field}_text']"})
-            if field.startswith("change_"):
-                worse = field.replace("change_", "worse_", 1)
+                       valueFormatter={"function": f"params.data.{grid}t"})
+            if column.startswith("change_"):
                 col["cellStyle"] = {"styleConditions": [
-                    {"condition": f"params.data['{worse}'] === {WORSE}", "style": WORSE_STYLE},
-                    {"condition": f"params.data['{worse}'] === {-WORSE}", "style": BETTER_STYLE}]}
-        if field == sort_field:
+                    {"condition": f"params.data.{grid}w === {WORSE}", "style": WORSE_STYLE},
+                    {"condition": f"params.data.{grid}w === {-WORSE}", "style": BETTER_STYLE}]}
+        if column == sort_field:
             col["sort"] = direction
         defs.append(col)
     defs.insert(1, {"field": "links", "headerName": translate(texts, "links", lang),
@@ -337,19 +353,26 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     ], id=PAGE, className="geodash-page need-page")
 
 
-def sort_of(column_state: list | None) -> str | None:
-    """The grid's sort as ``field`` or ``-field``; ``None`` when no column is sorted.
+def sort_of(column_state: list | None, fields: dict[str, str]) -> str | None:
+    """The grid's sort as ``column`` or ``-column`` (names of the need table, not grid ids).
+
+    ``None`` when no column is sorted or the grid names a column it does not have.
 
     Examples
     --------
-    >>> sort_of([{"colId": "name", "sort": None}, {"colId": "gap", "sort": "desc", "sortIndex": 0}])
-    '-gap'
+    >>> state = [{"colId": "name", "sort": None}, {"colId": "c2", "sort": "desc", "sortIndex": 0}]
+    >>> sort_of(state, {"name": "name", "status_index": "c2"})
+    '-status_index'
     """
     sorted_columns = [c for c in column_state or [] if isinstance(c, dict) and c.get("sort")]
     if not sorted_columns:
         return None
     first = min(sorted_columns, key=lambda c: c.get("sortIndex") or 0)
-    return ("-" if first["sort"] == "desc" else "") + str(first.get("colId"))
+    by_grid = {grid: column for column, grid in fields.items()}
+    column = by_grid.get(str(first.get("colId")))
+    if column is None:
+        return None
+    return ("-" if first["sort"] == "desc" else "") + column
 
 
 def export_file(dataset: Dataset, search: str | None, fmt: str) -> tuple[str, bytes]:
@@ -395,8 +418,9 @@ def register_callbacks(app, dataset: Dataset) -> None:
         prevent_initial_call=True,
     )
     def follow_sort(column_state, search):
-        sort = sort_of(column_state)
-        if sort is None:
+        sort = sort_of(column_state, grid_fields(dataset))
+        view = need_fig.need_view(dataset, ViewState.from_query(search, page="handlungsbedarf"))
+        if sort is None or sort == view.sort:  # the grid shows the page's own sort
             return no_update
         new = need_search(search, sort=sort)
         return no_update if new is None else new
