@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import make_grid_workspace
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from waits import until
 
 from geodash.catalog import load_catalog
@@ -87,8 +87,19 @@ def click(dash_duo, selector: str) -> None:
 
 
 def choose(dash_duo, dropdown: str, value: object) -> None:
-    click(dash_duo, f"#{dropdown}")
-    click(dash_duo, f".dash-dropdown-option:has(input[value='{value}'])")
+    """Open the dropdown and pick ``value``; open it again if a redraw closed it meanwhile."""
+    option = f".dash-dropdown-option:has(input[value='{value}'])"
+
+    def attempt() -> bool:
+        try:
+            if not dash_duo.find_elements(option):
+                dash_duo.find_element(f"#{dropdown}").click()
+                return False
+            dash_duo.find_element(option).click()
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+        return True
+    until(attempt, message=f"{value!r} could be chosen in {dropdown}")
 
 
 def cell(dash_duo, key: str, column: str) -> str:

@@ -12,7 +12,7 @@ exactly the rows on screen.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -27,7 +27,7 @@ from geodash.export.slugs import slug
 from geodash.web import ids
 from geodash.web.figures import need as need_fig
 from geodash.web.figures.derived import class_name
-from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.state import ViewState
 
 PATH = "/handlungsbedarf"
@@ -159,21 +159,27 @@ def need_search(search: str | None, **changes) -> str | None:
     return f"?{query}" if query else ""
 
 
-def _change_text(value: float, decimals: int, unit: str, lang: str) -> str:
-    if pd.isna(value):
-        return "–"
-    arrow = "▲" if value > 0 else "▼" if value < 0 else "►"
-    sign = "+" if value > 0 else ""
-    return f"{arrow} {sign}{fmt_number(float(value), lang, decimals, unit)}"
-
-
-def _share_text(value: float, lang: str) -> str:
-    return "–" if pd.isna(value) else fmt_number(100 * float(value), lang, 0, "%")
-
-
 # Columns kept under their own name in the grid; the others are "c<position>" (category codes
 # may hold dots and quotes, which a grid field would read as a path or a string's end).
 NAMED = ("name", "status_class", "dynamics_class", "gap")
+
+# Number formats of the browser (d3-format, which dash-ag-grid provides), as fmt_number writes
+# them: decimal comma and thousands dot in German, "−" for minus, "–" for no value.
+D3_LOCALE = {"de": "d3.formatLocale({decimal: ',', thousands: '.', grouping: [3], currency: ['', '']})",
+             "en": "d3.formatLocale({decimal: '.', thousands: ',', grouping: [3], currency: ['', '']})"}
+
+
+def number_format(lang: str, decimals: int, unit: str = "", *, scale: float = 1,
+                  arrows: bool = False) -> dict:
+    """A grid ``valueFormatter`` that writes a number as :func:`fmt_number` does, in the browser.
+
+    ``arrows`` puts ▲ (with a plus sign), ▼ or ► in front; ``scale`` multiplies first
+    (100 for a share shown in %).
+    """
+    number = f"{D3_LOCALE.get(lang, D3_LOCALE['de'])}.format(',.{int(decimals)}f')(params.value * {scale})"
+    suffix = f" + ' {unit}'" if unit and unit not in ("Anzahl", "count") else ""
+    arrow = "(params.value > 0 ? '▲ +' : params.value < 0 ? '▼ ' : '► ') + " if arrows else ""
+    return {"function": f"params.value == null ? '–' : {arrow}{number}{suffix}"}
 
 
 def grid_fields(dataset: Dataset) -> dict[str, str]:
@@ -182,59 +188,50 @@ def grid_fields(dataset: Dataset) -> dict[str, str]:
             for i, (field, _) in enumerate(need_fig.columns(dataset, "de"))}
 
 
-def _rounded(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 4)
-
-
 def grid_rows(dataset: Dataset, table: pd.DataFrame, view: need_fig.NeedView, lang: str) -> list[dict]:
-    """Turn the shown table into grid rows: raw numbers to sort by, texts to show, links to open.
+    """Turn the shown table into grid rows: raw numbers (formatted in the browser) and links.
 
-    A number column ``c3`` comes with its text ``c3t`` and, for an indicator's
-    change, ``c3w``: 1 when the change means more need, −1 less, 0 none.
+    Column by column, never area by area. An indicator's change ``c3`` comes
+    with ``c3w``: 1 when the change means more need, −1 less, 0 none.
     """
     texts = area_texts(TEXT, dataset)
-    meta = dataset.indicator_meta
     fields = grid_fields(dataset)
-    numbers = {column: grid for column, grid in fields.items() if column not in NAMED}
-    rows = []
-    for rec in table.to_dict("records"):
-        key = str(rec["area_key"])
-        common = {"gebiete": key, "jahr": view.year, **({"lang": lang} if lang != "de" else {})}
-        profile = f"/profil?{urlencode(common, safe=',')}"
-        mapped = f"/?{urlencode({'ind': 'status_index', **common}, safe=',')}"
-        row = {
-            "key": key, "name": rec["name"],
-            "status_class": class_name(rec["status_class"], lang),
-            "dynamics_class": class_name(rec["dynamics_class"], lang),
-            "gap": bool(rec["gap"]),
-            "gap_text": translate(need_fig.TEXT, "yes" if rec["gap"] else "no", lang),
-            "links": (f"[{translate(texts, 'profile', lang)}](<{quote(profile, safe='/?=&,+')}>) · "
-                      f"[{translate(texts, 'map', lang)}](<{quote(mapped, safe='/?=&,+')}>)"),
-        }
-        for column, grid in numbers.items():
-            value = rec.get(column)
-            row[grid] = _rounded(value)
-            if column.startswith("change_"):
-                spec = meta[column.removeprefix("change_")]
-                row[f"{grid}t"] = _change_text(value, spec.decimals, spec.unit, lang)
-                worse = rec[column.replace("change_", "worse_", 1)]
-                row[f"{grid}w"] = None if pd.isna(worse) else int(worse)
-            elif column.startswith("per1000_"):
-                row[f"{grid}t"] = fmt_number(value, lang, 2)
-            elif column.endswith("_index"):
-                row[f"{grid}t"] = fmt_number(value, lang, 2)
-            else:
-                row[f"{grid}t"] = _share_text(value, lang)
-        rows.append(row)
-    return rows
+    names = class_names(lang)
+    keys = table["area_key"].astype(str)
+    query = f"&jahr={view.year}" + (f"&lang={lang}" if lang != "de" else "")
+    encoded = keys.map(lambda k: quote(k, safe=""))
+    profile = "/profil?gebiete=" + encoded + query
+    mapped = "/?ind=status_index&gebiete=" + encoded + query
+    frame = pd.DataFrame({
+        "key": keys, "name": table["name"],
+        "status_class": table["status_class"].map(names),
+        "dynamics_class": table["dynamics_class"].map(names),
+        "gap": table["gap"].astype(bool),
+        "links": (f"[{translate(texts, 'profile', lang)}](<" + profile + f">) · "
+                  f"[{translate(texts, 'map', lang)}](<" + mapped + ">)"),
+    })
+    for column, grid in fields.items():
+        if column in NAMED:
+            continue
+        frame[grid] = table[column].astype(float).round(4)
+        if column.startswith("change_"):
+            frame[f"{grid}w"] = table[column.replace("change_", "worse_", 1)].astype(float)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def class_names(lang: str) -> dict[str, str]:
+    """MSS class names in the UI language (``niedrig`` → ``low``)."""
+    return {c: class_name(c, lang) for c in (*STATUS_CLASSES, *DYNAMICS_CLASSES)}
 
 
 def column_defs(dataset: Dataset, view: need_fig.NeedView, lang: str) -> list[dict]:
     """The grid's columns: the name pinned left, numbers right-aligned and formatted per language."""
     texts = area_texts(TEXT, dataset)
+    meta = dataset.indicator_meta
     fields = grid_fields(dataset)
     sort_field = view.sort.lstrip("-")
     direction = "desc" if view.sort.startswith("-") else "asc"
+    yes, no = translate(need_fig.TEXT, "yes", lang), translate(need_fig.TEXT, "no", lang)
     defs = []
     for column, header in need_fig.columns(dataset, lang):
         grid = fields[column]
@@ -249,16 +246,21 @@ def column_defs(dataset: Dataset, view: need_fig.NeedView, lang: str) -> list[di
                 {"condition": f"params.data.{index_field} > 1", "style": WORSE_STYLE},
                 {"condition": f"params.data.{index_field} < -1", "style": BETTER_STYLE}]}
         elif column == "gap":
-            col.update(valueFormatter={"function": "params.data.gap_text"}, minWidth=80)
+            col.update(valueFormatter={"function": f"params.value ? '{yes}' : '{no}'"}, minWidth=80)
             col["cellStyle"] = {"styleConditions": [
                 {"condition": "params.data.gap", "style": {**WORSE_STYLE, **GAP_STYLE}}]}
         else:
-            col.update(type="rightAligned", minWidth=120,
-                       valueFormatter={"function": f"params.data.{grid}t"})
+            col.update(type="rightAligned", minWidth=120)
             if column.startswith("change_"):
+                spec = meta[column.removeprefix("change_")]
+                col["valueFormatter"] = number_format(lang, spec.decimals, spec.unit, arrows=True)
                 col["cellStyle"] = {"styleConditions": [
                     {"condition": f"params.data.{grid}w === {WORSE}", "style": WORSE_STYLE},
                     {"condition": f"params.data.{grid}w === {-WORSE}", "style": BETTER_STYLE}]}
+            elif column.startswith("share") or column == "programme_share":
+                col["valueFormatter"] = number_format(lang, 0, "%", scale=100)
+            else:
+                col["valueFormatter"] = number_format(lang, 2)
         if column == sort_field:
             col["sort"] = direction
         defs.append(col)
