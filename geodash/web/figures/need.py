@@ -167,22 +167,19 @@ def need_view(dataset: Dataset, state: ViewState) -> NeedView:
         notes.append(translate(texts, "unknown_year", lang, value=year, shown=shown))
         year = shown
     choices = base_choices(dataset, year)
-    base = default_base(dataset, year)
+    base = default_base(dataset, year) if choices else None
     raw_base = extra.get(BASE_PARAM)
-    if raw_base is not None:
-        try:
-            wanted = int(raw_base)
-        except ValueError:
-            wanted = None
-        if wanted is not None and wanted in choices:
+    if not choices:
+        notes.append(translate(texts, "no_base", lang, year=year))
+    elif raw_base is not None:
+        wanted = int(raw_base) if raw_base.isdigit() else None
+        if wanted in choices:
             base = wanted
         else:
             shown = nearest(choices, wanted, fallback=base) if wanted is not None else base
             notes.append(translate(texts, "unknown_base", lang, value=raw_base, year=year,
-                                   shown=shown, allowed=", ".join(map(str, choices)) or "–"))
+                                   shown=shown, allowed=", ".join(map(str, choices))))
             base = shown
-    if not choices:
-        notes.append(translate(texts, "no_base", lang, year=year))
 
     def classes(param: str, allowed: tuple[str, ...], message: str) -> tuple[str, ...]:
         picked = [v for v in (extra.get(param) or "").split(",") if v]

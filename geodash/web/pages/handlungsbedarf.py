@@ -22,6 +22,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from geodash.analysis.need import WORSE
 from geodash.analysis.social_index import DYNAMICS_CLASSES, STATUS_CLASSES
 from geodash.dataset import Dataset
+from geodash.export.columns import describe_columns
 from geodash.export.formats import layer_bytes
 from geodash.export.slugs import slug
 from geodash.web import ids
@@ -381,7 +382,7 @@ def export_file(dataset: Dataset, search: str | None, fmt: str) -> tuple[str, by
     """The file name and bytes of the table on screen for the view in ``search``."""
     state = ViewState.from_query(search, page="handlungsbedarf")
     view = need_fig.need_view(dataset, state)
-    table = need_fig.export_table(dataset, view, state.lang)
+    table = describe_columns(need_fig.export_table(dataset, view, state.lang), dataset, year=view.year)
     name = slug(f"{translate(TEXT, 'file', state.lang)}_{view.year}_{view.base}")
     return f"{name}.{fmt}", layer_bytes(table, fmt, name=name, german=state.lang == "de",
                                         lang=state.lang)
