@@ -437,3 +437,11 @@ def test_play_options_name_workspaces_and_play_only_skips_the_synthetic_cities(t
     options = options_from_args(parser.parse_args(["--play", str(tmp_path), "--play-only"]))
     assert options.play == (tmp_path,) and options.play_only
     assert options_from_args(parser.parse_args([])).play == ()
+def test_side_by_side_second_map_costs_its_values_not_a_second_geometry(grid_dataset):
+    from geodash.bench.steps_side import compare_side
+
+    second, switch = compare_side(grid_dataset, "alq")
+    assert second.kind == "side_second_map" and switch.kind == "side_switch_wire"
+    # Four areas: the payload is a few numbers; the naive GeoJSON repeats the four squares.
+    assert second.geodash.value < second.naive.value
+    assert switch.geodash.value > 0 and second.n == 4
