@@ -140,7 +140,14 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
     """
     from geodash.web import ids
     from geodash.web.figures import map as map_figure
-    from geodash.web.pages import compare, compare_similar, coverage, handlungsbedarf, profile
+    from geodash.web.pages import (
+        compare,
+        compare_similar,
+        coverage,
+        handlungsbedarf,
+        map_play,
+        profile,
+    )
     from geodash.web.pages import map as map_page
     from geodash.web.pages import side_by_side as side_page
 
@@ -149,6 +156,7 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
         (map_page.SCHEME, "value"): ONE_ID, (map_page.CLASSES, "value"): INTEGER,
         (map_page.LAYERS, "value"): IDS, (map_page.CATEGORIES, "value"): IDS,
         (map_figure.CLICK, "data"): (_area_click, '{"key": <area key>}'),
+        (map_play.REQUEST, "data"): (map_play.valid_request, '{"search": <query>, "n": <clicks>}'),
         (ids.RENDERED, "data"): (_rendered, '{"path": …, "query": …}'),
         (profile.AREA_DROPDOWN, "value"): ONE_ID, (profile.YEAR_DROPDOWN, "value"): INTEGER,
         (compare.AREAS_DROPDOWN, "value"): IDS, (compare.INDICATOR_DROPDOWN, "value"): ONE_ID,

@@ -44,7 +44,7 @@ from geodash.web.figures.map import (
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
-from geodash.web.pages import map_export, profile
+from geodash.web.pages import map_export, map_play, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
     category_options,
@@ -289,7 +289,8 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         html.Label(translate(TEXT, "year", lang), htmlFor=YEAR, className="form-label"),
         # step=1 (not None): Dash 4 sliders move by fractions without a step. A year
         # without values between two with values snaps to the nearest (see snap_year).
-        dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False, **years),
+        map_play.year_control(dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False,
+                                         **years), dataset, state, legend_id=LEGEND),
         html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
         dcc.RadioItems(id=SCHEME, value=state.scheme, className="gd-radio",
                        options=scheme_options(dataset, state.indicator, lang)),
@@ -409,6 +410,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
 
     map_figure_module.register_clientside(app)
     map_export.register_callbacks(app, dataset)
+    map_play.register_callbacks(app, dataset, page_url=PAGE_URL, year_id=YEAR)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),
