@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 
 from geodash.analysis.selection import (
+    combination,
     combine_indicators,
     combine_offers,
     combine_reach,
     combine_residents,
-    combination,
     split_keys,
 )
 from geodash.catalog import IndicatorSpec

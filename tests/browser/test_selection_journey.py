@@ -143,7 +143,7 @@ def test_three_clicked_areas_sum_their_residents_and_a_name_survives_a_reload(
 def test_a_rectangle_selects_the_areas_whose_centre_is_inside(dash_duo, grid_dataset, size):
     open_map(dash_duo, grid_dataset, size)
     pick_tool(dash_duo, "rechteck")
-    (x1, y1), (x2, y2) = offset(dash_duo, "01"), offset(dash_duo, "02")
+    (x1, y1), (x2, _) = offset(dash_duo, "01"), offset(dash_duo, "02")
     (_, y3) = offset(dash_duo, "03")
     margin = min(20, (y3 - y1) // 3)
     # From just above-left of Nordwest's centre to just below-right of Nordost's: the northern

@@ -385,7 +385,8 @@ def register_callbacks(app, dataset: Dataset, page_url: str, path: str) -> None:
         Output(SINK, "data"), Input(TOOL, "value"), Input(CENTRES, "data"))
     app.clientside_callback(
         'function (keys) { return window.gdSelect.highlight("' + GRAPH + '", keys); }',
-        Output(SINK, "data", allow_duplicate=True), Input(KEYS, "data"), prevent_initial_call="initial_duplicate")
+        Output(SINK, "data", allow_duplicate=True), Input(KEYS, "data"),
+        prevent_initial_call="initial_duplicate")
     map_session.register_callbacks(app, dataset, page_url)
 
 
