@@ -162,6 +162,29 @@ def test_a_rectangle_selects_the_areas_whose_centre_is_inside(dash_duo, grid_dat
     assert dash_duo.get_logs() == []
 
 
+def test_a_lasso_selects_the_areas_whose_centre_it_encloses(dash_duo, grid_dataset):
+    open_map(dash_duo, grid_dataset, (1400, 900))
+    pick_tool(dash_duo, "lasso")
+    (x1, y1), (x4, y4) = offset(dash_duo, "01"), offset(dash_duo, "04")
+    (x3, y3) = offset(dash_duo, "03")
+    # A triangle around Nordwest's, Südwest's and Südost's centres, 25 px outside each; Nordost's
+    # centre (north-east) lies beyond its long side.
+    corners = [(x1 - 25, y1 - 40), (x3 - 25, y3 + 25), (x4 + 40, y4 + 25)]
+    chain = at(dash_duo, *corners[0]).click_and_hold()
+    position = corners[0]
+    for corner in [*corners[1:], corners[0]]:
+        for _ in range(4):  # the lasso follows the mouse in small steps
+            step = ((corner[0] - position[0]) // 4, (corner[1] - position[1]) // 4)
+            chain = chain.move_by_offset(*step)
+        position = corner
+    chain.release().perform()
+    # 1,000 + 3,000 + 4,000 = 8,000 residents.
+    until(lambda: residents_text(dash_duo).startswith("Einwohnerinnen und Einwohner: 8.000 (80,0 %"),
+          message="the areas inside the lasso are selected")
+    assert "gebiete=01,03,04" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
 @pytest.mark.parametrize("size", WIDTHS)
 def test_a_saved_session_loads_in_a_fresh_page_with_the_view_and_the_notes(
         dash_duo, grid_dataset, size):
