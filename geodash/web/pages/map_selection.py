@@ -78,8 +78,8 @@ TEXT = {
         "col_city": "Stadt",
         "col_method": "gebildet als",
         "sum": "Summe",
-        "base_weighted": "Quote: Summe der Zähler / Summe der Bezugsgröße ({base})",
-        "population_weighted": "Mittel der {Units}, gewichtet mit Einwohnern (Näherung)",
+        "base_weighted": "Σ Zähler / Σ {base}",
+        "population_weighted": "Mittel, gewichtet mit Einwohnern (Näherung)",
         "partial": " – aus {k} von {n} {Units}",
         "offers": "Angebote",
         "col_category": "Kategorie",
@@ -122,8 +122,8 @@ TEXT = {
         "col_city": "City",
         "col_method": "formed as",
         "sum": "sum",
-        "base_weighted": "rate: sum of numerators / sum of the base ({base})",
-        "population_weighted": "mean of the {units}, weighted by residents (approximation)",
+        "base_weighted": "Σ numerators / Σ {base}",
+        "population_weighted": "mean weighted by residents (approximation)",
         "partial": " – from {k} of {n} {units}",
         "offers": "Offers",
         "col_category": "Category",
@@ -221,11 +221,14 @@ def _percent(share: float, lang: str) -> str:
     return fmt_number(share * 100 if share is not None and not math.isnan(share) else None, lang, 1, "%")
 
 
-def _table(headers: Sequence[str], rows: list[list], numeric_from: int, table_id: str) -> html.Div:
-    head = html.Thead(html.Tr([html.Th(h, className=NUMBER if i >= numeric_from else None)
+def _table(headers: Sequence[str], rows: list[list], numeric: Sequence[int], table_id: str) -> html.Div:
+    def kind(i: int) -> str | None:
+        return NUMBER if i in numeric else ("small" if i > max(numeric) else None)
+
+    head = html.Thead(html.Tr([html.Th(h, className=NUMBER if i in numeric else None)
                                for i, h in enumerate(headers)]))
-    body = html.Tbody([html.Tr([html.Td(cell, className=NUMBER if i >= numeric_from else None)
-                                for i, cell in enumerate(row)]) for row in rows])
+    body = html.Tbody([html.Tr([html.Td(cell, className=kind(i)) for i, cell in enumerate(row)])
+                       for row in rows])
     # Wide tables scroll inside themselves on a phone, never the page.
     return html.Div(html.Table([head, body], id=table_id, className="table table-sm"),
                     className="gd-table-scroll")
@@ -286,7 +289,8 @@ def build_summary(dataset: Dataset, state: ViewState) -> list:
         parts += [html.H4(translate(texts, "indicators", lang), className="h6 mt-2"),
                   _table([translate(texts, h, lang) for h in
                           ("col_indicator", "col_year", "col_selection", "col_city", "col_method")],
-                         build_indicator_rows(dataset, shown, lang), 1, "karte-auswahl-indikatoren")]
+                         build_indicator_rows(dataset, shown, lang), (1, 2, 3),
+                         "karte-auswahl-indikatoren")]
     if len(dataset.sites):
         offers = [[translate(texts, "total", lang) if row["category"] == "total"
                    else dataset.category_label(row["category"], lang),
@@ -296,7 +300,7 @@ def build_summary(dataset: Dataset, state: ViewState) -> list:
         parts += [html.H4(translate(texts, "offers", lang), className="h6 mt-2"),
                   _table([translate(texts, h, lang) for h in
                           ("col_category", "col_sites", "col_per1000", "col_city_per1000")],
-                         offers, 1, "karte-auswahl-angebote")]
+                         offers, (1, 2, 3), "karte-auswahl-angebote")]
     if len(combined.reach):
         reach = [[translate(texts, "any", lang) if row["category"] == "any"
                   else dataset.category_label(row["category"], lang),
@@ -306,7 +310,7 @@ def build_summary(dataset: Dataset, state: ViewState) -> list:
         parts += [html.H4(translate(texts, "reach", lang), className="h6 mt-2"),
                   _table([translate(texts, h, lang) for h in
                           ("col_category", "col_distance", "col_selection", "col_city")],
-                         reach, 1, "karte-auswahl-erreichbarkeit")]
+                         reach, (1, 2, 3), "karte-auswahl-erreichbarkeit")]
     parts.append(html.P(translate(texts, "method_note", lang), className="small text-muted"))
     return [*notes, *parts]
 
