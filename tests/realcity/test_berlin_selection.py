@@ -12,7 +12,9 @@ import pytest
 
 from geodash.catalog import load_catalog
 from geodash.dataset import build_dataset
+from geodash.web.app import create_app
 from geodash.web.figures import derived
+from geodash.web.figures import map as map_figure
 from geodash.web.figures.selection import combined_area
 from geodash.web.pages import map_selection
 from geodash.web.state import ViewState
@@ -55,3 +57,56 @@ def test_a_district_selection_is_shown_with_its_name_and_the_planning_area_word(
     text = str(map_selection.build_summary(berlin, state))
     assert "Bezirk Mitte" in text and "Planungsräume" in text
     assert "Stadtteil" not in text
+
+
+# The map of the browser: where a point of the screen is, in lon/lat (for the expected answer).
+# WebDriver moves to an element's in-view centre rounded down to whole pixels.
+LATLNG_JS = f"""
+const m = window.gdMap._maps['{map_figure.GRAPH}'].layers[0]._map;
+const box = m.getContainer().getBoundingClientRect();
+const graph = document.getElementById('{map_figure.GRAPH}').getBoundingClientRect();
+const cx = Math.floor(graph.left + graph.width / 2), cy = Math.floor(graph.top + graph.height / 2);
+return arguments[0].map(p => {{
+    const ll = m.containerPointToLatLng([cx + p[0] - box.left, cy + p[1] - box.top]);
+    return [ll.lng, ll.lat];
+}});
+"""
+
+
+@pytest.mark.browser
+def test_a_lasso_on_berlin_sums_the_residents_of_the_planning_areas_it_encloses(dash_duo, berlin):
+    import shapely
+    from waits import until
+
+    from tests.browser.test_selection_journey import at, pick_tool, residents_text
+
+    dash_duo.driver.set_window_size(1400, 900)
+    dash_duo.start_server(create_app(berlin), navigate=False)
+    dash_duo.wait_for_page(url=f"{dash_duo.server.url}/")
+    until(lambda: dash_duo.driver.execute_script(
+        f"const el = document.getElementById('{map_figure.GRAPH}');"
+        "return el ? el.dataset.gdFeatures : null;") == "448",
+        deadline=120, message="Berlin's planning areas are drawn")
+    pick_tool(dash_duo, "lasso")
+    corners = [(-120, -90), (60, -110), (130, 40), (-30, 120), (-140, 30)]
+    chain = at(dash_duo, *corners[0]).click_and_hold()  # scrolls the map into view
+    ring = dash_duo.driver.execute_script(LATLNG_JS, corners)
+    position = corners[0]
+    for corner in [*corners[1:], corners[0]]:
+        for _ in range(5):
+            chain = chain.move_by_offset((corner[0] - position[0]) // 5, (corner[1] - position[1]) // 5)
+        position = corner
+    chain.release().perform()
+    # The expected answer, independently of the browser: shapely's point-in-polygon on the
+    # centres, the residents of those planning areas summed.
+    centres = map_selection.area_centres(berlin)
+    inside = shapely.contains_xy(shapely.Polygon(ring), centres["x"], centres["y"])
+    keys = [k for k, hit in zip(centres["keys"], inside, strict=True) if hit]
+    assert 5 < len(keys) < 448
+    residents = berlin.population_in(berlin.years[-1]).reindex(keys).sum()
+    expected = f"{residents:,.0f}".replace(",", ".")
+    until(lambda: residents_text(dash_duo).startswith(f"Einwohnerinnen und Einwohner: {expected} "),
+          deadline=120, message=f"the {len(keys)} planning areas inside the lasso are selected")
+    assert sorted(dash_duo.driver.current_url.split("gebiete=")[1].split("&")[0].split(",")) \
+        == sorted(keys)
+    assert dash_duo.get_logs() == []
