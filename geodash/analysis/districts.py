@@ -8,9 +8,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodash.analysis.coverage import accessibility, coverage_table, need_offer_gap
+from geodash.analysis.coverage import (
+    accessibility,
+    coverage_table,
+    high_need_by_rule,
+    need_offer_gap,
+)
 from geodash.analysis.joins import indicators_wide, site_counts
 from geodash.analysis.social_index import IndexOptions, social_index
+from geodash.analysis.years import sites_in_year, zone_shares_in_year
 from geodash.catalog import IndicatorSpec
 
 
@@ -41,7 +47,11 @@ def districts_layer(
         ``zone_share`` (share of the surface inside any programme area, 0–1;
         NaN for every area when the workspace has no zones layer)
         and ``zones`` (names of the programme areas it touches), geometry.
+        Sites and programme areas count only where they run in ``year``
+        (:mod:`geodash.analysis.years`); every one of them for ``year=None``.
     """
+    sites = sites_in_year(sites, year)
+    zone_shares = zone_shares_in_year(zone_shares, zones, year)
     out = areas[[c for c in ("key", "name", "parent", "parent_name", "population") if c in areas]].copy()
     out["year"] = year
     if year is not None:
@@ -106,13 +116,18 @@ def need_and_coverage(
     spacing: float = 50.0,
     access: pd.DataFrame | None = None,
     population: pd.Series | None = None,
+    gap_need: str = "status_class",
+    gap_classes: Sequence[str] = ("niedrig", "sehr niedrig"),
 ) -> pd.DataFrame:
     """Status and dynamics index, coverage per category and the need–offer gap, per area.
 
-    ``access`` is the result of :func:`access_by_category` when it was
-    computed before (it does not depend on the year). ``population`` is the
+    Only the sites running in ``year`` count (:mod:`geodash.analysis.years`);
+    ``access`` is the result of :func:`access_by_category` for those sites
+    when it was computed before (``Dataset.access_in(year)``). ``population`` is the
     year's residents by area key (``Dataset.population_in(year)``); by
-    default the areas' own ``population`` column.
+    default the areas' own ``population`` column. ``gap_need`` and
+    ``gap_classes`` say what "high need" means in the gap
+    (:func:`~geodash.analysis.coverage.high_need_by_rule`).
 
     Returns
     -------
@@ -123,6 +138,9 @@ def need_and_coverage(
         metres of a site of the category) and ``share<d>_any``;
         ``gap`` (high need and few offers).
     """
+    # A workspace with sites has coverage in every year, 0 where none of them runs.
+    has_sites = len(sites_metric) > 0
+    sites_metric = sites_in_year(sites_metric, year)
     if population is None:
         population = areas_metric.set_index("key")["population"]
     population = population.reindex(areas_metric["key"]).astype(float)
@@ -143,7 +161,7 @@ def need_and_coverage(
     pop = population.reindex(out.index).astype(float)
     out = out.join(per1000)
     out["per1000_total"] = counts.reindex(out.index) / pop.where(pop > 0) * 1000
-    if len(sites_metric) and categories:
+    if has_sites and categories:
         if access is None:
             access = access_by_category(areas_metric, sites_metric, categories, distances,
                                         points=points, spacing=spacing)
@@ -153,8 +171,10 @@ def need_and_coverage(
                 out[f"share{int(d)}_{cat}"] = wide.get(cat, pd.Series(dtype=float)).reindex(out.index)
     need = out["status_index"].astype(float)
     if need.notna().any():
+        high = high_need_by_rule(need, out["status_class"], rule=gap_need, classes=gap_classes,
+                                 quantile=need_quantile)
         gap = need_offer_gap(need, out["per1000_total"], need_quantile=need_quantile,
-                             offer_quantile=offer_quantile).set_index("area_key")["gap"]
+                             offer_quantile=offer_quantile, high_need=high).set_index("area_key")["gap"]
         out["gap"] = gap.reindex(out.index).fillna(False).astype(bool)
     else:
         out["gap"] = False
