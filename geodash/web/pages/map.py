@@ -44,7 +44,7 @@ from geodash.web.figures.map import (
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
-from geodash.web.pages import map_export, map_play, profile
+from geodash.web.pages import map_export, map_play, map_selection, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
     category_options,
@@ -57,7 +57,7 @@ from geodash.web.state import ViewState
 PATH = "/"
 NAME = {"de": "Karte", "en": "Map"}
 # Parameters this page shows without being built again (see geodash.web.app.route).
-LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", "gebiete"})
+LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", "gebiete", "name"})
 
 # A second, read-only Location that exists only while this page is shown: a callback
 # with ids.URL as Input plus this page's controls would fail on every other page.
@@ -325,7 +325,9 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
             _controls(dataset, state),
             html.Div(className="gd-map-main", children=[
                 html.Div(build_message(view), id=MESSAGE),
+                map_selection.build_toolbar(dataset, state),
                 map_figure(dataset, state, geometry_url=geometry_url(dataset)),
+                map_selection.build_panel(dataset, state),
             ]),
             html.Aside(build_legend(dataset, view), id=LEGEND, className="gd-legend",
                        **{"aria-label": translate(TEXT, "legend", lang)}),
@@ -411,15 +413,19 @@ def register_callbacks(app, dataset: Dataset) -> None:
     map_figure_module.register_clientside(app)
     map_export.register_callbacks(app, dataset)
     map_play.register_callbacks(app, dataset, page_url=PAGE_URL, year_id=YEAR)
+    map_selection.register_callbacks(app, dataset, PAGE_URL, PATH)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),
         Output(ids.URL, "search", allow_duplicate=True),
         Input(CLICK, "data"),
         State(ids.URL, "search"),
+        State(map_selection.TOOL, "value"),
         prevent_initial_call=True,
     )
-    def open_profile(click, search):
+    def open_profile(click, search, tool):
+        if not map_selection.opens_profile(tool):
+            return no_update, no_update  # the selection tools take the click
         key = (click or {}).get("key")
         if key is None or key not in set(dataset.areas["key"]):
             return no_update, no_update
