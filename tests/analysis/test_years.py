@@ -136,3 +136,12 @@ def test_the_accessibility_of_a_year_equals_one_computed_from_its_running_sites_
         pd.testing.assert_frame_equal(dated_grid.access_in(year), direct)
     # A year in which every site runs is the stored table itself.
     assert dated_grid.access_in(None) is dated_grid.access
+
+
+def test_coverage_table_of_a_year_counts_only_its_running_sites(dated_grid):
+    from geodash.analysis.coverage import coverage_table
+
+    # 2023: s1 (QM Nordwest) has closed, s3 (QM Südost, 4,000 residents) has opened: 0.25 per 1,000.
+    table = coverage_table(dated_grid.areas, dated_grid.sites, ["qm"], year=2023)
+    assert table.set_index("area_key")["count"].to_dict() == {"01": 0, "02": 0, "03": 0, "04": 1}
+    assert table.set_index("area_key")["per_1000"]["04"] == pytest.approx(0.25)
