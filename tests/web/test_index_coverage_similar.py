@@ -80,18 +80,24 @@ def test_profile_coverage_without_sites_is_polite(grid_dataset):
 # -- coverage ------------------------------------------------------------------------------
 
 
-def test_gap_flag_is_the_analysis_flag_and_the_table_names_the_class(grid_dataset):
+def test_gap_flag_is_the_analysis_flag_and_a_mittel_area_is_never_high_need(grid_dataset):
+    """Issue 12: a district of status class *mittel* was listed as "hoher Bedarf".
+
+    2022: Südwest (status index +0.45, mittel) has no offers, Südost (+1.34, niedrig) has
+    0.25 per 1,000, above the median 0.125: by default neither is a gap.
+    """
     from geodash.web.figures import coverage as coverage_fig
     from geodash.web.figures.derived import analysis
 
     frame, need_cut, offer_cut = coverage_fig.gap_frame(grid_dataset, 2022)
     flags = analysis(grid_dataset, 2022)["gap"]
     assert frame.set_index("area_key")["gap"].to_dict() == flags.to_dict()
-    assert (need_cut, offer_cut) == (pytest.approx(0.0), pytest.approx(0.125))
-    gaps = coverage_fig.gap_table(grid_dataset, 2022)
-    assert gaps[["name", "status_class"]].values.tolist() == [["Südwest", "mittel"]]
-    page = coverage.layout(grid_dataset, ViewState(year=2022))
-    assert "mittel" in text(find(page, coverage.GAP_TABLE))
+    assert (need_cut, offer_cut) == (pytest.approx(1.0), pytest.approx(0.125))
+    assert coverage_fig.gap_table(grid_dataset, 2022).empty
+    gaps = coverage_fig.gap_table(grid_dataset, 2022, ["kurs"])
+    assert gaps[["name", "status_class"]].values.tolist() == [["Südost", "niedrig"]]
+    page = coverage.layout(grid_dataset, ViewState(year=2022, categories=("kurs",)))
+    assert "niedrig" in text(find(page, coverage.GAP_TABLE))
 
 
 def test_reach_heatmap_shows_the_share_within_the_first_distance(grid_dataset):
@@ -105,13 +111,19 @@ def test_reach_heatmap_shows_the_share_within_the_first_distance(grid_dataset):
     assert list(only.x) == ["kurs"]  # "all offers" only when every kind is counted
 
 
-def test_status_index_inside_and_outside_the_programme_area(grid_dataset):
+def test_status_index_inside_and_outside_weighs_areas_by_their_residents_inside(grid_dataset):
     table = reach.inside_outside(grid_dataset)
-    # Zone West (since 2005) covers half of Nordwest and all of Südwest.
+    # Zone West (since 2005) covers half of Nordwest (1,000 residents → 500 inside) and all of
+    # Südwest (3,000); Nordost (2,000) and Südost (4,000) are outside. 2022: z = (v − 12.5) / √31.25.
+    z = {k: (v - 12.5) / math.sqrt(31.25) for k, v in {"01": 5, "02": 10, "03": 15, "04": 20}.items()}
+    inside = (500 * z["01"] + 3000 * z["03"]) / 3500
+    outside = (500 * z["01"] + 2000 * z["02"] + 4000 * z["04"]) / 6500
     assert table["year"].tolist() == [2022, 2023]
-    assert table["inside"].iloc[0] == pytest.approx((-1.3416 + 0.4472) / 2, abs=1e-4)
-    assert table["outside"].iloc[0] == pytest.approx((-0.4472 + 1.3416) / 2, abs=1e-4)
-    assert table[["n_inside", "n_outside"]].values.tolist() == [[2, 2], [2, 2]]
+    assert table["inside"].iloc[0] == pytest.approx(inside)  # 0.1917, not (−1.34 + 0.45) / 2
+    assert table["outside"].iloc[0] == pytest.approx(outside)  # 0.5848
+    # Nordwest is on both sides: 2 areas (partly) inside, 3 (partly) outside.
+    assert table[["n_inside", "n_outside"]].values.tolist() == [[2, 3], [2, 3]]
+    assert table["residents_inside"].tolist() == pytest.approx([3500, 3500])
     page = coverage.layout(grid_dataset, ViewState())
     assert len(find(page, coverage.PROGRAMME_GRAPH).figure.data) == 2
 
