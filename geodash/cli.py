@@ -74,13 +74,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write one joined layer to a file (or, for ``map``, the map of a view)."""
     if args.layer == "map":
         return cmd_export_map(args)
-    if args.all_years and (args.layer != "indicators" or args.year is not None):
+    if args.all_years and (args.layer not in ("indicators", "coverage") or args.year is not None):
         raise ParameterError(
-            f"--all-years is for the long table of the indicators, not with "
+            f"--all-years is for the long tables of the indicators and of coverage, not with "
             f"{'--year' if args.year is not None else repr(args.layer)}.",
-            fix="run `geodash export indicators --all-years`, or give --year for one year.")
+            fix="run `geodash export indicators --all-years` (or coverage), or give --year for one year.")
     # The districts layer includes the coverage analysis: take it from the cache when it is there.
-    dataset = load_workspace(args.workspace, analyses=("access",) if args.layer == "districts" else ())
+    dataset = load_workspace(args.workspace,
+                             analyses=("access",) if args.layer in ("districts", "coverage") else ())
     frame = build_layer(dataset, args.layer, args.year)
     output = args.output or Path(f"{args.layer}{FORMATS[args.format].suffix}")
     write_layer(frame, output, args.format, german=args.german, lang=args.lang)
@@ -290,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int,
                    help="indicator year (default: the latest; the indicators layer: every year)")
     p.add_argument("--all-years", action="store_true",
-                   help="the indicators layer as one long table of every year (the default for it)")
+                   help="the indicators or coverage layer as one long table of every year "
+                        "(the default for them)")
     p.add_argument("--german", action="store_true",
                    help="CSV with ';' and decimal comma for German Excel")
     # --lang: the map's language, and that of the XLSX sheets (Daten/Metadaten or Data/Metadata).

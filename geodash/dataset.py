@@ -175,7 +175,7 @@ class Dataset:
 
     @cached_property
     def access(self) -> pd.DataFrame:
-        """Accessibility of sites per area and category (computed once; it has no year)."""
+        """Accessibility of all sites per area and category (computed once; see :meth:`access_in`)."""
         return memoised_analysis("access")(self)
 
     def access_in(self, year: int | None) -> pd.DataFrame:

@@ -103,7 +103,8 @@ def test_every_layer_csv_neutralises_formula_cells(formula_dataset, layer, germa
                 "sites": {"'" + HYPERLINK, "'-ESF", "'+49 621 504", "'@stadt", "'-kurs"},
                 "zones": {"'+Zone West", "'-Soziale Stadt"},
                 "indicators": {"'" + HYPERLINK},
-                "catchments": {"'-kurs"}}[layer]
+                "catchments": {"'-kurs"},
+                "coverage": {"'" + HYPERLINK, "'-kurs"}}[layer]
     assert expected <= flat
 
 

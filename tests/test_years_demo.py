@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from geodash.cli import main
@@ -110,3 +111,35 @@ def test_reach_of_qm_in_district_12_is_gone_once_its_office_closed(demo):
     after = build_layer(demo, "districts", 2023).set_index("key")
     assert before.loc["12", "share500_qm"] > 0.1
     assert after.loc["12", "share500_qm"] == 0.0
+
+
+def test_sites_and_zones_exported_for_a_year_are_those_running_in_it(demo):
+    assert len(build_layer(demo, "sites", 2019)) == 42
+    assert len(build_layer(demo, "sites", 2023)) == 41
+    assert len(build_layer(demo, "sites")) == 52  # no year: the whole list
+    # Programme areas: Westend 2000–2011, West 2001–, Oggersheim-West 2000–2019,
+    # Mundenheim Südost 2005–2013, Dichterquartier 2019–.
+    assert sorted(build_layer(demo, "zones", 2019)["name"]) == ["Dichterquartier", "Oggersheim-West",
+                                                                "West"]
+    assert sorted(build_layer(demo, "zones", 2023)["name"]) == ["Dichterquartier", "West"]
+
+
+def test_export_coverage_all_years_is_a_long_table_of_running_offers(tmp_path):
+    target = tmp_path / "coverage.csv"
+    assert main(["export", "coverage", str(DEMO), "--all-years", "-f", "csv", "-o", str(target)]) == 0
+    table = pd.read_csv(target, dtype={"area_key": str})
+    every = table[table["category"] == "any"].groupby("year")["count"].sum().to_dict()
+    # 42 in 2019 and 41 in 2023 (see the module docstring). 2020 gains A039 (treff, 2020–) and
+    # loses A003 (qm, until 2019): 42 again.
+    assert every[2019] == 42 and every[2020] == 42 and every[2023] == 41
+    qm = table[table["category"] == "qm"].groupby("year")["count"].sum().to_dict()
+    assert qm == {2019: 2, 2020: 1, 2021: 2, 2022: 2, 2023: 2}  # A005 opens in 2021
+    assert set(table["year"]) == {2019, 2020, 2021, 2022, 2023}
+    assert {"per_1000", "share_500", "share_1000"} <= set(table.columns)
+
+
+def test_export_coverage_of_one_year_keeps_that_year(demo):
+    table = build_layer(demo, "coverage", 2023)
+    assert set(table["year"]) == {2023}
+    row = table[(table["area_key"] == "12") & (table["category"] == "any")].iloc[0]
+    assert row["count"] == 5 and row["per_1000"] == pytest.approx(5 / 7.3)

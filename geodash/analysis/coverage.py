@@ -10,10 +10,11 @@ import pandas as pd
 import shapely
 
 from geodash.analysis.joins import site_counts
+from geodash.analysis.years import sites_in_year
 
 
 def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[str], *,
-                   population: pd.Series | None = None) -> pd.DataFrame:
+                   population: pd.Series | None = None, year: int | None = None) -> pd.DataFrame:
     """Sites per area and category, absolute and per 1,000 residents.
 
     Parameters
@@ -27,6 +28,9 @@ def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[st
     population
         Residents by area key in the year looked at (``Dataset.population_in``);
         by default the areas' ``population`` column.
+    year
+        Count only the sites running in it (:mod:`geodash.analysis.years`);
+        ``None``: every site given.
 
     Returns
     -------
@@ -34,7 +38,7 @@ def coverage_table(areas: pd.DataFrame, sites: pd.DataFrame, categories: list[st
         ``area_key, category, count, per_1000``; ``per_1000`` is NaN where
         the population is unknown or 0.
     """
-    counts = site_counts(sites, categories).reindex(areas["key"], fill_value=0)
+    counts = site_counts(sites_in_year(sites, year), categories).reindex(areas["key"], fill_value=0)
     counts.index.name = "area_key"
     long = counts.stack().rename("count").reset_index()
     long.columns = ["area_key", "category", "count"]

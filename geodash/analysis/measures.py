@@ -64,8 +64,8 @@ class Measure:
     label, unit, polarity, decimals, theme, source, description
         As in :class:`geodash.catalog.IndicatorSpec`.
     yearly
-        Whether the values change with the year (the index does, coverage
-        by the current sites does not).
+        Whether the values change with the year (the index does; coverage
+        does when sites have start or end years, see :func:`derived_measures`).
     scale
         Factor from the analysis column to the shown value (shares 0–1 → %).
     classes

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from geodash.analysis.coverage import grid_points
+from geodash.analysis.coverage import accessibility, grid_points
 from geodash.analysis.coverage_years import coverage_over_years
 from geodash.analysis.display import display_areas
-from geodash.analysis.districts import access_by_category, need_and_coverage
+from geodash.analysis.districts import ANY, access_by_category, need_and_coverage
 from geodash.analysis.social_index import IndexOptions, social_index
-from geodash.analysis.years import running_key, sites_in_year
+from geodash.analysis.years import running_key, sites_in_year, sites_running
 
 if TYPE_CHECKING:
     from geodash.dataset import Dataset
@@ -84,7 +84,9 @@ def access_in(dataset: Dataset, year: int | None) -> pd.DataFrame:
 
     Computed once per set of running sites: years in which the same sites run
     share one table, and when every site runs it is :attr:`Dataset.access`
-    (which the cache stores). Kept in the Dataset's instance dict, beside its
+    (which the cache stores). Only the categories that lose or gain a site in
+    ``year`` (and ``any``) are computed again; the others are the rows of
+    :attr:`Dataset.access`. Kept in the Dataset's instance dict, beside its
     cached properties: the Dataset never changes, so neither does this.
     """
     key = running_key(dataset.sites, year)
@@ -92,12 +94,25 @@ def access_in(dataset: Dataset, year: int | None) -> pd.DataFrame:
         return dataset.access
     memo = dataset.__dict__.setdefault(_ACCESS_BY_RUNNING, {})
     if key not in memo:
-        coverage = dataset.settings.coverage
-        memo[key] = access_by_category(
-            dataset.areas_metric, sites_in_year(dataset.sites_metric, year),
-            list(dataset.categories), coverage.distances, points=dataset.population_points,
-            spacing=coverage.grid_spacing)
+        memo[key] = _access_of_running(dataset, year)
     return memo[key]
+
+
+def _access_of_running(dataset: Dataset, year: int) -> pd.DataFrame:
+    coverage = dataset.settings.coverage
+    full = dataset.access
+    running = sites_running(dataset.sites, year).to_numpy()
+    stopped = set(dataset.sites.loc[~running, "category"])
+    changed = [c for c in dataset.categories if c in stopped]
+    sites = sites_in_year(dataset.sites_metric, year)
+    both = pd.concat([sites[sites["category"].isin(changed)], sites.assign(category=ANY)],
+                     ignore_index=True)
+    fresh = accessibility(dataset.areas_metric, gpd.GeoDataFrame(both, crs=sites.crs),
+                          [*changed, ANY], coverage.distances, points=dataset.population_points,
+                          spacing=coverage.grid_spacing)
+    kept = full[~full["category"].isin([*changed, ANY])]
+    out = pd.concat([kept, fresh[full.columns]], ignore_index=True)
+    return out.sort_values(["area_key", "category"]).reset_index(drop=True)
 
 
 def coverage_years(dataset: Dataset) -> pd.DataFrame:

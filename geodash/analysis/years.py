@@ -39,9 +39,31 @@ def runs_in(start: pd.Series, end: pd.Series, year: int | None) -> pd.Series:
     """
     if year is None:
         return pd.Series(True, index=start.index, dtype=bool)
-    first = pd.to_numeric(start, errors="coerce")
-    last = pd.to_numeric(end, errors="coerce")
-    return ((first.isna() | (first <= year)) & (last.isna() | (last >= year))).astype(bool)
+    return pd.Series(runs_during(pd.to_numeric(start, errors="coerce").to_numpy(dtype=float),
+                                 pd.to_numeric(end, errors="coerce").to_numpy(dtype=float),
+                                 year, year), index=start.index, dtype=bool)
+
+
+def runs_during(start: np.ndarray, end: np.ndarray, first: int | None,
+                last: int | None) -> np.ndarray:
+    """The rule for a span of years: ran in at least one year of ``first``–``last``.
+
+    Started (or start unknown) by ``last`` and not ended (or end unknown)
+    before ``first``; an open bound (``None``) does not limit. ``start`` and
+    ``end`` are float arrays, NaN where unknown. :func:`runs_in` is the span
+    of one year.
+
+    Examples
+    --------
+    >>> runs_during(np.array([2000.0, 2021.0]), np.array([2011.0, np.nan]), 2010, 2020).tolist()
+    [True, False]
+    """
+    keep = np.ones(len(start), dtype=bool)
+    if last is not None:
+        keep &= np.isnan(start) | (start <= last)
+    if first is not None:
+        keep &= np.isnan(end) | (end >= first)
+    return keep
 
 
 def _years_of(frame: pd.DataFrame, columns: tuple[str, str]) -> tuple[pd.Series, pd.Series]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodash.analysis.years import runs_during
 from geodash.api.collections import Collection, Labels, column_labels
 from geodash.api.crs import ServedCrs, geometries_in
 from geodash.dataset import Dataset
@@ -132,13 +133,8 @@ class FeatureTable:
         first, last = years
         start = self.frame[period[0]].to_numpy(dtype=float)[rows]
         end = self.frame[period[1]].to_numpy(dtype=float)[rows]
-        # Active in [first, last]: began by its end and had not ended before its start.
-        keep = np.ones(len(rows), dtype=bool)
-        if last is not None:
-            keep &= np.isnan(start) | (start <= last)
-        if first is not None:
-            keep &= np.isnan(end) | (end >= first)
-        return rows[keep]
+        # Active in [first, last]: the one rule of geodash.analysis.years, for a span of years.
+        return rows[runs_during(start, end, first, last)]
 
     def geometry_texts(self, crs: ServedCrs) -> np.ndarray:
         """The geometries as GeoJSON texts in ``crs`` (built on first use, then kept)."""

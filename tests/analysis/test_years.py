@@ -122,3 +122,26 @@ def test_sites_in_year_without_a_year_keeps_every_site(dated_grid):
     assert len(sites_in_year(dated_grid.sites, None)) == len(dated_grid.sites)
     # s2 and s4 have no years: they run in 2023 with s3.
     assert sorted(sites_in_year(dated_grid.sites, 2023)["site_id"]) == ["s2", "s3", "s4"]
+
+
+def test_the_accessibility_of_a_year_equals_one_computed_from_its_running_sites_alone(dated_grid):
+    from geodash.analysis.districts import access_by_category
+
+    for year in (2022, 2023):
+        direct = access_by_category(dated_grid.areas_metric,
+                                    sites_in_year(dated_grid.sites_metric, year),
+                                    list(dated_grid.categories),
+                                    dated_grid.settings.coverage.distances,
+                                    spacing=dated_grid.settings.coverage.grid_spacing)
+        pd.testing.assert_frame_equal(dated_grid.access_in(year), direct)
+    # A year in which every site runs is the stored table itself.
+    assert dated_grid.access_in(None) is dated_grid.access
+
+
+def test_coverage_table_of_a_year_counts_only_its_running_sites(dated_grid):
+    from geodash.analysis.coverage import coverage_table
+
+    # 2023: s1 (QM Nordwest) has closed, s3 (QM Südost, 4,000 residents) has opened: 0.25 per 1,000.
+    table = coverage_table(dated_grid.areas, dated_grid.sites, ["qm"], year=2023)
+    assert table.set_index("area_key")["count"].to_dict() == {"01": 0, "02": 0, "03": 0, "04": 1}
+    assert table.set_index("area_key")["per_1000"]["04"] == pytest.approx(0.25)

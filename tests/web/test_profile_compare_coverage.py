@@ -348,4 +348,5 @@ def test_callbacks_are_registered_on_the_app_and_write_the_url(grid_dataset):
         page.register_callbacks(app, grid_dataset)
     assert len(dash._callback.GLOBAL_CALLBACK_LIST) == global_before
     url_writers = [k for k in app.callback_map if "url.search" in k]
-    assert len(url_writers) == 4  # profile, coverage, and two on the comparison page
+    # profile, coverage (categories and year; base year), and two on the comparison page
+    assert len(url_writers) == 5
