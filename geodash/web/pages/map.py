@@ -52,6 +52,7 @@ from geodash.web.pages.map_layers import (
     overlays_from_layers,
 )
 from geodash.web.state import ViewState
+from geodash.web.url_check import check_view
 
 PATH = "/"
 NAME = {"de": "Karte", "en": "Map"}
@@ -346,7 +347,7 @@ def next_view(dataset: Dataset, search: str | None, trigger: str | None,
     if trigger != PAGE_URL:
         query = shown.to_query()
         return shown, f"?{query}" if query else ""
-    state = resolve_state(dataset, state)
+    state = resolve_state(dataset, check_view(dataset, state).state)
     return (None, None) if state == shown else (state, None)
 
 
