@@ -16,8 +16,8 @@
     var FONT = "600 12px system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif";
     var LINE = 15;      // px: the height of a label (CSS line-height)
     var GAP = 3;        // px kept free around each label
-    var FILL_W = 0.9;   // a name may take this share of its area's width on screen …
-    var FILL_H = 0.7;   // … and this share of its height
+    var FILL_W = 1.0;   // a name may take this share of its area's width on screen …
+    var FILL_H = 0.8;   // … and this share of its height
     var states = {};
     var measurer = null;
 
@@ -91,8 +91,8 @@
         candidates.forEach(function (c) {
             var box = {left: c.x0 - GAP, top: c.y0 - GAP, right: c.x0 + c.w + GAP,
                        bottom: c.y0 + LINE + GAP};
-            if (box.right < 0 || box.bottom < 0 || box.left > size.x || box.top > size.y) {
-                return;
+            if (box.left < 0 || box.top < 0 || box.right > size.x || box.bottom > size.y) {
+                return;  // a name cut by the map's edge is not readable
             }
             for (var j = 0; j < placed.length; j++) {
                 var o = placed[j];
@@ -117,6 +117,12 @@
             el.setAttribute("data-gd-labels", String(placed.length));
         }
     }
+
+    /* Place the names again now; the number placed (for checks and measurements). */
+    gdNames.relayout = function (mapId) {
+        layout(mapId);
+        return state(mapId).placed.length;
+    };
 
     /* Wait until the map holds its areas, then put a pane for the names on it (once per map). */
     function attach(mapId) {
