@@ -28,6 +28,7 @@ ZOOM = "zoom"
 CENTER = "mitte"
 ZOOM_MIN, ZOOM_MAX = 0.0, 20.0
 NOTES = "url-hinweis"  # the element that shows the notes
+MAP_PAGE = "karte"  # the page key of the map (ViewState.page)
 
 TEXT = {
     "de": {
@@ -146,7 +147,8 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
         ``state`` with: an unknown indicator replaced by the workspace's
         default; a classification the indicator cannot use replaced by
         quantiles; a year without values replaced by the nearest year with
-        values (the later one on a tie); unknown area keys left out; an
+        values (the later one on a tie): on the map, values of its indicator,
+        on the other pages, values of any indicator; unknown area keys left out; an
         unreadable map section left out. One note (in the view's language)
         per replacement. Values the URL does not name are left alone.
     """
@@ -174,7 +176,10 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
     if state.year is not None:
         measure = derived.measure_of(dataset, shown_indicator)
         if measure is None or measure.yearly:
-            years = list(view_years(dataset, shown_indicator)) or list(dataset.years)
+            # The map shows one indicator: its years. The other pages show many: any year
+            # with values (the indicator in their URL is the one the map showed last).
+            years = (list(view_years(dataset, shown_indicator)) if state.page == MAP_PAGE
+                     else []) or list(dataset.years)
             used = nearest_year(state.year, years)
             if used is not None and used != state.year:
                 changes["year"] = used

@@ -6,6 +6,9 @@ The 2×2 grid has ``alq`` and ``kinder`` in 2022 and 2023 and the areas
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import pytest
 
 from geodash.web.app import _build_content
@@ -142,3 +145,15 @@ def test_area_names_on_the_map_are_on_by_default_and_off_with_namen_aus():
     off = ViewState.from_query("namen=aus&ind=alq")
     assert not off.labels and off.to_query() == "ind=alq&namen=aus"
     assert ViewState.from_query(off.to_query()) == off
+
+
+def test_pages_other_than_the_map_check_the_year_against_every_indicator(grid_dataset):
+    # A city whose second indicator has 2021 too: the profile may show 2021, the map of alq not.
+    table = grid_dataset.indicators
+    extra = table[(table["indicator"] == "kinder") & (table["year"] == 2022)].assign(year=2021)
+    dataset = dataclasses.replace(grid_dataset, indicators=pd.concat([table, extra]))
+    profile_view = check_view(dataset, ViewState.from_query("ind=alq&jahr=2021", page="profil"))
+    assert profile_view.state.year == 2021 and profile_view.notes == ()
+    map_view_ = check_view(dataset, ViewState.from_query("ind=alq&jahr=2021", page="karte"))
+    # alq has 2022 and 2023: |2021 − 2022| = 1 is the nearest.
+    assert map_view_.state.year == 2022
