@@ -269,6 +269,22 @@
         }
     }, true);
 
+    /* A note about the URL (geodash.web.url_check) goes once the user changed what it is about. */
+    function dropAnsweredNotes() {
+        var params = new URLSearchParams(window.location.search);
+        document.querySelectorAll(".gd-url-notes[data-asked]").forEach(function (note) {
+            var asked = JSON.parse(note.getAttribute("data-asked") || "{}");
+            var changed = Object.keys(asked).some(function (name) {
+                return params.get(name) !== asked[name];
+            });
+            if (changed) {
+                note.hidden = true;
+            }
+        });
+    }
+    window.addEventListener("_dashprivate_pushstate", dropAnsweredNotes);
+    window.addEventListener("popstate", dropAnsweredNotes);
+
     /* For tests and checks: the names on screen, with their boxes in page pixels. */
     gdNames.shown = function (mapId) {
         var s = state(mapId);

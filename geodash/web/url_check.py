@@ -12,6 +12,7 @@ replaced by what, instead of replacing it silently.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -66,6 +67,8 @@ class CheckedView:
 
     state: ViewState
     notes: tuple[str, ...] = ()
+    # The query values the notes are about, as the URL gave them: the note goes once they change.
+    asked: tuple[tuple[str, str], ...] = ()
 
 
 def nearest_year(year: int, years: list[int] | tuple[int, ...]) -> int | None:
@@ -156,6 +159,7 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
     texts = area_texts(TEXT, dataset)
     notes: list[str] = []
     changes: dict = {}
+    asked: list[tuple[str, str]] = []
 
     indicator = state.indicator
     if indicator is not None and not _known_indicator(dataset, indicator):
@@ -163,6 +167,7 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
         changes["indicator"] = indicator
         notes.append(translate(texts, "indicator", lang, given=state.indicator,
                                used=_indicator_label(dataset, indicator, lang)))
+        asked.append(("ind", str(state.indicator)))
     shown_indicator = indicator if indicator is not None else _default_indicator(dataset)
 
     valid_schemes = (*SCHEMES, NAMED_SCHEME) if has_named_classes(dataset, shown_indicator) \
@@ -172,6 +177,7 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
         given = translate(texts, state.scheme, lang) if state.scheme in TEXT["de"] else state.scheme
         notes.append(translate(texts, "scheme", lang, given=given,
                                used=translate(texts, SCHEMES[0], lang)))
+        asked.append(("klass", state.scheme))
 
     if state.year is not None:
         measure = derived.measure_of(dataset, shown_indicator)
@@ -184,6 +190,7 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
             if used is not None and used != state.year:
                 changes["year"] = used
                 notes.append(translate(texts, "year", lang, given=state.year, used=used))
+                asked.append(("jahr", str(state.year)))
 
     if state.areas:
         known = set(dataset.areas["key"].astype(str))
@@ -191,20 +198,27 @@ def check_view(dataset: Dataset, state: ViewState) -> CheckedView:
         if unknown:
             changes["areas"] = tuple(key for key in state.areas if key in known)
             notes.append(translate(texts, "areas", lang, keys=", ".join(unknown)))
+            asked.append(("gebiete", ",".join(state.areas)))
 
     section = {k: state.extra[k] for k in (ZOOM, CENTER) if k in state.extra}
     if section and map_viewport(state) is None:
         changes["extra"] = {k: v for k, v in state.extra.items() if k not in section}
         given = "&".join(f"{k}={v}" for k, v in section.items())
         notes.append(translate(texts, "viewport", lang, given=given))
+        asked += [(name, value) for name, value in section.items()]
 
-    return CheckedView(state.with_(**changes) if changes else state, tuple(notes))
+    return CheckedView(state.with_(**changes) if changes else state, tuple(notes), tuple(asked))
 
 
 def build_notes(checked: CheckedView) -> html.Div | None:
-    """The visible note above a page: what the URL asked for and what is shown instead."""
+    """The visible note above a page: what the URL asked for and what is shown instead.
+
+    It carries the values it is about (``data-asked``): once the user picks
+    another value, the browser hides the note (``assets/gd-names.js``).
+    """
     if not checked.notes:
         return None
     return html.Div(id=NOTES, className="alert alert-warning gd-url-notes", role="status",
+                    **{"data-asked": json.dumps(dict(checked.asked), ensure_ascii=False)},
                     children=[html.P(note, className="gd-url-note") for note in checked.notes])
 

@@ -15,6 +15,7 @@ import time
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from waits import DEADLINE, until
 
 from geodash.web import ids
@@ -202,6 +203,10 @@ def test_a_year_without_data_shows_a_note_and_the_slider_and_legend_on_the_neare
     thumb = dash_duo.find_element(f"#{map_page.YEAR} [role='slider']")
     assert thumb.get_attribute("aria-valuenow") == "2022"
     assert no_sideways_scrolling(dash_duo, width)
+    # Once the user picks a year, the note has been answered and goes.
+    thumb.send_keys(Keys.ARROW_RIGHT)
+    dash_duo.wait_for_contains_text(f"{LEGEND} .gd-legend-title", "Arbeitslosenquote 2023")
+    until(lambda: not dash_duo.find_element(f"#{NOTES}").is_displayed())
     assert dash_duo.get_logs() == []
 
 

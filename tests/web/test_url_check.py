@@ -7,6 +7,7 @@ The 2×2 grid has ``alq`` and ``kinder`` in 2022 and 2023 and the areas
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pandas as pd
 import pytest
@@ -157,3 +158,9 @@ def test_pages_other_than_the_map_check_the_year_against_every_indicator(grid_da
     map_view_ = check_view(dataset, ViewState.from_query("ind=alq&jahr=2021", page="karte"))
     # alq has 2022 and 2023: |2021 − 2022| = 1 is the nearest.
     assert map_view_.state.year == 2022
+
+
+def test_the_note_carries_the_values_it_is_about(grid_dataset):
+    checked = check_view(grid_dataset, ViewState.from_query("ind=alq&jahr=1990&gebiete=01,99"))
+    asked = json.loads(build_notes(checked).to_plotly_json()["props"]["data-asked"])
+    assert asked == {"jahr": "1990", "gebiete": "01,99"}
