@@ -46,8 +46,12 @@ TEXT = {
 }
 
 
-def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
+def reach_matrix(dataset: Dataset, categories: Iterable[str], *,
+                 year: int | None = None) -> pd.DataFrame:
     """Share of residents near each kind of offer, per area.
+
+    Near the offers running in ``year`` (the latest year when ``None``;
+    :meth:`Dataset.access_in`).
 
     Returns
     -------
@@ -61,7 +65,7 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     codes = list(categories)
     if codes == list(dataset.categories):
         codes.append(ANY)
-    access = dataset.access
+    access = dataset.access_in(derived.offers_year(dataset, year))
     part = access[access["category"].isin(codes)].copy()
     part["name"] = part["area_key"].map(dataset.area_labels)
     order = {c: i for i, c in enumerate(codes)}
@@ -73,14 +77,15 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     return part[columns].reset_index(drop=True)
 
 
-def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de") -> go.Figure:
+def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de", *,
+                  year: int | None = None) -> go.Figure:
     """Draw a heat table: areas as rows, kinds of offer as columns, the share within the first distance.
 
     Rows are areas by key, labelled with their unique display labels and
     sorted by them; the hover adds every distance and the mean distance to the
     nearest offer.
     """
-    long = reach_matrix(dataset, categories)
+    long = reach_matrix(dataset, categories, year=year)
     shares = [c for c in long.columns if c.startswith("share_")]
     first = shares[0]
     codes = list(dict.fromkeys(long["category"]))

@@ -18,10 +18,11 @@ from geodash.web.figures.coverage import (
     need_coverage,
     selected_categories,
 )
-from geodash.web.figures.derived import class_name, index_year
+from geodash.web.figures.derived import class_name, index_year, offers_year
 from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.pages import coverage_years
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"
@@ -43,7 +44,7 @@ TEXT = {
         "intro": "Wie viele Angebote gibt es je {Unit}, gemessen an der Zahl der "
                  "Menschen, die dort wohnen? Und wo ist der Bedarf hoch, das Angebot aber gering?",
         "categories": "Welche Angebote zählen?",
-        "year": "Jahr des Statusindex",
+        "year": "Jahr (Statusindex und laufende Angebote)",
         "latest": "neuestes Jahr",
         "no_sites": "In diesem Datenbestand sind keine Angebote erfasst. Sobald eine Liste "
                     "von Angeboten eingebunden ist, erscheint hier die Abdeckung.",
@@ -92,7 +93,7 @@ TEXT = {
         "intro": "How many offers does each {unit} have, measured against the number of "
                  "people who live there? And where is need high but offers few?",
         "categories": "Which offers count?",
-        "year": "Year of the status index",
+        "year": "Year (status index and running offers)",
         "latest": "latest year",
         "no_sites": "This dataset has no offers. Coverage appears here as soon as a list of "
                     "offers is added.",
@@ -205,10 +206,13 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     pop = dataset.areas["population"]
     if not (pop > 0).any():
         return [dbc.Alert(translate(texts, "no_population", lang), color="info")]
+    # The offers running in the year shown (the latest by default) count; the headings say which.
+    shown = offers_year(dataset, year)
+    suffix = f" {shown}" if shown is not None else ""
     parts = [
-        html.H3(translate(texts, "density", lang), className="h5 mt-3"),
+        html.H3(translate(texts, "density", lang) + suffix, className="h5 mt-3"),
         html.P(translate(texts, "density_note", lang), className="small text-muted"),
-        dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang),
+        dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang, year=year),
                   config=graph_config(lang)),
     ]
     missing = dataset.areas.loc[~(pop > 0), "key"].map(dataset.area_labels).tolist()
@@ -217,10 +221,10 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
                             className="small text-muted mt-2"))
     distance = dataset.settings.coverage.distances[0]
     parts += [
-        html.H3(translate(texts, "reach", lang), className="h5 mt-4"),
+        html.H3(translate(texts, "reach", lang) + suffix, className="h5 mt-4"),
         html.P(translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)),
                className="small text-muted"),
-        dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang),
+        dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang, year=year),
                   config=graph_config(lang)),
     ]
     score_year = index_year(dataset, year)
@@ -241,6 +245,13 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         build_gap_table(dataset, year, codes, lang),
         build_programme(dataset, lang),
     ]
+
+
+def _with_trend(parts: list, dataset: Dataset, state: ViewState, codes: list[str], lang: str) -> list:
+    """The page's figures, then the change since the base year (when there are offers to count)."""
+    if dataset.sites.empty or not codes or not (dataset.areas["population"] > 0).any():
+        return parts
+    return [*parts, coverage_years.build_trend(dataset, state, codes, lang)]
 
 
 def build_programme(dataset: Dataset, lang: str) -> html.Section:
@@ -270,12 +281,13 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     return html.Div([
         html.P(translate(texts, "intro", lang), className="lead"),
         build_controls(dataset, codes, state.year, lang),
-        *_analysis(dataset, codes, state.year, lang),
+        *_with_trend(_analysis(dataset, codes, state.year, lang), dataset, state, codes, lang),
     ], id=PAGE, className="geodash-page coverage-page")
 
 
 def register_callbacks(app, dataset: Dataset) -> None:
-    """Wire the category filter and the year to the URL."""
+    """Wire the category filter, the year and the base year to the URL."""
+    coverage_years.register_callbacks(app, dataset)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
