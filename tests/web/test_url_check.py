@@ -164,3 +164,4 @@ def test_the_note_carries_the_values_it_is_about(grid_dataset):
     checked = check_view(grid_dataset, ViewState.from_query("ind=alq&jahr=1990&gebiete=01,99"))
     asked = json.loads(build_notes(checked).to_plotly_json()["props"]["data-asked"])
     assert asked == {"jahr": "1990", "gebiete": "01,99"}
+
