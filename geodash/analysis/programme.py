@@ -1,4 +1,10 @@
-"""Programme areas over time: which areas they cover since when, and the index inside and outside."""
+"""Programme areas over time: which areas they cover since when, and the index inside and outside.
+
+These functions count an area "inside" by a surface cut-off (``min_share``). The
+coverage page and the Sozialraumbericht evaluate the programme areas without a
+cut-off, by the share of each area's residents inside
+(:mod:`geodash.analysis.evaluation`); use that for an evaluation.
+"""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from geodash.report.texts import TEXT
 from geodash.web.figures import derived
 from geodash.web.figures.choropleth import NAMED_SCHEME, map_view
 from geodash.web.figures.coverage import MATRIX_TOTAL, coverage_matrix, gap_frame
+from geodash.web.figures.evaluation import did_heads, did_notes, did_rows
 from geodash.web.figures.profile import area_header, area_sites, area_zones, profile_table
 from geodash.web.figures.profile_index import area_coverage_table, index_summary
 from geodash.web.figures.reach import inside_outside
@@ -303,7 +304,17 @@ def programme_tables(dataset: Dataset, lang: str, texts) -> list[Table]:
                 for name, prog, since, until in zip(zones["name"], zones["programme"], zones["since"],
                                                     zones["until"], strict=True)]
         tables.append(Table(heads, body, [False, False, True, True], [40, 34, 13, 13]))
+    if len(frame) and len(dataset.zones):
+        tables.append(did_report_table(dataset, lang))
     return tables
+
+
+def did_report_table(dataset: Dataset, lang: str) -> Table:
+    """Each programme area before and after its start against similar areas (as on the coverage page)."""
+    columns = ("zone", "comparison", "treated", "control", "did")
+    body = [[row[c] for c in columns] for row in did_rows(dataset, lang)]
+    return Table(did_heads(dataset, lang, columns), body, [False, False, True, True, False],
+                 [22, 30, 14, 14, 20])
 
 
 def method_section(dataset: Dataset, lang: str, texts) -> Section:
@@ -360,8 +371,10 @@ def city_report(dataset: Dataset, year: int | None = None, lang: str = "de",
         section.tables += [city, area_offers_table(dataset, year, lang, texts)]
     sections.append(section)
     tables = programme_tables(dataset, lang, texts)
-    sections.append(Section("programmgebiete", translate(texts, "programme", lang),
-                            [translate(texts, "programme_intro" if tables else "no_programme", lang)],
+    paragraphs = [translate(texts, "programme_intro" if tables else "no_programme", lang)]
+    if len(dataset.zones) and len(inside_outside(dataset)):  # the before/after table is there
+        paragraphs += did_notes(dataset, lang)
+    sections.append(Section("programmgebiete", translate(texts, "programme", lang), paragraphs,
                             tables=tables))
     sections.append(method_section(dataset, lang, texts))
     return Report(lang, translate(texts, "title_city", lang, city=dataset.settings.name, year=year or ""),

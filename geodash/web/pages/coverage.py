@@ -19,10 +19,15 @@ from geodash.web.figures.coverage import (
     selected_categories,
 )
 from geodash.web.figures.derived import class_name, index_year, offers_year
-from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
+from geodash.web.figures.reach import reach_heatmap
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.pages import coverage_years
+from geodash.web.pages.coverage_evaluation import (  # noqa: F401 (ids that tests read here)
+    PROGRAMME,
+    PROGRAMME_GRAPH,
+    build_programme,
+)
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"
@@ -36,8 +41,6 @@ DENSITY_GRAPH = "abdeckung-dichte"
 SCATTER_GRAPH = "abdeckung-bedarf"
 GAP_TABLE = "abdeckung-luecken"
 REACH_GRAPH = "abdeckung-erreichbarkeit"
-PROGRAMME = "abdeckung-programmgebiete"
-PROGRAMME_GRAPH = "abdeckung-programmgebiete-verlauf"
 
 TEXT = {
     "de": {
@@ -72,13 +75,6 @@ TEXT = {
         "gaps": "{Units} mit hohem Bedarf und wenigen Angeboten",
         "gaps_note": "Statusindex über dem {need}-Quantil der {Units} und Angebote je 1.000 "
                      "Einwohner/innen höchstens beim {offer}-Quantil (0,5 = Median).",
-        "programme": "Statusindex innerhalb und außerhalb der Programmgebiete",
-        "programme_note": "Mittlerer Statusindex der {Units}, die im jeweiligen Jahr "
-                          "mindestens zu einem Zehntel in einem laufenden Programmgebiet "
-                          "(Soziale Stadt) liegen, und der übrigen. 0 = Stadtmittel.",
-        "no_zones": "In diesem Datenbestand sind keine Programmgebiete erfasst.",
-        "no_inside": "Keine {Units} liegen in den Jahren mit Statusindex in einem laufenden "
-                     "Programmgebiet.",
         "no_gaps": "Keine {Units} haben zugleich überdurchschnittlichen Bedarf und "
                    "unterdurchschnittlich wenige Angebote.",
         "col_name": "{Unit}",
@@ -120,13 +116,6 @@ TEXT = {
         "gaps": "{Units} with high need and few offers",
         "gaps_note": "Status index above the {need} quantile of the {units} and offers per "
                      "1,000 residents at most at the {offer} quantile (0.5 = median).",
-        "programme": "Status index inside and outside the programme areas",
-        "programme_note": "Mean status index of the {units} that lie at least one tenth in a "
-                          "running programme area (Soziale Stadt) in each year, and of the "
-                          "others. 0 = city mean.",
-        "no_zones": "This dataset has no programme areas.",
-        "no_inside": "No {unit} lies in a running programme area in the years with a status "
-                     "index.",
         "no_gaps": "No {unit} has both above-average need and below-average offers.",
         "col_name": "{Unit}",
         "col_need": "Status index",
@@ -177,7 +166,7 @@ def build_gap_table(dataset: Dataset, year: int | None, codes: list[str], lang: 
         html.Td(str(int(row["count"])), className="text-end"),
     ], className="gap-row") for _, row in gaps.iterrows()]
     return dbc.Table([html.Thead(header), html.Tbody(rows)], id=GAP_TABLE, size="sm",
-                     striped=True)
+                     striped=True, responsive=True)
 
 
 def build_controls(dataset: Dataset, codes: list[str], year: int | None, lang: str) -> dbc.Row:
@@ -252,25 +241,6 @@ def _with_trend(parts: list, dataset: Dataset, state: ViewState, codes: list[str
     if dataset.sites.empty or not codes or not (dataset.areas["population"] > 0).any():
         return parts
     return [*parts, coverage_years.build_trend(dataset, state, codes, lang)]
-
-
-def build_programme(dataset: Dataset, lang: str) -> html.Section:
-    """The status index inside and outside the programme areas over the years, or why not."""
-    texts = area_texts(TEXT, dataset)
-    heading = html.H3(translate(texts, "programme", lang), className="h5 mt-4")
-    if dataset.zones.empty:
-        return html.Section([heading, html.P(translate(texts, "no_zones", lang),
-                                             className="text-muted")], id=PROGRAMME)
-    table = inside_outside(dataset)
-    if table.empty or not (table["n_inside"] > 0).any():
-        return html.Section([heading, html.P(translate(texts, "no_inside", lang),
-                                             className="text-muted")], id=PROGRAMME)
-    return html.Section([
-        heading,
-        html.P(translate(texts, "programme_note", lang), className="small text-muted"),
-        dcc.Graph(id=PROGRAMME_GRAPH, figure=inside_outside_figure(dataset, lang),
-                  config=graph_config(lang)),
-    ], id=PROGRAMME)
 
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
