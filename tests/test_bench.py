@@ -406,3 +406,13 @@ def test_targets_table_shows_a_quick_run_at_its_own_size_and_says_it_is_not_the_
     assert "| 2 s (median of 3) | 8 s (median of 3) | 1/4.0 | ≤ 1/3.0 | met" in line
     assert "at 500 areas, not 5,000" in line
     assert "| repaint after an indicator switch" in table and "not measured |" in table
+
+
+def test_side_by_side_second_map_costs_its_values_not_a_second_geometry(grid_dataset):
+    from geodash.bench.steps_side import compare_side
+
+    second, switch = compare_side(grid_dataset, "alq")
+    assert second.kind == "side_second_map" and switch.kind == "side_switch_wire"
+    # Four areas: the payload is a few numbers; the naive GeoJSON repeats the four squares.
+    assert second.geodash.value < second.naive.value
+    assert switch.geodash.value > 0 and second.n == 4

@@ -29,6 +29,7 @@ from geodash.bench.results import Comparison, markdown_table, memory_rows
 from geodash.bench.servers import ServerFailed
 from geodash.bench.steps_join import LOOP_SAMPLE, compare_join, compare_loop
 from geodash.bench.steps_load import compare_load
+from geodash.bench.steps_side import compare_side
 from geodash.bench.steps_web import compare_first_page, compare_switch
 from geodash.bench.targets import ISSUE_6, ISSUE_9, check_targets, targets_table
 from geodash.bench.tutorial_app import write_display_file
@@ -41,7 +42,7 @@ SERVED_ORDER = ("startup_cold", "startup_warm", "page_wire", "page_wire_identity
                 "browser_switch_bytes", "demo_load_switch", "demo_load_realistic", "load_switch",
                 "load_realistic")
 ORDER = SERVED_ORDER + ("load_cold", "load_warm", "join", "loop_per_site", "switch_bytes",
-                        "switch_time", "page_bytes")
+                        "switch_time", "page_bytes", "side_second_map", "side_switch_wire")
 MEMORY_KINDS = ("load_cold", "join", "switch_time", "page_bytes")
 
 
@@ -78,6 +79,10 @@ def bench_city(n: int, options: BenchOptions, work: Path) -> tuple[list[Comparis
     pages = compare_first_page(dataset, options.repeats)
     rows += pages
     notes += [note for page in pages for note in page.notes]
+    progress(f"{n:,} areas: side by side, the second map (payload, a second GeoJSON)")
+    side = compare_side(dataset)
+    rows += side
+    notes += [note for row in side for note in row.notes]
     if n == options.served_size:
         explore_bytes = int(pages[0].naive.value) if pages and pages[0].naive else None
         served_rows, served_notes = bench_served(workspace.folder, dataset, options, work,

@@ -136,6 +136,7 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
     from geodash.web.figures import map as map_figure
     from geodash.web.pages import compare, compare_similar, coverage, profile
     from geodash.web.pages import map as map_page
+    from geodash.web.pages import side_by_side as side_page
 
     kinds = {
         (map_page.INDICATOR, "value"): ONE_ID, (map_page.YEAR, "value"): INTEGER,
@@ -150,6 +151,10 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
         (compare_similar.INDICATORS_DROPDOWN, "value"): IDS,
         (compare_similar.MODE_RADIO, "value"): ONE_ID, (compare_similar.TOLERANCE_INPUT, "value"): NUMBER,
         (coverage.CATEGORY_CHECKLIST, "value"): IDS, (coverage.YEAR_DROPDOWN, "value"): INTEGER,
+        (side_page.MODE, "value"): ONE_ID, (side_page.INDICATOR, "value"): ONE_ID,
+        (side_page.RIGHT_INDICATOR, "value"): ONE_ID, (side_page.YEAR, "value"): INTEGER,
+        (side_page.BASE, "value"): INTEGER,
+        (side_page.CLICK, "data"): (_area_click, '{"key": <area key>}'),
     }
     return kinds
 

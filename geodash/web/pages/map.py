@@ -42,6 +42,7 @@ from geodash.web.figures.map import (
     view_payload,
 )
 from geodash.web.i18n import area_texts, dropdown_labels, translate
+from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
 from geodash.web.pages import map_export, map_names, profile
 from geodash.web.pages.map_layers import (
@@ -62,6 +63,9 @@ LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", 
 
 # A second, read-only Location that exists only while this page is shown: a callback
 # with ids.URL as Input plus this page's controls would fail on every other page.
+# The side-by-side page (geodash.web.pages.side_by_side.PATH; that page imports this one).
+SIDE_PATH = "/nebeneinander"
+SIDE_LINK = "karte-nebeneinander"
 PAGE_URL = "karte-url"
 INDICATOR = "karte-indikator"
 YEAR = "karte-jahr"
@@ -102,6 +106,7 @@ TEXT = {
         "click": "Ein Klick in die Karte öffnet das Profil.",
         "source": "Quelle: {source}",
         "legend": "Legende",
+        "side": "Mit einem anderen Jahr nebeneinander vergleichen",
     },
     "en": {
         "title": "Map of the {units}",
@@ -130,6 +135,7 @@ TEXT = {
         "click": "Click a {unit} on the map to open its profile.",
         "source": "Source: {source}",
         "legend": "Legend",
+        "side": "Compare with another year side by side",
     },
 }
 
@@ -255,6 +261,8 @@ def build_legend(dataset: Dataset, view: MapView) -> list:
         html.P(translate(texts, "source", lang, source=spec.source), className="gd-legend-note")
         if spec.source else None,
         html.P(translate(texts, "click", lang), className="gd-legend-note no-print"),
+        html.P(dcc.Link(translate(texts, "side", lang), id=SIDE_LINK,
+                        href=href(SIDE_PATH, view.state)), className="gd-legend-note no-print"),
     ]
 
 
