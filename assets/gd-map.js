@@ -321,10 +321,17 @@
         return {color: "#1b2a6b", weight: 3, fill: false, opacity: 1};
     };
 
-    gd.bindZone = function (feature, layer) {
-        layer.bindTooltip("<b>" + escapeHtml(feature.properties.name) + "</b>" +
-                          (feature.properties.programme
-                              ? "<br>" + escapeHtml(feature.properties.programme) : ""),
+    /* Name, programme and running time ("seit 2005", "2000–2011") of a programme area. */
+    gd.bindZone = function (feature, layer, context) {
+        var p = feature.properties, t = (context && context.hideout && context.hideout.t) || {};
+        var since = p.since === null || p.since === undefined ? null : p.since;
+        var until = p.until === null || p.until === undefined ? null : p.until;
+        var key = since !== null ? (until !== null ? "range" : "since") : (until !== null ? "until" : null);
+        var period = key && t[key] ? t[key].replace("{since}", String(since))
+            .replace("{until}", String(until)) : "";
+        layer.bindTooltip("<b>" + escapeHtml(p.name) + "</b>" +
+                          (p.programme ? "<br>" + escapeHtml(p.programme) : "") +
+                          (period ? "<br>" + escapeHtml(period) : ""),
                           {sticky: true, className: "gd-map-tooltip"});
     };
 

@@ -56,6 +56,7 @@ from geodash.web.memo import ViewMemo
 from geodash.web.pages import PAGES
 from geodash.web.pages import data as data_page
 from geodash.web.state import ViewState
+from geodash.web.url_check import build_notes, check_view
 from geodash.web.wire import AreaWireCache
 
 # Everything text-like that the browser accepts compressed: pages, JS bundles, callback answers.
@@ -326,8 +327,11 @@ def _register_router(app: dash.Dash, dataset: Dataset, pages: Sequence[ModuleTyp
 def _build_content(dataset: Dataset, page: ModuleType | None, state: ViewState, extras: dict):
     if page is None:
         return build_not_found(state)
+    # Every page shows what the data has; the note says what the URL asked for instead.
+    checked = check_view(dataset, state)
     try:
-        return page.layout(dataset, state, **extras)
+        content = page.layout(dataset, checked.state, **extras)
+        return [build_notes(checked), content] if checked.notes else content
     except GeodashError as exc:
         # A parameter in the URL that the data cannot answer: say so, keep the frame.
         return build_error(exc.message, state.lang)

@@ -17,7 +17,7 @@ SITES_LAYER = "sites:"
 
 @dataclass(frozen=True)
 class ViewState:
-    """Everything that defines a view: page, indicator, year, districts, overlays, language."""
+    """Everything that defines a view: page, indicator, year, districts, overlays, labels, language."""
 
     page: str = "karte"
     indicator: str | None = None
@@ -29,6 +29,8 @@ class ViewState:
     k: int = 5
     lang: str = "de"
     basemap: bool = False
+    # Area names on the map (``namen=aus`` switches them off).
+    labels: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     def with_(self, **changes) -> ViewState:
@@ -56,6 +58,8 @@ class ViewState:
             params["lang"] = self.lang
         if self.basemap:
             params["karte"] = "osm"
+        if not self.labels:
+            params["namen"] = "aus"
         params.update(self.extra)
         return urlencode(params, safe=",")
 
@@ -81,7 +85,7 @@ class ViewState:
             except ValueError:
                 return default
 
-        known = {"ind", "jahr", "gebiete", "ebenen", "kat", "klass", "k", "lang", "karte"}
+        known = {"ind", "jahr", "gebiete", "ebenen", "kat", "klass", "k", "lang", "karte", "namen"}
         lang = one("lang")
         overlays = listed("ebenen")
         return cls(
@@ -96,5 +100,6 @@ class ViewState:
             k=min(max(integer("k", 5) or 5, 2), 9),
             lang=lang if lang in LANGS else "de",
             basemap=one("karte") == "osm",
+            labels=one("namen") != "aus",
             extra={k: v[-1] for k, v in raw.items() if k not in known},
         )

@@ -269,5 +269,5 @@ def test_hover_on_a_programme_area_outline_names_it(dash_duo, grid_dataset):
             text = labels[0].text if labels else ""
             if "West" in text:
                 break
-    assert text.splitlines() == ["West", "Soziale Stadt"]
+    assert text.splitlines() == ["West", "Soziale Stadt", "seit 2005"]
     assert dash_duo.get_logs() == []

@@ -229,8 +229,8 @@ def test_sites_go_to_the_browser_as_columns_with_their_details(grid_dataset):
 
 
 def test_zones_and_basemap_follow_the_view(grid_dataset):
-    assert zones_hideout(ALQ_2023) == {"on": True}
-    assert zones_hideout(ALQ_2023.with_(overlays=("sites",))) == {"on": False}
+    assert zones_hideout(ALQ_2023)["on"] is True
+    assert zones_hideout(ALQ_2023.with_(overlays=("sites",)))["on"] is False
     no_zones = dataclasses.replace(grid_dataset, zones=grid_dataset.zones.iloc[0:0])
     values = [o["value"] for o in map_page.layer_options(no_zones, "de")]
     assert values == ["sites:sites", map_page.BASEMAP]

@@ -40,4 +40,4 @@ def test_a_switch_answers_with_one_value_and_one_class_per_area_and_no_geometry(
     assert view["c"][1] == "-" and view["v"][1] is None and len(view["v"]) == 4
     assert response[map_page.LEGEND]["children"]  # the legend comes along
     overlays = response[map_figure.OVERLAYS]["data"]
-    assert overlays["zones"] == {"on": True} and overlays["sites"][0]["on"]
+    assert overlays["zones"]["on"] is True and overlays["sites"][0]["on"]

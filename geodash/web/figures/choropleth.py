@@ -312,12 +312,18 @@ def _template_parts(filled: str) -> tuple[str, str, str]:
 
 @dataclass(frozen=True)
 class LegendItem:
-    """One row of the map legend: a colour, the class bounds as text and how many areas it holds."""
+    """One row of the map legend: a colour, the class bounds as text, how many areas and which.
+
+    ``code`` is the class (0 = lowest values; ``-1`` no data, ``-2`` withheld, as in
+    :func:`class_members`); ``areas`` are the display names of its areas, alphabetical.
+    """
 
     color: str
     label: str
     count: int
     missing: bool = False
+    areas: tuple[str, ...] = ()
+    code: int = 0
 
 
 def _named_label(view: MapView, i: int) -> str:
@@ -333,16 +339,38 @@ def _named_label(view: MapView, i: int) -> str:
                      upper=hi)
 
 
+def class_members(view: MapView) -> dict[int, tuple[str, ...]]:
+    """The names of the areas in each class (alphabetical); ``-1`` holds missing values, ``-2`` withheld ones.
+
+    One grouping over all areas; a class without areas is absent.
+    """
+    if not view.keys:
+        return {}
+    member = np.asarray(view.class_index, dtype=np.int64)
+    if view.suppressed:
+        member = np.where(np.asarray(view.suppressed, dtype=bool), -2, member)
+    frame = pd.DataFrame({"name": np.asarray(view.names, dtype=object), "member": member})
+    frame["order"] = frame["name"].str.casefold()
+    frame = frame.sort_values(["order", "name"], kind="stable")
+    return {int(c): tuple(names) for c, names in frame.groupby("member", sort=False)["name"]}
+
+
 def legend_rows(view: MapView) -> list[LegendItem]:
     """The legend of a view: one row per class, lowest values first, then the missing ones.
 
     Named classes (``mss``) list every class with its name and bounds, also an
-    empty one; missing and confidential values get a row each.
+    empty one; missing and confidential values get a row each. Every row names
+    its areas (:func:`class_members`).
     """
+    members = class_members(view)
+    return [replace(item, areas=members.get(item.code, ())) for item in _legend_rows(view)]
+
+
+def _legend_rows(view: MapView) -> list[LegendItem]:
     items: list[LegendItem] = []
     classes = view.classes
     if classes is not None and view.spec is not None and view.class_names:
-        items = [LegendItem(view.colors[i], _named_label(view, i), int(count))
+        items = [LegendItem(view.colors[i], _named_label(view, i), int(count), code=i)
                  for i, count in enumerate(classes.counts)]
     elif classes is not None and view.spec is not None:
         decimals, lang = view.spec.decimals, view.lang
@@ -356,14 +384,14 @@ def legend_rows(view: MapView) -> list[LegendItem]:
                 label = hi  # a class of one value (few distinct values)
             else:
                 label = translate(TEXT, "range", lang, lower=lo, upper=hi)
-            items.append(LegendItem(view.colors[i], label, int(count)))
+            items.append(LegendItem(view.colors[i], label, int(count), code=i))
             lower = upper
     withheld = sum(view.suppressed)
     missing = int(view.values.isna().sum()) - withheld
     if missing:
         items.append(LegendItem(MISSING_COLOR, translate(TEXT, "no_data", view.lang), missing,
-                                missing=True))
+                                missing=True, code=-1))
     if withheld:
         items.append(LegendItem(MISSING_COLOR, translate(TEXT, "suppressed", view.lang),
-                                withheld, missing=True))
+                                withheld, missing=True, code=-2))
     return items

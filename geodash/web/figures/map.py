@@ -29,6 +29,7 @@ from geodash.web.figures.choropleth import LegendItem, MapView, legend_rows, map
 from geodash.web.figures.palettes import MISSING_COLOR
 from geodash.web.i18n import BARE_COUNT_UNITS
 from geodash.web.state import SITES_LAYER, ViewState
+from geodash.web.url_check import map_viewport
 
 AREAS_ROUTE = "/_geodash/areas.bin"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # only when the user asks for it
@@ -158,10 +159,17 @@ def sites_hideout(dataset: Dataset, state: ViewState, stem: str) -> dict:
     }
 
 
+ZONE_TEXT = {
+    "de": {"since": "seit {since}", "until": "bis {until}", "range": "{since}–{until}"},
+    "en": {"since": "since {since}", "until": "until {until}", "range": "{since}–{until}"},
+}
+
+
 def zones_hideout(state: ViewState, dataset: Dataset | None = None) -> dict:
-    """Whether the programme-area outlines are shown, and which do not run in the view's year."""
+    """Whether the zone outlines show, which zones do not run in the year, texts of running time."""
     off = _not_running(zones_running(dataset.zones, state.year)) if dataset is not None else {}
-    return {"on": "zones" in state.overlays, **off}
+    return {"on": "zones" in state.overlays, **off,
+            "t": ZONE_TEXT.get(state.lang, ZONE_TEXT["de"])}
 
 
 def overlays_data(dataset: Dataset, state: ViewState) -> dict:
@@ -184,13 +192,16 @@ def sites_columns(dataset: Dataset, stem: str) -> dict:
 
 
 def zones_geojson(dataset: Dataset) -> dict:
-    """The programme areas as GeoJSON (name and programme), rounded to about 1 m."""
+    """The programme areas as GeoJSON (name, programme, since and until years), rounded to about 1 m."""
     zones = dataset.zones
     if not len(zones):
         return {"type": "FeatureCollection", "features": []}
-    frame = zones[["name", "programme", "geometry"]].copy()
+    frame = zones[["name", "programme", "since", "until", "geometry"]].copy()
     frame.insert(0, "i", range(len(frame)))  # the position zones_hideout's ``off`` names
     frame["programme"] = frame["programme"].where(frame["programme"].notna(), None)
+    for column in ("since", "until"):  # whole years, or null where open
+        frame[column] = frame[column].astype("Int64").astype(object).where(frame[column].notna(),
+                                                                          None)
     frame = frame.set_geometry(frame.geometry.set_precision(10**-DECIMALS))
     return json.loads(frame.to_json(drop_id=True))
 
@@ -297,7 +308,8 @@ def map_figure(dataset: Dataset, state: ViewState, *, geometry_url: str = AREAS_
     """
     view = map_view(dataset, state)
     state = view.state
-    center, zoom = center_zoom(dataset)
+    # The section the URL names (zoom=, mitte=), else the whole city.
+    center, zoom = map_viewport(state) or center_zoom(dataset)
     areas = dl.GeoJSON(
         id=AREAS, data=None, style=js("areaStyle"), onEachFeature=js("bindArea"),
         hideout={"map": GRAPH, "click": CLICK},

@@ -44,7 +44,7 @@ from geodash.web.figures.map import (
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
-from geodash.web.pages import map_export, map_play, map_selection, profile
+from geodash.web.pages import map_export, map_names, map_play, map_selection, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
     category_options,
@@ -53,11 +53,13 @@ from geodash.web.pages.map_layers import (
     overlays_from_layers,
 )
 from geodash.web.state import ViewState
+from geodash.web.url_check import check_view
 
 PATH = "/"
 NAME = {"de": "Karte", "en": "Map"}
 # Parameters this page shows without being built again (see geodash.web.app.route).
-LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", "gebiete", "name"})
+LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", "gebiete",
+                         "name", "namen", "zoom", "mitte"})
 
 # A second, read-only Location that exists only while this page is shown: a callback
 # with ids.URL as Input plus this page's controls would fail on every other page.
@@ -236,17 +238,9 @@ def build_legend(dataset: Dataset, view: MapView) -> list:
     spec = view.spec
     if spec is None:
         return []
-    rows = [
-        html.Li(className="gd-legend-row" + (" gd-legend-missing" if item.missing else ""),
-                children=[
-                    html.Span(className="gd-swatch", style={"backgroundColor": item.color}),
-                    html.Span(item.label, className="gd-legend-label"),
-                    html.Span(translate(texts, "count_one", lang) if item.count == 1
-                              else translate(texts, "count", lang, n=item.count),
-                              className="gd-legend-count"),
-                ])
-        for item in legend_rows(view)
-    ]
+    rows = [legend_row(item, translate(texts, "count_one", lang) if item.count == 1
+                       else translate(texts, "count", lang, n=item.count))
+            for item in legend_rows(view)]
     year = view.state.year if view.yearly else None
     named = getattr(spec, "classes", None) if view.class_names else None
     description = getattr(spec, "description", None)
@@ -270,6 +264,27 @@ def build_legend(dataset: Dataset, view: MapView) -> list:
         html.P(dcc.Link(translate(texts, "side", lang), id=SIDE_LINK,
                         href=href(SIDE_PATH, view.state)), className="gd-legend-note no-print"),
     ]
+
+
+def legend_row(item, count: str) -> html.Li:
+    """One class of the legend; a click on it reveals the names of its areas.
+
+    The names are filled in by the browser (``gdNames.fillLegend``) from the class
+    of each area it already holds: a switch sends no names.
+    """
+    row = [html.Span(className="gd-swatch", style={"backgroundColor": item.color}),
+           html.Span(item.label, className="gd-legend-label"),
+           html.Span(count, className="gd-legend-count")]
+    missing = " gd-legend-missing" if item.missing else ""
+    if not item.count:
+        return html.Li(className="gd-legend-item", children=html.Div(
+            row, className="gd-legend-row gd-legend-empty" + missing))
+    return html.Li(className="gd-legend-item", children=html.Details(
+        className="gd-legend-details", **{"data-class": str(item.code), "data-map": GRAPH},
+        children=[
+            html.Summary(row, className="gd-legend-row" + missing),
+            html.P(className="gd-legend-areas"),
+        ]))
 
 
 def build_message(view: MapView) -> list:
@@ -301,12 +316,7 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         html.Label(translate(TEXT, "layers", lang), htmlFor=LAYERS, className="form-label"),
         dcc.Checklist(id=LAYERS, options=layer_options(dataset, lang),
                       value=layer_values(dataset, state), className="gd-checklist"),
-        html.Div(className="gd-map-categories", hidden=not len(dataset.sites), children=[
-            html.Label(translate(TEXT, "categories", lang), htmlFor=CATEGORIES,
-                       className="form-label"),
-            dcc.Checklist(id=CATEGORIES, options=category_options(dataset, lang),
-                          value=shown_categories(dataset, state), className="gd-checklist"),
-        ]),
+        map_names.build_labels_switch(dataset, state),
         map_export.build_export(lang),
     ])
 
@@ -329,9 +339,16 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
                 map_figure(dataset, state, geometry_url=geometry_url(dataset)),
                 map_selection.build_panel(dataset, state),
             ]),
-            html.Aside(build_legend(dataset, view), id=LEGEND, className="gd-legend",
-                       **{"aria-label": translate(TEXT, "legend", lang)}),
+            # Beside the map (below it on a phone): the classes, then the sites and their filter.
+            html.Div(className="gd-map-side", children=[
+                html.Aside(build_legend(dataset, view), id=LEGEND, className="gd-legend",
+                           **{"aria-label": translate(TEXT, "legend", lang)}),
+                map_names.build_sites_legend(dataset, state, dcc.Checklist(
+                    id=CATEGORIES, options=category_options(dataset, lang),
+                    value=shown_categories(dataset, state), className="gd-checklist")),
+            ]),
         ]),
+        *map_names.build_stores(dataset),
     ])
 
 
@@ -357,7 +374,7 @@ def next_view(dataset: Dataset, search: str | None, trigger: str | None,
     if trigger != PAGE_URL:
         query = shown.to_query()
         return shown, f"?{query}" if query else ""
-    state = resolve_state(dataset, state)
+    state = resolve_state(dataset, check_view(dataset, state).state)
     return (None, None) if state == shown else (state, None)
 
 
@@ -411,6 +428,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
         return (no_update if new_search is None else new_search, *outputs)
 
     map_figure_module.register_clientside(app)
+    map_names.register_callbacks(app, PAGE_URL)
     map_export.register_callbacks(app, dataset)
     map_play.register_callbacks(app, dataset, page_url=PAGE_URL, year_id=YEAR)
     map_selection.register_callbacks(app, dataset, PAGE_URL, PATH)
