@@ -43,6 +43,7 @@ from geodash.web.figures.map import (
 )
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.memo import ViewMemo
+from geodash.web.narrow import build_settings
 from geodash.web.pages import map_export, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
@@ -282,6 +283,8 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         # step=1 (not None): Dash 4 sliders move by fractions without a step. A year
         # without values between two with values snaps to the nearest (see snap_year).
         dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False, **years),
+        # On a phone the rest folds behind "Einstellungen", so that the map is on the first screen.
+        *build_settings("karte", [
         html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
         dcc.RadioItems(id=SCHEME, value=state.scheme, className="gd-radio",
                        options=scheme_options(dataset, state.indicator, lang)),
@@ -299,6 +302,7 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
                           value=shown_categories(dataset, state), className="gd-checklist"),
         ]),
         map_export.build_export(lang),
+        ], lang),
     ])
 
 
