@@ -41,8 +41,9 @@ if (!main || !main.querySelector('input, select, button, .dash-dropdown, table, 
     return false;
 }
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
-const plots = [...document.querySelectorAll('.js-plotly-plot')];
-return plots.every(p => p.querySelector('.main-svg'));
+// Every graph drawn (a dcc.Graph becomes .js-plotly-plot only when Plotly starts drawing).
+const graphs = [...document.querySelectorAll('.dash-graph')];
+return graphs.every(g => g.querySelector('.main-svg'));
 """
 
 # The first displayed control of the page and its first map, chart or table, outside the navbar.
