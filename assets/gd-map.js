@@ -328,13 +328,19 @@
                           {sticky: true, className: "gd-map-tooltip"});
     };
 
+    // ``off``: the features (by ``i``) that do not run in the year shown (geodash.analysis.years).
+    function running(feature, h) {
+        return !h.off || h.off.indexOf(feature.properties.i) < 0;
+    }
+
     gd.showLayer = function (feature, context) {
-        return Boolean(context.hideout.on);
+        return Boolean(context.hideout.on) && running(feature, context.hideout);
     };
 
     gd.showSite = function (feature, context) {
         var h = context.hideout;
-        return Boolean(h.on) && (h.cats === null || h.cats.indexOf(feature.properties.c) >= 0);
+        return Boolean(h.on) && (h.cats === null || h.cats.indexOf(feature.properties.c) >= 0) &&
+            running(feature, h);
     };
 
     // The site markers made so far (tests and checks count those still on a map).
@@ -380,7 +386,8 @@ window.gdMap.sitesGeojson = function (columns) {
     var features = new Array(columns.x.length);
     for (var i = 0; i < features.length; i++) {
         features[i] = {type: "Feature",
-                       properties: {n: columns.n[i], c: columns.c[i], d: columns.d[i]},
+                       properties: {n: columns.n[i], c: columns.c[i], d: columns.d[i],
+                                    i: columns.i ? columns.i[i] : i},
                        geometry: {type: "Point", coordinates: [columns.x[i], columns.y[i]]}};
     }
     return {type: "FeatureCollection", features: features};

@@ -47,6 +47,7 @@ ZONE_COLUMNS = ["zone_id", "name", "programme", "since", "until", "geometry"]
 # analysis layer lies above the Dataset (as geodash.catalog.LAYER_KINDS names its loaders).
 MEMOISED = {
     "access": "geodash.analysis.of_dataset:access",
+    "access_in": "geodash.analysis.of_dataset:access_in",
     "areas_display": "geodash.analysis.of_dataset:areas_display",
     "population_points": "geodash.analysis.of_dataset:population_points",
 }
@@ -176,6 +177,13 @@ class Dataset:
     def access(self) -> pd.DataFrame:
         """Accessibility of sites per area and category (computed once; it has no year)."""
         return memoised_analysis("access")(self)
+
+    def access_in(self, year: int | None) -> pd.DataFrame:
+        """Accessibility of the sites running in ``year`` (computed once per set of running sites).
+
+        The same as :attr:`access` when every site runs in ``year`` (or ``year`` is None).
+        """
+        return memoised_analysis("access_in")(self, year)
 
     @cached_property
     def years(self) -> list[int]:

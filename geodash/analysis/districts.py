@@ -11,6 +11,7 @@ import pandas as pd
 from geodash.analysis.coverage import accessibility, coverage_table, need_offer_gap
 from geodash.analysis.joins import indicators_wide, site_counts
 from geodash.analysis.social_index import IndexOptions, social_index
+from geodash.analysis.years import sites_in_year, zone_shares_in_year
 from geodash.catalog import IndicatorSpec
 
 
@@ -41,7 +42,11 @@ def districts_layer(
         ``zone_share`` (share of the surface inside any programme area, 0–1;
         NaN for every area when the workspace has no zones layer)
         and ``zones`` (names of the programme areas it touches), geometry.
+        Sites and programme areas count only where they run in ``year``
+        (:mod:`geodash.analysis.years`); every one of them for ``year=None``.
     """
+    sites = sites_in_year(sites, year)
+    zone_shares = zone_shares_in_year(zone_shares, zones, year)
     out = areas[[c for c in ("key", "name", "parent", "parent_name", "population") if c in areas]].copy()
     out["year"] = year
     if year is not None:
@@ -109,8 +114,9 @@ def need_and_coverage(
 ) -> pd.DataFrame:
     """Status and dynamics index, coverage per category and the need–offer gap, per area.
 
-    ``access`` is the result of :func:`access_by_category` when it was
-    computed before (it does not depend on the year). ``population`` is the
+    Only the sites running in ``year`` count (:mod:`geodash.analysis.years`);
+    ``access`` is the result of :func:`access_by_category` for those sites
+    when it was computed before (``Dataset.access_in(year)``). ``population`` is the
     year's residents by area key (``Dataset.population_in(year)``); by
     default the areas' own ``population`` column.
 
@@ -123,6 +129,9 @@ def need_and_coverage(
         metres of a site of the category) and ``share<d>_any``;
         ``gap`` (high need and few offers).
     """
+    # A workspace with sites has coverage in every year, 0 where none of them runs.
+    has_sites = len(sites_metric) > 0
+    sites_metric = sites_in_year(sites_metric, year)
     if population is None:
         population = areas_metric.set_index("key")["population"]
     population = population.reindex(areas_metric["key"]).astype(float)
@@ -143,7 +152,7 @@ def need_and_coverage(
     pop = population.reindex(out.index).astype(float)
     out = out.join(per1000)
     out["per1000_total"] = counts.reindex(out.index) / pop.where(pop > 0) * 1000
-    if len(sites_metric) and categories:
+    if has_sites and categories:
         if access is None:
             access = access_by_category(areas_metric, sites_metric, categories, distances,
                                         points=points, spacing=spacing)

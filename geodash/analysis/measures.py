@@ -14,7 +14,7 @@ It works on the analysis frame only: no Dataset, no Dash.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -138,7 +138,8 @@ def share_measure(distance: float) -> Measure:
     )
 
 
-def derived_measures(*, index: bool, sites: bool, distances: Sequence[float]) -> dict[str, Measure]:
+def derived_measures(*, index: bool, sites: bool, distances: Sequence[float],
+                     dated_sites: bool = False) -> dict[str, Measure]:
     """The measures a workspace can map, by id, in display order.
 
     Parameters
@@ -149,6 +150,9 @@ def derived_measures(*, index: bool, sites: bool, distances: Sequence[float]) ->
         Whether the workspace has sites (else there is no coverage).
     distances
         The workspace's coverage distances in metres (``share<d>_any`` each).
+    dated_sites
+        Whether any site has a start or end year: then coverage changes with
+        the year (only the offers running in it count) and its measures are yearly.
 
     Examples
     --------
@@ -159,7 +163,8 @@ def derived_measures(*, index: bool, sites: bool, distances: Sequence[float]) ->
     if index:
         measures += [STATUS_INDEX, DYNAMICS_INDEX]
     if sites:
-        measures += [OFFERS_PER_1000, *(share_measure(d) for d in distances)]
+        coverage = [OFFERS_PER_1000, *(share_measure(d) for d in distances)]
+        measures += [replace(m, yearly=True) for m in coverage] if dated_sites else coverage
     return {m.id: m for m in measures}
 
 

@@ -15,9 +15,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geodash.analysis.coverage import grid_points
+from geodash.analysis.coverage_years import coverage_over_years
 from geodash.analysis.display import display_areas
 from geodash.analysis.districts import access_by_category, need_and_coverage
 from geodash.analysis.social_index import IndexOptions
+from geodash.analysis.years import running_key, sites_in_year
 
 if TYPE_CHECKING:
     from geodash.dataset import Dataset
@@ -33,7 +35,7 @@ def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
         distances=settings.coverage.distances, need_quantile=settings.coverage.need_quantile,
         offer_quantile=settings.coverage.offer_quantile, spacing=settings.coverage.grid_spacing,
         points=dataset.population_points,
-        access=dataset.access if len(dataset.sites) and dataset.categories else None,
+        access=dataset.access_in(year) if len(dataset.sites) and dataset.categories else None,
         population=dataset.population_in(year),
     )
 
@@ -56,3 +58,42 @@ def access(dataset: Dataset) -> pd.DataFrame:
     return access_by_category(dataset.areas_metric, dataset.sites_metric, list(dataset.categories),
                               coverage.distances, points=dataset.population_points,
                               spacing=coverage.grid_spacing)
+
+
+# Key in the Dataset's instance dict of the accessibility per set of running sites.
+_ACCESS_BY_RUNNING = "_geodash_access_by_running"
+
+
+def access_in(dataset: Dataset, year: int | None) -> pd.DataFrame:
+    """Accessibility of the sites running in ``year`` (``Dataset.access_in``).
+
+    Computed once per set of running sites: years in which the same sites run
+    share one table, and when every site runs it is :attr:`Dataset.access`
+    (which the cache stores). Kept in the Dataset's instance dict, beside its
+    cached properties: the Dataset never changes, so neither does this.
+    """
+    key = running_key(dataset.sites, year)
+    if key == "all":
+        return dataset.access
+    memo = dataset.__dict__.setdefault(_ACCESS_BY_RUNNING, {})
+    if key not in memo:
+        coverage = dataset.settings.coverage
+        memo[key] = access_by_category(
+            dataset.areas_metric, sites_in_year(dataset.sites_metric, year),
+            list(dataset.categories), coverage.distances, points=dataset.population_points,
+            spacing=coverage.grid_spacing)
+    return memo[key]
+
+
+def coverage_years(dataset: Dataset) -> pd.DataFrame:
+    """Coverage per area, category and year (:func:`~geodash.analysis.coverage_years.coverage_over_years`).
+
+    Every year of :attr:`Dataset.years` (none: the sites without a year), with
+    that year's residents and the accessibility of the offers running in it.
+    """
+    years = list(dataset.years)
+    with_access = len(dataset.sites) > 0 and bool(dataset.categories)
+    return coverage_over_years(
+        dataset.areas, dataset.sites, list(dataset.categories), years,
+        population={y: dataset.population_in(y) for y in years},
+        access={y: dataset.access_in(y) for y in years} if with_access else None)

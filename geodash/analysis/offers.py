@@ -15,6 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from geodash.analysis.years import sites_running
+
 # The optional fields an offer should have for the public finder, in the order the Daten page
 # lists what is missing. Contact counts as present when any of its columns has a value.
 OFFER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,10 +50,8 @@ def is_free(cost: pd.Series) -> pd.Series:
 
 
 def running(sites: pd.DataFrame, year: int) -> pd.Series:
-    """Offers running in ``year``: started (or no start given) and not ended before it."""
-    start = pd.to_numeric(sites["start"], errors="coerce")
-    end = pd.to_numeric(sites["end"], errors="coerce")
-    return (start.isna() | (start <= year)) & (end.isna() | (end >= year))
+    """Offers running in ``year`` (the one rule: :func:`geodash.analysis.years.sites_running`)."""
+    return sites_running(sites, year)
 
 
 # The target-group code of offers for everyone: they match every target-group filter.

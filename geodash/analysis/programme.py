@@ -1,4 +1,10 @@
-"""Programme areas over time: which areas they cover since when, and the index inside and outside."""
+"""Programme areas over time: which areas they cover since when, and the index inside and outside.
+
+These functions count an area "inside" by a surface cut-off (``min_share``). The
+coverage page and the Sozialraumbericht evaluate the programme areas without a
+cut-off, by the share of each area's residents inside
+(:mod:`geodash.analysis.evaluation`); use that for an evaluation.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from geodash.analysis.years import zone_shares_in_year, zones_running
+
 
 def programme_membership(
-    zone_shares: pd.DataFrame, zones: pd.DataFrame, *, min_share: float = 0.1
+    zone_shares: pd.DataFrame, zones: pd.DataFrame, *, min_share: float = 0.1,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """Which areas the programme areas touch, how much of them, and since when.
+
+    With ``year``, only the programme areas running in that year count
+    (:func:`geodash.analysis.years.zones_running`); without, every one.
 
     Returns
     -------
@@ -21,6 +33,7 @@ def programme_membership(
         (latest end year, NaN if one is still running or has no end),
         ``zones`` (names) and ``covered`` (``share >= min_share``).
     """
+    zone_shares = zone_shares_in_year(zone_shares, zones, year)
     joined = zone_shares.join(zones.set_index("zone_id")[["name", "since", "until"]], on="zone_id")
     grouped = joined.groupby("area_key")
     out = pd.DataFrame({
@@ -44,8 +57,9 @@ def programme_years(
     """For every area and year, the share inside programme areas running that year.
 
     A zone runs in a year when its start is unknown or not later, and its end
-    is unknown or not earlier. An area is inside in a year when the running
-    zones cover at least ``min_share`` of its surface together.
+    is unknown or not earlier (:func:`geodash.analysis.years.zones_running`). An area is
+    inside in a year when the running zones cover at least ``min_share`` of its surface
+    together.
 
     Returns
     -------
@@ -58,8 +72,7 @@ def programme_years(
     joined = zone_shares.join(zones.set_index("zone_id")[["since", "until"]], on="zone_id")
     rows = []
     for year in years:
-        running = (joined["since"].isna() | (joined["since"] <= year)) & (
-            joined["until"].isna() | (joined["until"] >= year))
+        running = zones_running(joined, int(year)).to_numpy()
         share = joined[running].groupby("area_key")["share"].sum().clip(upper=1.0)
         share = share.reindex(joined["area_key"].unique(), fill_value=0.0)
         rows.append(pd.DataFrame({"area_key": share.index, "year": int(year), "share": share.to_numpy()}))

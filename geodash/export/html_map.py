@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodash.analysis.years import sites_in_year, zones_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import MapView, hover_rows, legend_rows, map_view
 from geodash.web.figures.map import DECIMALS, ZONE_COLOR, site_category_colors
@@ -212,7 +213,7 @@ def _areas(dataset: Dataset, view: MapView) -> str:
 def _zones(dataset: Dataset, view: MapView) -> dict | None:
     if not len(dataset.zones) or "zones" not in view.state.overlays:
         return None
-    zones = dataset.zones[["name", "geometry"]].to_crs("EPSG:4326")
+    zones = zones_in_year(dataset.zones, view.state.year)[["name", "geometry"]].to_crs("EPSG:4326")
     zones = zones.assign(name=escape_texts(zones["name"]))
     zones = zones.set_geometry(zones.geometry.set_precision(10 ** -DECIMALS))
     return json.loads(zones.to_json(drop_id=True))
@@ -221,7 +222,7 @@ def _zones(dataset: Dataset, view: MapView) -> dict | None:
 def _sites(dataset: Dataset, view: MapView) -> list[dict]:
     if not len(dataset.sites) or "sites" not in view.state.overlays:
         return []
-    sites = dataset.sites
+    sites = sites_in_year(dataset.sites, view.state.year)
     codes = sites["category"].to_numpy()
     columns = {"x": sites.geometry.x.round(DECIMALS).to_numpy(),
                "y": sites.geometry.y.round(DECIMALS).to_numpy(),

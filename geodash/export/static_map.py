@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from geodash.analysis.years import sites_in_year, zones_in_year
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
 from geodash.web.figures import derived
@@ -349,7 +350,7 @@ def _draw_zones(ax, dataset: Dataset, view: MapView, layout: MapLayout, window: 
     if "zones" not in view.state.overlays or not len(dataset.zones):
         return []
     s = layout.scale
-    zones = dataset.zones.to_crs(dataset.settings.metric_crs)
+    zones = zones_in_year(dataset.zones, view.state.year).to_crs(dataset.settings.metric_crs)
     zones = zones[shapely.intersects(zones.geometry.values, window)]
     if not len(zones):
         return []
@@ -368,7 +369,7 @@ def _draw_sites(ax, dataset: Dataset, view: MapView, layout: MapLayout, window: 
     if not layers:
         return []
     s = layout.scale
-    sites = dataset.sites_metric
+    sites = sites_in_year(dataset.sites_metric, view.state.year)
     codes = shown_categories(dataset, view.state)
     shown = sites[sites["layer"].isin(layers) & sites["category"].isin(codes)
                   & shapely.intersects(sites.geometry.values, window)]

@@ -25,6 +25,7 @@ from geodash.report.texts import TEXT
 from geodash.web.figures import derived
 from geodash.web.figures.choropleth import NAMED_SCHEME, map_view
 from geodash.web.figures.coverage import MATRIX_TOTAL, coverage_matrix, gap_frame
+from geodash.web.figures.evaluation import did_heads, did_notes, did_rows
 from geodash.web.figures.profile import area_header, area_sites, area_zones, profile_table
 from geodash.web.figures.profile_index import area_coverage_table, index_summary
 from geodash.web.figures.reach import inside_outside
@@ -223,12 +224,16 @@ def need_table(dataset: Dataset, year: int | None, lang: str, texts, rows: int =
                  [7, 27, 12, 11, 11, 11, 9, 12])
 
 
-def city_offers_table(dataset: Dataset, lang: str, texts) -> Table | None:
-    """Offers per kind across the city: count, per 1,000 residents, residents within each distance."""
+def city_offers_table(dataset: Dataset, lang: str, texts, year: int | None = None) -> Table | None:
+    """Offers per kind across the city: count, per 1,000 residents, residents within each distance.
+
+    The offers running in ``year`` (the latest year when ``None``).
+    """
     if dataset.sites.empty or not dataset.categories:
         return None
-    matrix = coverage_matrix(dataset)
-    access = dataset.access
+    year = derived.offers_year(dataset, year)
+    matrix = coverage_matrix(dataset, year=year)
+    access = dataset.access_in(year)
     shares = [c for c in access.columns if c.startswith("share_")]
     population = matrix["population"].where(matrix["population"] > 0)
     total_pop = float(population.sum())
@@ -254,8 +259,9 @@ def area_offers_table(dataset: Dataset, year: int | None, lang: str, texts) -> T
     """Per area: residents, offers, offers per 1,000, residents within reach, status index, gap."""
     if dataset.sites.empty or not dataset.categories:
         return None
-    matrix = coverage_matrix(dataset)
-    access = dataset.access
+    offers = derived.offers_year(dataset, year)
+    matrix = coverage_matrix(dataset, year=offers)
+    access = dataset.access_in(offers)
     shares = [c for c in access.columns if c.startswith("share_")]
     reach = access[access["category"] == ANY].set_index("area_key")[shares].reindex(matrix.index)
     gaps, _, _ = gap_frame(dataset, year)
@@ -298,7 +304,17 @@ def programme_tables(dataset: Dataset, lang: str, texts) -> list[Table]:
                 for name, prog, since, until in zip(zones["name"], zones["programme"], zones["since"],
                                                     zones["until"], strict=True)]
         tables.append(Table(heads, body, [False, False, True, True], [40, 34, 13, 13]))
+    if len(frame) and len(dataset.zones):
+        tables.append(did_report_table(dataset, lang))
     return tables
+
+
+def did_report_table(dataset: Dataset, lang: str) -> Table:
+    """Each programme area before and after its start against similar areas (as on the coverage page)."""
+    columns = ("zone", "comparison", "treated", "control", "did")
+    body = [[row[c] for c in columns] for row in did_rows(dataset, lang)]
+    return Table(did_heads(dataset, lang, columns), body, [False, False, True, True, False],
+                 [22, 30, 14, 14, 20])
 
 
 def method_section(dataset: Dataset, lang: str, texts) -> Section:
@@ -347,7 +363,7 @@ def city_report(dataset: Dataset, year: int | None = None, lang: str = "de",
         section.tables.append(need)
     sections.append(section)
     section = Section("versorgung", translate(texts, "offers", lang))
-    city = city_offers_table(dataset, lang, texts)
+    city = city_offers_table(dataset, lang, texts, year)
     if city is None:
         section.paragraphs.append(translate(texts, "no_offers", lang))
     else:
@@ -355,8 +371,10 @@ def city_report(dataset: Dataset, year: int | None = None, lang: str = "de",
         section.tables += [city, area_offers_table(dataset, year, lang, texts)]
     sections.append(section)
     tables = programme_tables(dataset, lang, texts)
-    sections.append(Section("programmgebiete", translate(texts, "programme", lang),
-                            [translate(texts, "programme_intro" if tables else "no_programme", lang)],
+    paragraphs = [translate(texts, "programme_intro" if tables else "no_programme", lang)]
+    if len(dataset.zones) and len(inside_outside(dataset)):  # the before/after table is there
+        paragraphs += did_notes(dataset, lang)
+    sections.append(Section("programmgebiete", translate(texts, "programme", lang), paragraphs,
                             tables=tables))
     sections.append(method_section(dataset, lang, texts))
     return Report(lang, translate(texts, "title_city", lang, city=dataset.settings.name, year=year or ""),
@@ -402,7 +420,7 @@ def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str =
                         figures=[_map_figure(dataset, state, caption, focus=key)])]
     sections.append(Section("indikatoren", translate(texts, "against_city", lang),
                             tables=[_indicator_table(dataset, key, year, lang, texts)]))
-    sites = area_sites(dataset, key, lang)
+    sites = area_sites(dataset, key, lang, year=year)
     section = Section("angebote", translate(texts, "area_offers", lang))
     if sites.empty:
         section.paragraphs.append(translate(texts, "no_area_offers", lang))
@@ -412,7 +430,7 @@ def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str =
             sites[["category_label", "name", "address", "programme"]].astype(str).values.tolist(),
             [False] * 4, [24, 32, 26, 18]))
     sections.append(section)
-    coverage = area_coverage_table(dataset, key, lang)
+    coverage = area_coverage_table(dataset, key, lang, year=year)
     if not coverage.empty:
         shares = [c for c in coverage.columns if c.startswith("share_")]
         heads = [translate(texts, "col_category", lang), translate(texts, "col_count", lang),
@@ -425,7 +443,7 @@ def area_report(dataset: Dataset, key: str, year: int | None = None, lang: str =
         sections.append(Section("erreichbarkeit", translate(texts, "reach", lang), tables=[Table(
             heads, body, [False, True, True, True, *([True] * len(shares))],
             widths(12, 12, 12, *([12] * len(shares))), strong=frozenset({len(body) - 1}))]))
-    zones = area_zones(dataset, key)
+    zones = area_zones(dataset, key, year=year)
     section = Section("programmgebiete", translate(texts, "area_zones", lang))
     if zones.empty:
         section.paragraphs.append(translate(texts, "no_area_zones", lang))

@@ -34,11 +34,13 @@ TEXT = {
         "no_offers": "In diesem Datenbestand sind keine Angebote erfasst.",
         "programme": "Programmgebiete",
         "programme_intro": "Der mittlere Statusindex der {Units} in und außerhalb der laufenden "
-                           "Programmgebiete, Jahr für Jahr (ein {Unit} zählt als innen, wenn die "
-                           "Programmgebiete mindestens 10 % seiner Fläche bedecken).",
+                           "Programmgebiete, Jahr für Jahr; ein {Unit} zählt mit dem Anteil seiner "
+                           "Einwohner/innen im Programmgebiet als innen und mit dem Rest als "
+                           "außen (ohne Schwelle).",
         "no_programme": "Dieser Datenbestand hat keine Programmgebiete oder keinen Sozialindex.",
         "col_year": "Jahr", "col_inside": "in Programmgebieten", "col_outside": "außerhalb",
-        "col_n_inside": "{Units} innen", "col_n_outside": "{Units} außen",
+        "col_n_inside": "{Units} (ganz/teils) innen",
+        "col_n_outside": "{Units} (ganz/teils) außen",
         "col_zone": "Programmgebiet", "col_programme": "Programm", "col_since": "seit",
         "col_until": "bis", "col_share_area": "Anteil der Fläche",
         "method": "Methode und Quellen",
@@ -110,11 +112,13 @@ TEXT = {
         "no_offers": "This dataset has no offers.",
         "programme": "Programme areas",
         "programme_intro": "The mean status index of the {units} inside and outside the running "
-                           "programme areas, year by year (a {unit} counts as inside when the "
-                           "programme areas cover at least 10 % of it).",
+                           "programme areas, year by year; a {unit} counts inside with the share of "
+                           "its residents in a programme area and outside with the rest (no "
+                           "cut-off).",
         "no_programme": "This dataset has no programme areas or no social index.",
         "col_year": "Year", "col_inside": "in programme areas", "col_outside": "outside",
-        "col_n_inside": "{Units} inside", "col_n_outside": "{Units} outside",
+        "col_n_inside": "{Units} (wholly/partly) inside",
+        "col_n_outside": "{Units} (wholly/partly) outside",
         "col_zone": "Programme area", "col_programme": "Programme", "col_since": "since",
         "col_until": "until", "col_share_area": "share of the surface",
         "method": "Method and sources",

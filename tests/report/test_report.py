@@ -77,6 +77,20 @@ def test_greatest_need_table_holds_the_hand_computed_status_index(grid_dataset):
     assert "Index 2022" in need.heads
 
 
+def test_programme_section_weighs_by_residents_and_has_the_before_after_table(grid_dataset):
+    # West covers half of Nordwest (500 of 1,000 residents) and all of Südwest (3,000). 2022:
+    # inside (500 · −1.342 + 3000 · 0.447) / 3500 = 0.19; Nordwest is partly on both sides.
+    report = build_report(grid_dataset, created=CREATED)
+    section = next(s for s in report.sections if s.id == "programmgebiete")
+    by_year, zones, did = section.tables
+    assert by_year.rows[0][:2] == ["2022", "0,19"] and by_year.rows[0][3:] == ["2", "3"]
+    assert "ohne Schwelle" in section.paragraphs[0]
+    assert did.heads[1].startswith("Vergleichs-Stadtteile")
+    assert did.rows[0][:2] == ["West (Soziale Stadt, 2005–heute)", "Nordost, Südost"]
+    assert did.rows[0][4].startswith("Kein Jahr vor dem Start (2005)")
+    assert any("parallele Trends" in p for p in section.paragraphs)
+
+
 def test_offers_per_area_count_the_sites_inside_each_area(grid_dataset):
     # Nordwest holds s1 (qm) and s2 (kurs) and 1,000 residents: 2 offers, 2,00 per 1,000; Südost s3.
     report = build_report(grid_dataset, created=CREATED)

@@ -63,8 +63,8 @@ def test_heat_table_scale_is_dark_red_at_the_end_of_more_need(polarity, dark_at)
 
 def test_coverage_heat_tables_get_darker_for_fewer_offers(grid_dataset):
     """Offers are a resource: a cell with no offers (shade 0) is the darkest red, not the lightest."""
-    for fig in (coverage_fig.coverage_heatmap(grid_dataset, None, "de", 2022),
-                reach_heatmap(grid_dataset, list(grid_dataset.categories), "de", 2022)):
+    for fig in (coverage_fig.coverage_heatmap(grid_dataset, None, "de", year=2022),
+                reach_heatmap(grid_dataset, list(grid_dataset.categories), "de", year=2022)):
         heat = fig.data[0]
         assert (heat.zmin, heat.zmax) == (0, 1)
         low = [c for p, c in heat.colorscale if p == 0][0]
@@ -87,14 +87,14 @@ def test_need_ordered_keys_by_hand(grid_dataset):
 
 
 def test_density_and_reach_heat_tables_list_the_most_need_first(grid_dataset):
-    density = coverage_fig.coverage_heatmap(grid_dataset, None, "de", 2022)
-    reach = reach_heatmap(grid_dataset, list(grid_dataset.categories), "de", 2022)
+    density = coverage_fig.coverage_heatmap(grid_dataset, None, "de", year=2022)
+    reach = reach_heatmap(grid_dataset, list(grid_dataset.categories), "de", year=2022)
     assert list(density.data[0].y) == NEED_ORDER
     assert list(reach.data[0].y) == NEED_ORDER
 
 
 def test_heat_table_numbers_keep_a_readable_size(grid_dataset):
-    fig = coverage_fig.coverage_heatmap(grid_dataset, None, "de", 2022)
+    fig = coverage_fig.coverage_heatmap(grid_dataset, None, "de", year=2022)
     assert fig.data[0].textfont.size >= 10
     assert fig.layout.xaxis.tickangle == -90  # upright heads never run into each other
     # Row names 8 characters ("Nordwest") and three columns of at least 78 px each.

@@ -106,13 +106,19 @@ def test_reach_heatmap_shows_the_share_within_the_first_distance(grid_dataset):
     assert list(only.x) == ["kurs"]  # "all offers" only when every kind is counted
 
 
-def test_status_index_inside_and_outside_the_programme_area(grid_dataset):
+def test_status_index_inside_and_outside_weighs_areas_by_their_residents_inside(grid_dataset):
     table = reach.inside_outside(grid_dataset)
-    # Zone West (since 2005) covers half of Nordwest and all of Südwest.
+    # Zone West (since 2005) covers half of Nordwest (1,000 residents → 500 inside) and all of
+    # Südwest (3,000); Nordost (2,000) and Südost (4,000) are outside. 2022: z = (v − 12.5) / √31.25.
+    z = {k: (v - 12.5) / math.sqrt(31.25) for k, v in {"01": 5, "02": 10, "03": 15, "04": 20}.items()}
+    inside = (500 * z["01"] + 3000 * z["03"]) / 3500
+    outside = (500 * z["01"] + 2000 * z["02"] + 4000 * z["04"]) / 6500
     assert table["year"].tolist() == [2022, 2023]
-    assert table["inside"].iloc[0] == pytest.approx((-1.3416 + 0.4472) / 2, abs=1e-4)
-    assert table["outside"].iloc[0] == pytest.approx((-0.4472 + 1.3416) / 2, abs=1e-4)
-    assert table[["n_inside", "n_outside"]].values.tolist() == [[2, 2], [2, 2]]
+    assert table["inside"].iloc[0] == pytest.approx(inside)  # 0.1917, not (−1.34 + 0.45) / 2
+    assert table["outside"].iloc[0] == pytest.approx(outside)  # 0.5848
+    # Nordwest is on both sides: 2 areas (partly) inside, 3 (partly) outside.
+    assert table[["n_inside", "n_outside"]].values.tolist() == [[2, 3], [2, 3]]
+    assert table["residents_inside"].tolist() == pytest.approx([3500, 3500])
     page = coverage.layout(grid_dataset, ViewState())
     assert len(find(page, coverage.PROGRAMME_GRAPH).figure.data) == 2
 

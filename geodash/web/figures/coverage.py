@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from geodash.analysis.coverage import coverage_table, gap_cutoffs, need_offer_gap
 from geodash.analysis.indicators import need_order
+from geodash.analysis.years import sites_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.palettes import WARNING_COLOR, need_colorscale
@@ -71,8 +72,13 @@ def selected_categories(dataset: Dataset, categories: Iterable[str] | None) -> l
     return [code for code in dataset.categories if code in wanted]
 
 
-def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None) -> pd.DataFrame:
+def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None, *,
+                    year: int | None = None) -> pd.DataFrame:
     """Sites per 1,000 residents for every district and category, plus all chosen together.
+
+    Only the offers running in ``year`` count, per 1,000 residents of that
+    year (:func:`~geodash.web.figures.derived.offers_year`: the latest year
+    when ``None``).
 
     Returns
     -------
@@ -85,18 +91,20 @@ def coverage_matrix(dataset: Dataset, categories: Iterable[str] | None = None) -
 
     """
     codes = selected_categories(dataset, categories)
-    return derived.cached(dataset, ("coverage_matrix", tuple(codes)),
-                          lambda: _coverage_matrix(dataset, codes)).copy()
+    year = derived.offers_year(dataset, year)
+    return derived.cached(dataset, ("coverage_matrix", tuple(codes), year),
+                          lambda: _coverage_matrix(dataset, codes, year)).copy()
 
 
-def _coverage_matrix(dataset: Dataset, codes: list[str]) -> pd.DataFrame:
+def _coverage_matrix(dataset: Dataset, codes: list[str], year: int | None) -> pd.DataFrame:
     areas = dataset.areas
-    long = coverage_table(areas, dataset.sites, codes)
+    population = dataset.population_in(year)
+    long = coverage_table(areas, sites_in_year(dataset.sites, year), codes, population=population)
     counts = long.pivot(index="area_key", columns="category", values="count")
     dens = long.pivot(index="area_key", columns="category", values="per_1000")
     out = pd.DataFrame(index=pd.Index(areas["key"], name="area_key"))
     out["name"] = areas["key"].map(dataset.area_labels).to_numpy()
-    out["population"] = areas["population"].astype(float).to_numpy()
+    out["population"] = population.reindex(areas["key"]).astype(float).to_numpy()
     for code in codes:
         out[f"count_{code}"] = counts[code].reindex(out.index).fillna(0).astype(int)
         out[f"per_1000_{code}"] = dens[code].reindex(out.index).astype(float)
@@ -179,7 +187,7 @@ def heatmap_layout(fig: go.Figure, rows: int, lang: str) -> go.Figure:
 
 
 def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
-                     lang: str = "de", year: int | None = None) -> go.Figure:
+                     lang: str = "de", *, year: int | None = None) -> go.Figure:
     """Draw a heat table of sites per 1,000 residents: districts as rows, categories as columns.
 
     Rows are in need order (:func:`need_ordered_keys`: the highest status
@@ -190,7 +198,7 @@ def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
     (:func:`~geodash.web.figures.palettes.need_colorscale` for a resource).
     """
     codes = selected_categories(dataset, categories)
-    matrix = coverage_matrix(dataset, codes).reindex(need_ordered_keys(dataset, year))
+    matrix = coverage_matrix(dataset, codes, year=year).reindex(need_ordered_keys(dataset, year))
     columns = [*codes, MATRIX_TOTAL]
     labels = [dataset.category_label(c, lang) for c in codes] + [translate(TEXT, "total", lang)]
     rates = matrix[[f"per_1000_{c}" for c in columns]].astype(float)
@@ -217,7 +225,8 @@ def gap_frame(dataset: Dataset, year: int | None = None,
     """The status index against offers per 1,000 residents, the gap flag and its two cut-offs.
 
     The need is the MSS status index of the latest year up to ``year``
-    (:mod:`geodash.web.figures.derived`), the cut-offs the workspace's
+    (:mod:`geodash.web.figures.derived`), the offers those running in
+    ``year`` (the latest year when ``None``), the cut-offs the workspace's
     quantiles (``coverage.need_quantile``, ``coverage.offer_quantile``).
     Counting all categories, the flag is the analysis' own ``gap`` column
     (the one ``geodash export districts`` writes); counting fewer, the same
@@ -235,21 +244,23 @@ def gap_frame(dataset: Dataset, year: int | None = None,
     if index_year is None:
         return pd.DataFrame(columns=GAP_COLUMNS), np.nan, np.nan
     codes = selected_categories(dataset, categories)
+    offers = derived.offers_year(dataset, year)
     frame, need_cut, offer_cut = derived.cached(
-        dataset, ("gap", index_year, tuple(codes)), lambda: _gap_frame(dataset, index_year, codes))
+        dataset, ("gap", index_year, offers, tuple(codes)),
+        lambda: _gap_frame(dataset, index_year, offers, codes))
     return frame.copy(), need_cut, offer_cut
 
 
-def _gap_frame(dataset: Dataset, index_year: int, codes: list[str]) -> tuple[pd.DataFrame, float,
-                                                                              float]:
-    matrix = coverage_matrix(dataset, codes)
+def _gap_frame(dataset: Dataset, index_year: int, offers_year: int | None,
+               codes: list[str]) -> tuple[pd.DataFrame, float, float]:
+    matrix = coverage_matrix(dataset, codes, year=offers_year)
     analysis = derived.analysis(dataset, index_year)
     need = analysis["status_index"].astype(float)
     offers = matrix[f"per_1000_{MATRIX_TOTAL}"]
     settings = dataset.settings.coverage
     frame = need_offer_gap(need, offers, need_quantile=settings.need_quantile,
                            offer_quantile=settings.offer_quantile)
-    if codes == list(dataset.categories):
+    if codes == list(dataset.categories) and offers_year == index_year:
         frame["gap"] = frame["area_key"].map(analysis["gap"]).fillna(False).astype(bool)
     need_cut, offer_cut = gap_cutoffs(need, offers, need_quantile=settings.need_quantile,
                                       offer_quantile=settings.offer_quantile)

@@ -26,8 +26,9 @@ from geodash.analysis.measures import (
     derived_measures,
     measure_values,
 )
-from geodash.analysis.of_dataset import district_analysis
+from geodash.analysis.of_dataset import coverage_years, district_analysis
 from geodash.analysis.social_index import stack_years
+from geodash.analysis.years import has_years
 from geodash.dataset import Dataset
 
 # Key of the memo in the Dataset's instance dict (beside its cached properties).
@@ -99,7 +100,7 @@ def measures(dataset: Dataset) -> dict[str, Measure]:
     return cached(dataset, "measures", lambda: derived_measures(
         index=any(spec.in_index for spec in dataset.indicator_meta.values()),
         sites=bool(len(dataset.sites)) and bool(dataset.categories),
-        distances=dataset.settings.coverage.distances))
+        distances=dataset.settings.coverage.distances, dated_sites=has_years(dataset.sites)))
 
 
 def measure_of(dataset: Dataset, measure_id: str | None) -> Measure | None:
@@ -110,6 +111,19 @@ def measure_of(dataset: Dataset, measure_id: str | None) -> Measure | None:
 def coverage_year(dataset: Dataset) -> int | None:
     """The year whose analysis gives the measures that do not change with the year."""
     return dataset.years[-1] if dataset.years else None
+
+
+def offers_year(dataset: Dataset, year: int | None) -> int | None:
+    """The year whose running offers a page counts: the year shown, else the latest year."""
+    return year if year is not None else coverage_year(dataset)
+
+
+def coverage_series(dataset: Dataset) -> pd.DataFrame:
+    """Coverage per area, category and year (:func:`geodash.analysis.of_dataset.coverage_years`).
+
+    Shared: do not change it.
+    """
+    return cached(dataset, "coverage_years", lambda: coverage_years(dataset))
 
 
 def measure_years(dataset: Dataset, measure: Measure) -> tuple[int, ...]:

@@ -23,6 +23,7 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from geodash.analysis.indicators import is_ranked
+from geodash.analysis.years import sites_running, zones_running
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import TEXT as VIEW_TEXT
 from geodash.web.figures.choropleth import LegendItem, MapView, legend_rows, map_view, no_rank_key
@@ -129,12 +130,28 @@ def shown_categories(dataset: Dataset, state: ViewState) -> list[str]:
     return codes if state.categories is None else [c for c in codes if c in state.categories]
 
 
+def _not_running(running: pd.Series) -> dict:
+    """``{"off": positions}`` of the sites or zones (within their layer) not running in the year shown.
+
+    Empty (no key at all) when everything runs, as in a workspace without years.
+    """
+    off = np.flatnonzero(~running.to_numpy(dtype=bool)).tolist()
+    return {"off": off} if off else {}
+
+
 def sites_hideout(dataset: Dataset, state: ViewState, stem: str) -> dict:
-    """What the browser needs to draw one sites layer: on or off, categories, colours, size."""
+    """What the browser needs to draw one sites layer: on or off, categories, colours, size.
+
+    ``off`` lists the layer's sites (by position, ``i`` in :func:`sites_columns`)
+    that do not run in the view's year (:mod:`geodash.analysis.years`); it is
+    left out when all of them run.
+    """
     count = site_layers(dataset).get(stem, 0)
     codes = _site_categories(dataset)
+    layer = dataset.sites[dataset.sites["layer"] == stem]
     return {
         "on": stem in visible_site_layers(dataset, state),
+        **_not_running(sites_running(layer, state.year)),
         "cats": shown_categories(dataset, state),
         "colors": site_category_colors(dataset),
         "labels": {code: dataset.category_label(code, state.lang) for code in codes},
@@ -142,14 +159,15 @@ def sites_hideout(dataset: Dataset, state: ViewState, stem: str) -> dict:
     }
 
 
-def zones_hideout(state: ViewState) -> dict:
-    """Whether the programme-area outlines are shown."""
-    return {"on": "zones" in state.overlays}
+def zones_hideout(state: ViewState, dataset: Dataset | None = None) -> dict:
+    """Whether the programme-area outlines are shown, and which do not run in the view's year."""
+    off = _not_running(zones_running(dataset.zones, state.year)) if dataset is not None else {}
+    return {"on": "zones" in state.overlays, **off}
 
 
 def overlays_data(dataset: Dataset, state: ViewState) -> dict:
     """The settings of the zones and of every sites layer (in :func:`site_layers` order)."""
-    return {"zones": zones_hideout(state),
+    return {"zones": zones_hideout(state, dataset),
             "sites": [sites_hideout(dataset, state, stem) for stem in site_layers(dataset)]}
 
 
@@ -161,6 +179,7 @@ def sites_columns(dataset: Dataset, stem: str) -> dict:
     both = (programme != "") & (address != "")
     details = programme + np.where(both, " · ", "") + address
     return {"x": part.geometry.x.round(DECIMALS).tolist(), "y": part.geometry.y.round(DECIMALS).tolist(),
+            "i": list(range(len(part))),
             "n": part["name"].astype(str).tolist(), "c": part["category"].astype(str).tolist(),
             "d": details.astype(str).tolist()}
 
@@ -171,6 +190,7 @@ def zones_geojson(dataset: Dataset) -> dict:
     if not len(zones):
         return {"type": "FeatureCollection", "features": []}
     frame = zones[["name", "programme", "geometry"]].copy()
+    frame.insert(0, "i", range(len(frame)))  # the position zones_hideout's ``off`` names
     frame["programme"] = frame["programme"].where(frame["programme"].notna(), None)
     frame = frame.set_geometry(frame.geometry.set_precision(10**-DECIMALS))
     return json.loads(frame.to_json(drop_id=True))

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from geodash.analysis.indicators import rank_areas
+from geodash.analysis.years import sites_in_year, zone_shares_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.text import plotly_text
@@ -179,8 +180,11 @@ def profile_table(
     return table.loc[order].reset_index(drop=True)
 
 
-def area_sites(dataset: Dataset, key: str, lang: str = "de") -> pd.DataFrame:
+def area_sites(dataset: Dataset, key: str, lang: str = "de", *,
+               year: int | None = None) -> pd.DataFrame:
     """List the sites in one district, by category (in the dataset's order), then name.
+
+    With ``year``, only the sites running in it (:mod:`geodash.analysis.years`).
 
     Returns
     -------
@@ -189,7 +193,8 @@ def area_sites(dataset: Dataset, key: str, lang: str = "de") -> pd.DataFrame:
         where unknown).
 
     """
-    sites = dataset.sites[dataset.sites["area_key"] == key]
+    sites = sites_in_year(dataset.sites, year)
+    sites = sites[sites["area_key"] == key]
     columns = ["category", "category_label", "name", "address", "programme"]
     if sites.empty:
         return pd.DataFrame(columns=columns)
@@ -206,8 +211,10 @@ def area_sites(dataset: Dataset, key: str, lang: str = "de") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def area_zones(dataset: Dataset, key: str) -> pd.DataFrame:
+def area_zones(dataset: Dataset, key: str, *, year: int | None = None) -> pd.DataFrame:
     """List the programme areas a district touches, with the share of its surface inside.
+
+    With ``year``, only the programme areas running in it.
 
     Returns
     -------
@@ -216,7 +223,8 @@ def area_zones(dataset: Dataset, key: str) -> pd.DataFrame:
         largest share first.
 
     """
-    shares = dataset.zone_shares[dataset.zone_shares["area_key"] == key]
+    shares = zone_shares_in_year(dataset.zone_shares, dataset.zones, year)
+    shares = shares[shares["area_key"] == key]
     columns = ["zone_id", "name", "programme", "since", "until", "share"]
     if shares.empty or dataset.zones.empty:
         return pd.DataFrame(columns=columns)

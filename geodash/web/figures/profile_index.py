@@ -15,6 +15,7 @@ import pandas as pd
 from geodash.analysis.coverage import coverage_table
 from geodash.analysis.indicators import rank_areas
 from geodash.analysis.measures import area_coverage
+from geodash.analysis.years import sites_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 
@@ -81,8 +82,12 @@ def index_summary(dataset: Dataset, key: str, year: int | None = None) -> IndexS
     )
 
 
-def area_coverage_table(dataset: Dataset, key: str, lang: str = "de") -> pd.DataFrame:
+def area_coverage_table(dataset: Dataset, key: str, lang: str = "de", *,
+                        year: int | None = None) -> pd.DataFrame:
     """Offers for the residents of one district, per category and for all together.
+
+    The offers running in ``year`` (the latest year when ``None``), per 1,000
+    residents of that year.
 
     Returns
     -------
@@ -95,8 +100,10 @@ def area_coverage_table(dataset: Dataset, key: str, lang: str = "de") -> pd.Data
     categories = list(dataset.categories)
     if dataset.sites.empty or not categories:
         return pd.DataFrame(columns=["category", "label", "count", "per_1000", "mean_distance"])
-    counts = coverage_table(dataset.areas, dataset.sites, categories)
-    table = area_coverage(counts, dataset.access, key, categories)
+    year = derived.offers_year(dataset, year)
+    counts = coverage_table(dataset.areas, sites_in_year(dataset.sites, year), categories,
+                            population=dataset.population_in(year))
+    table = area_coverage(counts, dataset.access_in(year), key, categories)
     table.insert(1, "label", [dataset.category_label(c, lang) if c in dataset.categories else c
                               for c in table["category"]])
     return table

@@ -3,7 +3,8 @@
 Pure functions of ``(dataset, categories, lang)`` for the coverage page:
 a heat table of the share of residents within the workspace's first coverage
 distance of each kind of offer (from ``Dataset.access``), and the mean status
-index inside and outside the Soziale Stadt programme areas over the years.
+index inside and outside the Soziale Stadt programme areas over the years
+(weighted by residents inside, :mod:`geodash.web.figures.evaluation`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geodash.analysis.districts import ANY
-from geodash.analysis.programme import index_inside_outside, programme_years
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.coverage import heatmap_layout, need_ordered_keys, wrap_label
+from geodash.web.figures.evaluation import inside_outside, residents
 from geodash.web.figures.palettes import need_colorscale
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import area_texts, fmt_number, translate
@@ -33,7 +34,9 @@ TEXT = {
         "mean": "mittlere Entfernung {m}",
         "inside": "in Programmgebieten",
         "outside": "außerhalb",
-        "hover": "%{x}: %{y:.2f} (%{customdata} {Units})",
+        "hover": "%{x}: %{y:.2f} (%{customdata[0]} {Units} ganz oder teilweise)",
+        "hover_residents": "%{x}: %{y:.2f} (%{customdata[0]} {Units} ganz oder teilweise, "
+                           "%{customdata[1]:,.0f} Einwohner/innen)",
         "index_axis": "mittlerer Statusindex (höher = mehr Bedarf)",
     },
     "en": {
@@ -42,14 +45,20 @@ TEXT = {
         "mean": "mean distance {m}",
         "inside": "in programme areas",
         "outside": "outside",
-        "hover": "%{x}: %{y:.2f} (%{customdata} {units})",
+        "hover": "%{x}: %{y:.2f} (%{customdata[0]} {units} wholly or partly)",
+        "hover_residents": "%{x}: %{y:.2f} (%{customdata[0]} {units} wholly or partly, "
+                           "%{customdata[1]:,.0f} residents)",
         "index_axis": "mean status index (higher = more need)",
     },
 }
 
 
-def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
+def reach_matrix(dataset: Dataset, categories: Iterable[str], *,
+                 year: int | None = None) -> pd.DataFrame:
     """Share of residents near each kind of offer, per area.
+
+    Near the offers running in ``year`` (the latest year when ``None``;
+    :meth:`Dataset.access_in`).
 
     Returns
     -------
@@ -63,7 +72,7 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     codes = list(categories)
     if codes == list(dataset.categories):
         codes.append(ANY)
-    access = dataset.access
+    access = dataset.access_in(derived.offers_year(dataset, year))
     part = access[access["category"].isin(codes)].copy()
     part["name"] = part["area_key"].map(dataset.area_labels)
     order = {c: i for i, c in enumerate(codes)}
@@ -75,7 +84,7 @@ def reach_matrix(dataset: Dataset, categories: Iterable[str]) -> pd.DataFrame:
     return part[columns].reset_index(drop=True)
 
 
-def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de",
+def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de", *,
                   year: int | None = None) -> go.Figure:
     """Draw a heat table: areas as rows, kinds of offer as columns, the share within the first distance.
 
@@ -85,7 +94,7 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de",
     residents within reach is more need). The hover adds every distance and
     the mean distance to the nearest offer.
     """
-    long = reach_matrix(dataset, categories)
+    long = reach_matrix(dataset, categories, year=year)
     shares = [c for c in long.columns if c.startswith("share_")]
     first = shares[0]
     codes = list(dict.fromkeys(long["category"]))
@@ -119,50 +128,27 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de",
     return heatmap_layout(fig, len(rows), lang)
 
 
-def inside_outside(dataset: Dataset) -> pd.DataFrame:
-    """The mean status index inside and outside the programme areas, year by year.
-
-    An area counts as inside in a year when the zones running that year cover
-    enough of it (see :func:`geodash.analysis.programme.programme_years`); the
-    mean is weighted by population when the index is.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, inside, outside, n_inside, n_outside``; empty without zones
-        or without a status index.
-    """
-    return derived.cached(dataset, "inside_outside", lambda: _inside_outside(dataset)).copy()
-
-
-def _inside_outside(dataset: Dataset) -> pd.DataFrame:
-    columns = ["year", "inside", "outside", "n_inside", "n_outside"]
-    index = derived.status_by_year(dataset)
-    if dataset.zones.empty or index.empty:
-        return pd.DataFrame(columns=columns)
-    active = programme_years(dataset.zone_shares, dataset.zones, sorted(index["year"].unique()))
-    weights = (dataset.areas.set_index("key")["population"].astype(float)
-               if dataset.settings.index.weighted else None)
-    return index_inside_outside(index, active, weights)[columns]
-
-
 def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:
     """Two lines over the years: the mean status index inside and outside the programme areas."""
     table = inside_outside(dataset)
     texts = area_texts(TEXT, dataset)
+    # Residents inside and outside when the means are weighted by them (else the shares are).
+    hover = translate(texts, "hover_residents" if residents(dataset) is not None else "hover", lang)
     fig = go.Figure()
     for column, color in (("inside", INSIDE_COLOR), ("outside", OUTSIDE_COLOR)):
         fig.add_trace(go.Scatter(
-            x=table["year"], y=table[column], customdata=table[f"n_{column}"],
+            x=table["year"], y=table[column],
+            customdata=table[[f"n_{column}", f"residents_{column}"]].to_numpy(),
             name=plotly_text(translate(TEXT, column, lang)), mode="lines+markers",
             line={"color": color, "width": 2},
-            hovertemplate=translate(texts, "hover", lang) + "<extra>%{fullData.name}</extra>",
+            hovertemplate=hover + "<extra>%{fullData.name}</extra>",
         ))
     fig.add_hline(y=0, line_color="#999999", line_width=1)
     fig.update_xaxes(tickvals=table["year"].tolist(), tickformat="d")
     fig.update_yaxes(title_text=translate(TEXT, "index_axis", lang), zeroline=False)
     return fig.update_layout(
-        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=300,
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 30},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        # Below the years, so that the toolbar above never covers it on a phone.
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
     )

@@ -19,11 +19,17 @@ from geodash.web.figures.coverage import (
     need_coverage,
     selected_categories,
 )
-from geodash.web.figures.derived import class_name, index_year
-from geodash.web.figures.reach import inside_outside, inside_outside_figure, reach_heatmap
+from geodash.web.figures.derived import class_name, index_year, offers_year
+from geodash.web.figures.reach import reach_heatmap
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
 from geodash.web.narrow import scroll_box
+from geodash.web.pages import coverage_years
+from geodash.web.pages.coverage_evaluation import (  # noqa: F401 (ids that tests read here)
+    PROGRAMME,
+    PROGRAMME_GRAPH,
+    build_programme,
+)
 from geodash.web.state import ViewState
 
 PATH = "/abdeckung"
@@ -37,8 +43,6 @@ DENSITY_GRAPH = "abdeckung-dichte"
 SCATTER_GRAPH = "abdeckung-bedarf"
 GAP_TABLE = "abdeckung-luecken"
 REACH_GRAPH = "abdeckung-erreichbarkeit"
-PROGRAMME = "abdeckung-programmgebiete"
-PROGRAMME_GRAPH = "abdeckung-programmgebiete-verlauf"
 SCATTER_MIN_WIDTH = 560
 
 TEXT = {
@@ -46,7 +50,7 @@ TEXT = {
         "intro": "Wie viele Angebote gibt es je {Unit}, gemessen an der Zahl der "
                  "Menschen, die dort wohnen? Und wo ist der Bedarf hoch, das Angebot aber gering?",
         "categories": "Welche Angebote zählen?",
-        "year": "Jahr des Statusindex",
+        "year": "Jahr (Statusindex und laufende Angebote)",
         "latest": "neuestes Jahr",
         "no_sites": "In diesem Datenbestand sind keine Angebote erfasst. Sobald eine Liste "
                     "von Angeboten eingebunden ist, erscheint hier die Abdeckung.",
@@ -80,13 +84,6 @@ TEXT = {
         "gaps": "{Units} mit hohem Bedarf und wenigen Angeboten",
         "gaps_note": "Statusindex über dem {need}-Quantil der {Units} und Angebote je 1.000 "
                      "Einwohner/innen höchstens beim {offer}-Quantil (0,5 = Median).",
-        "programme": "Statusindex innerhalb und außerhalb der Programmgebiete",
-        "programme_note": "Mittlerer Statusindex der {Units}, die im jeweiligen Jahr "
-                          "mindestens zu einem Zehntel in einem laufenden Programmgebiet "
-                          "(Soziale Stadt) liegen, und der übrigen. 0 = Stadtmittel.",
-        "no_zones": "In diesem Datenbestand sind keine Programmgebiete erfasst.",
-        "no_inside": "Keine {Units} liegen in den Jahren mit Statusindex in einem laufenden "
-                     "Programmgebiet.",
         "no_gaps": "Keine {Units} haben zugleich überdurchschnittlichen Bedarf und "
                    "unterdurchschnittlich wenige Angebote.",
         "col_name": "{Unit}",
@@ -101,7 +98,7 @@ TEXT = {
         "intro": "How many offers does each {unit} have, measured against the number of "
                  "people who live there? And where is need high but offers few?",
         "categories": "Which offers count?",
-        "year": "Year of the status index",
+        "year": "Year (status index and running offers)",
         "latest": "latest year",
         "no_sites": "This dataset has no offers. Coverage appears here as soon as a list of "
                     "offers is added.",
@@ -133,13 +130,6 @@ TEXT = {
         "gaps": "{Units} with high need and few offers",
         "gaps_note": "Status index above the {need} quantile of the {units} and offers per "
                      "1,000 residents at most at the {offer} quantile (0.5 = median).",
-        "programme": "Status index inside and outside the programme areas",
-        "programme_note": "Mean status index of the {units} that lie at least one tenth in a "
-                          "running programme area (Soziale Stadt) in each year, and of the "
-                          "others. 0 = city mean.",
-        "no_zones": "This dataset has no programme areas.",
-        "no_inside": "No {unit} lies in a running programme area in the years with a status "
-                     "index.",
         "no_gaps": "No {unit} has both above-average need and below-average offers.",
         "col_name": "{Unit}",
         "col_need": "Status index",
@@ -219,12 +209,15 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     pop = dataset.areas["population"]
     if not (pop > 0).any():
         return [dbc.Alert(translate(texts, "no_population", lang), color="info")]
+    # The offers running in the year shown (the latest by default) count; the headings say which.
+    shown = offers_year(dataset, year)
+    suffix = f" {shown}" if shown is not None else ""
     score_year = index_year(dataset, year)
     order = (translate(texts, "order_note", lang, year=score_year) if score_year is not None
              else translate(texts, "order_note_names", lang))
-    density = coverage_heatmap(dataset, codes, lang, year)
+    density = coverage_heatmap(dataset, codes, lang, year=year)
     parts = [
-        html.H3(translate(texts, "density", lang), className="h5 mt-3"),
+        html.H3(translate(texts, "density", lang) + suffix, className="h5 mt-3"),
         html.P([translate(texts, "density_note", lang), " ", order], className="small text-muted"),
         # Readable numbers need wide enough cells: on a phone the table scrolls in its box.
         scroll_box(dcc.Graph(id=DENSITY_GRAPH, figure=density, config=graph_config(lang)),
@@ -235,9 +228,9 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         parts.append(html.P(translate(texts, "some_population", lang, names=", ".join(missing)),
                             className="small text-muted mt-2"))
     distance = dataset.settings.coverage.distances[0]
-    reach = reach_heatmap(dataset, codes, lang, year)
+    reach = reach_heatmap(dataset, codes, lang, year=year)
     parts += [
-        html.H3(translate(texts, "reach", lang), className="h5 mt-4"),
+        html.H3(translate(texts, "reach", lang) + suffix, className="h5 mt-4"),
         html.P([translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)), " ", order],
                className="small text-muted"),
         scroll_box(dcc.Graph(id=REACH_GRAPH, figure=reach, config=graph_config(lang)),
@@ -263,23 +256,11 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     ]
 
 
-def build_programme(dataset: Dataset, lang: str) -> html.Section:
-    """The status index inside and outside the programme areas over the years, or why not."""
-    texts = area_texts(TEXT, dataset)
-    heading = html.H3(translate(texts, "programme", lang), className="h5 mt-4")
-    if dataset.zones.empty:
-        return html.Section([heading, html.P(translate(texts, "no_zones", lang),
-                                             className="text-muted")], id=PROGRAMME)
-    table = inside_outside(dataset)
-    if table.empty or not (table["n_inside"] > 0).any():
-        return html.Section([heading, html.P(translate(texts, "no_inside", lang),
-                                             className="text-muted")], id=PROGRAMME)
-    return html.Section([
-        heading,
-        html.P(translate(texts, "programme_note", lang), className="small text-muted"),
-        dcc.Graph(id=PROGRAMME_GRAPH, figure=inside_outside_figure(dataset, lang),
-                  config=graph_config(lang)),
-    ], id=PROGRAMME)
+def _with_trend(parts: list, dataset: Dataset, state: ViewState, codes: list[str], lang: str) -> list:
+    """The page's figures, then the change since the base year (when there are offers to count)."""
+    if dataset.sites.empty or not codes or not (dataset.areas["population"] > 0).any():
+        return parts
+    return [*parts, coverage_years.build_trend(dataset, state, codes, lang)]
 
 
 def layout(dataset: Dataset, state: ViewState) -> html.Div:
@@ -290,12 +271,13 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
     return html.Div([
         html.P(translate(texts, "intro", lang), className="lead"),
         build_controls(dataset, codes, state.year, lang),
-        *_analysis(dataset, codes, state.year, lang),
+        *_with_trend(_analysis(dataset, codes, state.year, lang), dataset, state, codes, lang),
     ], id=PAGE, className="geodash-page coverage-page")
 
 
 def register_callbacks(app, dataset: Dataset) -> None:
-    """Wire the category filter and the year to the URL."""
+    """Wire the category filter, the year and the base year to the URL."""
+    coverage_years.register_callbacks(app, dataset)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

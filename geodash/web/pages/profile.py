@@ -15,6 +15,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from geodash.analysis.indicators import is_ranked
 from geodash.dataset import Dataset
 from geodash.web import ids
+from geodash.web.figures import derived
 from geodash.web.figures.profile import (
     area_header,
     area_sites,
@@ -290,6 +291,8 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
                                       name=dataset.area_label(key)),
                             color="warning", className="no-print")]
     table = profile_table(dataset, key, state.year, lang)
+    # Offers and programme areas as they ran in the year shown (the latest year by default).
+    offers = derived.offers_year(dataset, state.year)
     return html.Div([
         build_controls(dataset, key, state),
         *notice,
@@ -303,13 +306,14 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
                            config=graph_config(lang)), className="gd-wide-only"),
         html.Div(dcc.Graph(id=TREND_GRAPH_NARROW, figure=trend_figure(dataset, key, lang, columns=2),
                            config=graph_config(lang)), className="gd-narrow-only no-print"),
-        build_coverage(dataset, key, lang),
+        build_coverage(dataset, key, lang, state.year),
         dbc.Row([
             dbc.Col([html.H3(translate(texts, "sites", lang, name=dataset.area_label(key)),
                              className="h5 mt-3"),
-                     build_sites(dataset, key, area_sites(dataset, key, lang), lang)], md=7),
+                     build_sites(dataset, key, area_sites(dataset, key, lang, year=offers), lang)],
+                    md=7),
             dbc.Col([html.H3(translate(texts, "zones", lang), className="h5 mt-3"),
-                     build_zones(dataset, key, area_zones(dataset, key), lang)], md=5),
+                     build_zones(dataset, key, area_zones(dataset, key, year=offers), lang)], md=5),
         ]),
     ], id=PAGE, className="geodash-page profile-page")
 

@@ -110,11 +110,11 @@ def build_index(dataset: Dataset, key: str, summary: IndexSummary | None, lang: 
     ], id=INDEX)
 
 
-def build_coverage(dataset: Dataset, key: str, lang: str) -> html.Div:
-    """Per kind of offer: how many, per 1,000 residents, how far, and how many residents are near."""
+def build_coverage(dataset: Dataset, key: str, lang: str, year: int | None = None) -> html.Div:
+    """Per kind of offer running in ``year``: how many, per 1,000 residents, how far, how many near."""
     texts = area_texts(TEXT, dataset)
     heading = html.H3(translate(texts, "coverage", lang), className="h5 mt-3")
-    table = area_coverage_table(dataset, key, lang)
+    table = area_coverage_table(dataset, key, lang, year=year)
     if table.empty:
         return html.Div([heading, html.P(translate(texts, "no_coverage", lang), id=COVERAGE,
                                          className="text-muted")])
