@@ -601,6 +601,13 @@ class CoverageSettings(_Spec):
     """How coverage and the need–offer gap are computed."""
 
     distances: list[float] = Field(default_factory=lambda: [500.0, 1000.0], min_length=1)
+    gap_need: Literal["status_class", "quantile"] = Field(
+        default="status_class",
+        description="what 'high need' means in the gap: the status classes gap_classes of the "
+                    "social index, or the status index above need_quantile")
+    gap_classes: list[Literal["hoch", "mittel", "niedrig", "sehr niedrig"]] = Field(
+        default_factory=lambda: ["niedrig", "sehr niedrig"], min_length=1,
+        description="status classes of high need (gap_need = 'status_class')")
     need_quantile: float = Field(default=0.5, gt=0, lt=1)
     offer_quantile: float = Field(default=0.5, gt=0, lt=1)
     grid_spacing: float = Field(default=50.0, gt=0, description="metres between sample points")

@@ -406,3 +406,42 @@ def test_targets_table_shows_a_quick_run_at_its_own_size_and_says_it_is_not_the_
     assert "| 2 s (median of 3) | 8 s (median of 3) | 1/4.0 | ≤ 1/3.0 | met" in line
     assert "at 500 areas, not 5,000" in line
     assert "| repaint after an indicator switch" in table and "not measured |" in table
+
+
+def test_play_case_sends_every_year_once_and_the_naive_way_one_callback_per_step(grid_dataset):
+    from geodash.bench.steps_play import PlayCalls, compare_play, play_view
+    from geodash.web.app import create_app
+
+    state, years = play_view(grid_dataset, "alq")
+    assert years == [2022, 2023] and state.year == 2022
+    calls = PlayCalls(create_app(grid_dataset), grid_dataset, state, years)
+    posted: list[dict] = []
+    post = calls.post
+    calls.post = lambda body: posted.append(body) or post(body)
+    assert calls.naive_play() > 0
+    assert [b["changedPropIds"] for b in posted] == [["karte-jahr.value"]]  # 1 step: 2022 → 2023
+    posted.clear()
+    assert calls.geodash_play() > 0
+    # The frames once, then the one year callback that writes the last year into the URL.
+    assert [b["changedPropIds"] for b in posted] == [["karte-abspielen-anfrage.data"],
+                                                    ["karte-jahr.value"]]
+    rows, notes = compare_play(grid_dataset, lambda: create_app(grid_dataset), repeats=1)
+    assert [r.kind for r in rows] == ["play_bytes", "play_server_time"]
+    assert all(r.naive is not None and r.geodash.value > 0 for r in rows)
+    assert "naive = 1 year callback;" in notes[0]
+
+
+def test_play_options_name_workspaces_and_play_only_skips_the_synthetic_cities(tmp_path):
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = options_from_args(parser.parse_args(["--play", str(tmp_path), "--play-only"]))
+    assert options.play == (tmp_path,) and options.play_only
+    assert options_from_args(parser.parse_args([])).play == ()
+def test_side_by_side_second_map_costs_its_values_not_a_second_geometry(grid_dataset):
+    from geodash.bench.steps_side import compare_side
+
+    second, switch = compare_side(grid_dataset, "alq")
+    assert second.kind == "side_second_map" and switch.kind == "side_switch_wire"
+    # Four areas: the payload is a few numbers; the naive GeoJSON repeats the four squares.
+    assert second.geodash.value < second.naive.value
+    assert switch.geodash.value > 0 and second.n == 4

@@ -63,15 +63,17 @@ def gap_cutoffs(
 
 def need_offer_gap(
     need: pd.Series, offers_per_1000: pd.Series, *, need_quantile: float = 0.5,
-    offer_quantile: float = 0.5,
+    offer_quantile: float = 0.5, high_need: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Rank areas by need against coverage and flag high need with few offers.
 
-    An area is flagged when its need is above the ``need_quantile`` of all
-    areas and its offers per 1,000 residents are at or below the
-    ``offer_quantile`` (both default: the median). An area whose offers per
-    1,000 are unknown (no population) is never flagged: its coverage cannot
-    be judged.
+    An area is flagged when its need is high and its offers per 1,000
+    residents are at or below the ``offer_quantile`` (default: the median) of
+    the areas with a need score. "High need" is ``high_need`` where given
+    (one boolean per area, e.g. :func:`high_need_by_rule` with the status
+    classes niedrig/sehr niedrig), else need above the ``need_quantile``. An
+    area whose offers per 1,000 are unknown (no population) is never flagged:
+    its coverage cannot be judged.
 
     Returns
     -------
@@ -86,8 +88,55 @@ def need_offer_gap(
     frame["offer_rank"] = frame["offers_per_1000"].rank(method="min", ascending=True).astype("Int64")
     need_cut, offer_cut = gap_cutoffs(frame["need"], frame["offers_per_1000"],
                                       need_quantile=need_quantile, offer_quantile=offer_quantile)
-    frame["gap"] = (frame["need"] > need_cut) & (frame["offers_per_1000"] <= offer_cut).fillna(False)
+    high = (frame["need"] > need_cut if high_need is None
+            else high_need.reindex(frame.index).fillna(False).astype(bool))
+    frame["gap"] = high & (frame["offers_per_1000"] <= offer_cut).fillna(False)
     return frame.sort_values("need", ascending=False).reset_index()
+
+
+# What "high need" means in the gap rule (``[coverage] gap_need``); one signature for all:
+# (status index, status class, settings) -> boolean per area.
+def _need_by_class(status_index: pd.Series, status_class: pd.Series, *,
+                   classes: Sequence[str], quantile: float) -> pd.Series:
+    return status_class.isin(list(classes)) & status_index.notna()
+
+
+def _need_by_quantile(status_index: pd.Series, status_class: pd.Series, *,
+                      classes: Sequence[str], quantile: float) -> pd.Series:
+    ranked = status_index.dropna()
+    cut = float(ranked.quantile(quantile)) if len(ranked) else np.nan
+    return (status_index > cut).fillna(False)
+
+
+GAP_NEED_RULES = {"status_class": _need_by_class, "quantile": _need_by_quantile}
+
+
+def high_need_by_rule(status_index: pd.Series, status_class: pd.Series, *,
+                      rule: str = "status_class",
+                      classes: Sequence[str] = ("niedrig", "sehr niedrig"),
+                      quantile: float = 0.5) -> pd.Series:
+    """Which areas have high need, by the workspace's rule (``[coverage] gap_need``).
+
+    ``"status_class"`` (the default): the area's status class of the social
+    index is one of ``classes`` (niedrig/sehr niedrig: more than one standard
+    deviation above the mean), the same words the map and the index use.
+    ``"quantile"``: the status index is above the ``quantile`` of the areas
+    (0.5: above the median; the rule before issue 12).
+
+    Examples
+    --------
+    >>> index = pd.Series({"a": 1.6, "b": 1.2, "c": 0.3, "d": -1.0})
+    >>> classes = pd.Series({"a": "sehr niedrig", "b": "niedrig", "c": "mittel", "d": "mittel"})
+    >>> high_need_by_rule(index, classes).tolist()
+    [True, True, False, False]
+    >>> high_need_by_rule(index, classes, rule="quantile").tolist()
+    [True, True, False, False]
+    """
+    if rule not in GAP_NEED_RULES:
+        raise ValueError(f"`rule` was {rule!r} but is expected to be one of {sorted(GAP_NEED_RULES)}")
+    index = status_index.astype(float)
+    return GAP_NEED_RULES[rule](index, status_class.reindex(index.index), classes=classes,
+                                quantile=quantile).astype(bool)
 
 
 def catchments(

@@ -8,7 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodash.analysis.coverage import accessibility, coverage_table, need_offer_gap
+from geodash.analysis.coverage import (
+    accessibility,
+    coverage_table,
+    high_need_by_rule,
+    need_offer_gap,
+)
 from geodash.analysis.joins import indicators_wide, site_counts
 from geodash.analysis.social_index import IndexOptions, social_index
 from geodash.analysis.years import sites_in_year, zone_shares_in_year
@@ -111,6 +116,8 @@ def need_and_coverage(
     spacing: float = 50.0,
     access: pd.DataFrame | None = None,
     population: pd.Series | None = None,
+    gap_need: str = "status_class",
+    gap_classes: Sequence[str] = ("niedrig", "sehr niedrig"),
 ) -> pd.DataFrame:
     """Status and dynamics index, coverage per category and the need–offer gap, per area.
 
@@ -118,7 +125,9 @@ def need_and_coverage(
     ``access`` is the result of :func:`access_by_category` for those sites
     when it was computed before (``Dataset.access_in(year)``). ``population`` is the
     year's residents by area key (``Dataset.population_in(year)``); by
-    default the areas' own ``population`` column.
+    default the areas' own ``population`` column. ``gap_need`` and
+    ``gap_classes`` say what "high need" means in the gap
+    (:func:`~geodash.analysis.coverage.high_need_by_rule`).
 
     Returns
     -------
@@ -162,8 +171,10 @@ def need_and_coverage(
                 out[f"share{int(d)}_{cat}"] = wide.get(cat, pd.Series(dtype=float)).reindex(out.index)
     need = out["status_index"].astype(float)
     if need.notna().any():
+        high = high_need_by_rule(need, out["status_class"], rule=gap_need, classes=gap_classes,
+                                 quantile=need_quantile)
         gap = need_offer_gap(need, out["per1000_total"], need_quantile=need_quantile,
-                             offer_quantile=offer_quantile).set_index("area_key")["gap"]
+                             offer_quantile=offer_quantile, high_need=high).set_index("area_key")["gap"]
         out["gap"] = gap.reindex(out.index).fillna(False).astype(bool)
     else:
         out["gap"] = False

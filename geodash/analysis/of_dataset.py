@@ -9,6 +9,7 @@ three are the analyses a Dataset memoises (:data:`geodash.dataset.MEMOISED`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ from geodash.analysis.coverage import grid_points
 from geodash.analysis.coverage_years import coverage_over_years
 from geodash.analysis.display import display_areas
 from geodash.analysis.districts import access_by_category, need_and_coverage
-from geodash.analysis.social_index import IndexOptions
+from geodash.analysis.social_index import IndexOptions, social_index
 from geodash.analysis.years import running_key, sites_in_year
 
 if TYPE_CHECKING:
@@ -37,7 +38,21 @@ def district_analysis(dataset: Dataset, year: int | None) -> pd.DataFrame:
         points=dataset.population_points,
         access=dataset.access_in(year) if len(dataset.sites) and dataset.categories else None,
         population=dataset.population_in(year),
+        gap_need=settings.coverage.gap_need, gap_classes=settings.coverage.gap_classes,
     )
+
+
+def index_since(dataset: Dataset, year: int, base: int) -> pd.DataFrame:
+    """The social index of ``year`` with its dynamics since ``base`` (the workspace's method).
+
+    The frame of :func:`geodash.analysis.social_index.social_index`; the
+    status columns are those of :func:`district_analysis` for the year.
+    """
+    settings = dataset.settings.index
+    population = dataset.population_in(year).reindex(dataset.areas["key"]).astype(float)
+    options = replace(IndexOptions.from_settings(settings), base_year=int(base))
+    return social_index(dataset.indicators, dataset.indicator_meta, population, year,
+                        method=settings.method, options=options)
 
 
 def areas_display(dataset: Dataset) -> gpd.GeoDataFrame:

@@ -63,6 +63,9 @@ class IndexOptions:
         (default: every area with enough population).
     min_population
         Areas with fewer residents are left out (MSS: 300).
+    base_year
+        The year the dynamics compare with (default: ``year - period``); a
+        planner's choice such as "since 2019". It overrides the period.
     """
 
     indicators: tuple[str, ...] | None = None
@@ -73,6 +76,7 @@ class IndexOptions:
     weighted: bool = False
     reference: tuple[str, ...] | None = None
     min_population: float = 0.0
+    base_year: int | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -162,6 +166,26 @@ def declared_changes(
     return wide.reindex(columns=list(ids)).astype(float)
 
 
+def dynamics_base(year: int, options: IndexOptions) -> int:
+    """The year the dynamics of ``year`` compare with: ``options.base_year``, else ``year - period``.
+
+    Raises
+    ------
+    ParameterError
+        When the base year is not earlier than ``year``.
+
+    Examples
+    --------
+    >>> dynamics_base(2023, IndexOptions(period=2)), dynamics_base(2023, IndexOptions(base_year=2019))
+    (2021, 2019)
+    """
+    base = options.base_year if options.base_year is not None else year - options.period
+    if base >= year:
+        raise ParameterError(f"the base year of the dynamics was {base} but must be earlier than "
+                             f"the year shown, {year}.", fix=f"choose a year before {year}.")
+    return int(base)
+
+
 def _signed_z(wide: pd.DataFrame, meta: Mapping[str, IndicatorSpec], weights, reference) -> pd.DataFrame:
     return pd.DataFrame({
         col: zscores(wide[col], sign=POLARITY_SIGN.get(meta[col].polarity, 1.0),
@@ -213,9 +237,9 @@ def zscore_index(
     status_raw = combine(z_status, weights_by_ind)
     status_index = zscores(status_raw, weights=area_weights, reference=reference)
 
-    before_year = year - options.period
+    before_year = dynamics_base(year, options)
     before = indicators_wide(indicators, before_year, ids).reindex(keys).where(eligible, axis=0)
-    published = declared_changes(indicators, meta, ids, year, options.period).reindex(keys)
+    published = declared_changes(indicators, meta, ids, year, year - before_year).reindex(keys)
     # A published change is taken as published (it may rest on revised figures the city
     # did not republish); where an area has none, the two years' values give it.
     delta = published.where(eligible, axis=0).combine_first(now - before)[ids]
@@ -256,6 +280,20 @@ INDEX_METHODS: dict[str, tuple[IndexMethod, str]] = {
     "mss": (zscore_index, "Berlin, Monitoring Soziale Stadtentwicklung: z-scores, dynamics over 2 years"),
     "hamburg": (_hamburg, "Hamburg, Sozialmonitoring RISE: z-scores, dynamics over 3 years"),
 }
+
+# Methods whose dynamics period is part of the method (the workspace's `period` does not apply).
+METHOD_PERIODS: dict[str, int] = {"hamburg": 3}
+
+
+def default_base_year(year: int, method: str, options: IndexOptions) -> int:
+    """The year the method's dynamics compare ``year`` with when nobody picks one.
+
+    Examples
+    --------
+    >>> default_base_year(2023, "mss", IndexOptions()), default_base_year(2023, "hamburg", IndexOptions())
+    (2021, 2020)
+    """
+    return int(year - METHOD_PERIODS.get(method, options.period))
 
 
 def check_index_method(settings: IndexSettings, settings_file: Path) -> None:

@@ -36,6 +36,8 @@ class BenchOptions:
     load_users: int = 50
     load_seconds: float = 30.0
     served_timeout: float = 900.0
+    play: tuple[Path, ...] = ()  # workspaces whose map is played through its years
+    play_only: bool = False
 
     @property
     def served_size(self) -> int | None:
@@ -98,6 +100,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="users of the load tests (default: %(default)s)")
     parser.add_argument("--load-seconds", type=float, default=None,
                         help="seconds of each load test (default: 30; 10 with --quick)")
+    parser.add_argument("--play", type=Path, action="append", default=[], metavar="WORKSPACE",
+                        help="also play the map through the years on this workspace (repeatable; "
+                        "e.g. the demo and a real city): every year fetched once against one "
+                        "server callback per step")
+    parser.add_argument("--play-only", action="store_true",
+                        help="only the --play case (default workspace: the demo)")
     parser.add_argument("--served-timeout", type=float, default=900.0,
                         help="seconds a server may take to answer, a browser to paint "
                         "(default: %(default)s)")
@@ -114,4 +122,6 @@ def options_from_args(args: argparse.Namespace) -> BenchOptions:
                         loop_seconds=args.loop_seconds, workdir=args.workdir, seed=args.seed,
                         repeats=args.repeats, served=args.served, browser=args.browser,
                         port_base=args.port_base, load_users=args.load_users,
-                        load_seconds=load_seconds, served_timeout=args.served_timeout)
+                        load_seconds=load_seconds, served_timeout=args.served_timeout,
+                        play=tuple(getattr(args, "play", None) or ()),
+                        play_only=bool(getattr(args, "play_only", False)))

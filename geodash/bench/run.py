@@ -29,6 +29,7 @@ from geodash.bench.results import Comparison, markdown_table, memory_rows
 from geodash.bench.servers import ServerFailed
 from geodash.bench.steps_join import LOOP_SAMPLE, compare_join, compare_loop
 from geodash.bench.steps_load import compare_load
+from geodash.bench.steps_side import compare_side
 from geodash.bench.steps_web import compare_first_page, compare_switch
 from geodash.bench.targets import ISSUE_6, ISSUE_9, check_targets, targets_table
 from geodash.bench.tutorial_app import write_display_file
@@ -39,9 +40,10 @@ SERVED_ORDER = ("startup_cold", "startup_warm", "page_wire", "page_wire_identity
                 "page_vs_explore",
                 "switch_per_area", "switch_http_time", "drawn", "repaint", "browser_page_bytes",
                 "browser_switch_bytes", "demo_load_switch", "demo_load_realistic", "load_switch",
-                "load_realistic")
+                "load_realistic", "play_step_browser")
 ORDER = SERVED_ORDER + ("load_cold", "load_warm", "join", "loop_per_site", "switch_bytes",
-                        "switch_time", "page_bytes")
+                        "switch_time", "page_bytes", "side_second_map", "side_switch_wire",
+                        "play_bytes", "play_server_time")
 MEMORY_KINDS = ("load_cold", "join", "switch_time", "page_bytes")
 
 
@@ -78,6 +80,10 @@ def bench_city(n: int, options: BenchOptions, work: Path) -> tuple[list[Comparis
     pages = compare_first_page(dataset, options.repeats)
     rows += pages
     notes += [note for page in pages for note in page.notes]
+    progress(f"{n:,} areas: side by side, the second map (payload, a second GeoJSON)")
+    side = compare_side(dataset)
+    rows += side
+    notes += [note for row in side for note in row.notes]
     if n == options.served_size:
         explore_bytes = int(pages[0].naive.value) if pages and pages[0].naive else None
         served_rows, served_notes = bench_served(workspace.folder, dataset, options, work,
@@ -158,6 +164,27 @@ def bench_heavy_load(options: BenchOptions, work: Path) -> tuple[list[Comparison
     return rows, notes
 
 
+def bench_play(folder: Path | None, options: BenchOptions) -> tuple[list[Comparison], list[str]]:
+    """The play button on one workspace (the demo when ``None``): bytes, server time, browser steps."""
+    from geodash.bench.steps_play import compare_play, compare_play_browser
+    from geodash.web.app import create_app
+    from geodash.workspace import default_workspace, load_workspace
+
+    folder = folder or default_workspace()
+    dataset = load_workspace(folder)
+    label = f"{Path(folder).name} ({len(dataset.areas):,} areas)"
+    progress(f"play the years: {label}")
+    rows, notes = compare_play(dataset, lambda: create_app(dataset), repeats=options.repeats,
+                               label=label)
+    if options.browser and rows:
+        try:
+            rows += compare_play_browser(dataset, lambda: create_app(dataset),
+                                         repeats=options.repeats, label=label)
+        except Exception as exc:  # a browser that fails costs its row, not the run
+            notes.append(f"play ({label}): browser steps not measured: {type(exc).__name__}: {exc}")
+    return rows, notes
+
+
 def run(options: BenchOptions) -> tuple[list[Comparison], list[str]]:
     """Measure every step for every size; return the comparisons in table order and the notes."""
     rows: list[Comparison] = []
@@ -166,15 +193,19 @@ def run(options: BenchOptions) -> tuple[list[Comparison], list[str]]:
         options.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="geodash-bench-", dir=options.workdir) as tmp:
         work = Path(tmp)
-        for n in options.sizes:
+        for folder in options.play or ((None,) if options.play_only else ()):
+            play_rows, play_notes = bench_play(folder, options)
+            rows += play_rows
+            notes += play_notes
+        for n in () if options.play_only else options.sizes:
             city_rows, city_notes = bench_city(n, options, work)
             rows += city_rows
             notes += city_notes
-        if max(options.sites) > options.load_sites:
+        if max(options.sites) > options.load_sites and not options.play_only:
             heavy_rows, heavy_notes = bench_heavy_load(options, work)
             rows += heavy_rows
             notes += heavy_notes
-        if options.served:
+        if options.served and not options.play_only:
             demo_rows, demo_notes = bench_demo_load(options, work)
             rows += demo_rows
             notes += demo_notes

@@ -119,6 +119,12 @@ def _rendered(value: Any) -> bool:
                              and all(_text(v) for v in value.values()))
 
 
+def _column_state(value: Any) -> bool:
+    """A grid's column state: a list of small dicts of scalars (``colId``, ``sort``, ``width``, …)."""
+    return value is None or (isinstance(value, list) and len(value) <= 1000 and all(
+        isinstance(c, dict) and len(c) <= 32 and all(_scalar(v) for v in c.values()) for c in value))
+
+
 Kind = tuple[Callable[[Any], bool], str]
 ONE_ID: Kind = (_one_id, "one id (a text)")
 IDS: Kind = (_ids, "a list of ids (texts)")
@@ -134,14 +140,23 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
     """
     from geodash.web import ids
     from geodash.web.figures import map as map_figure
-    from geodash.web.pages import compare, compare_similar, coverage, profile
+    from geodash.web.pages import (
+        compare,
+        compare_similar,
+        coverage,
+        handlungsbedarf,
+        map_play,
+        profile,
+    )
     from geodash.web.pages import map as map_page
+    from geodash.web.pages import side_by_side as side_page
 
     kinds = {
         (map_page.INDICATOR, "value"): ONE_ID, (map_page.YEAR, "value"): INTEGER,
         (map_page.SCHEME, "value"): ONE_ID, (map_page.CLASSES, "value"): INTEGER,
         (map_page.LAYERS, "value"): IDS, (map_page.CATEGORIES, "value"): IDS,
         (map_figure.CLICK, "data"): (_area_click, '{"key": <area key>}'),
+        (map_play.REQUEST, "data"): (map_play.valid_request, '{"search": <query>, "n": <clicks>}'),
         (ids.RENDERED, "data"): (_rendered, '{"path": …, "query": …}'),
         (profile.AREA_DROPDOWN, "value"): ONE_ID, (profile.YEAR_DROPDOWN, "value"): INTEGER,
         (compare.AREAS_DROPDOWN, "value"): IDS, (compare.INDICATOR_DROPDOWN, "value"): ONE_ID,
@@ -150,6 +165,15 @@ def component_kinds() -> dict[tuple[str, str], Kind]:
         (compare_similar.INDICATORS_DROPDOWN, "value"): IDS,
         (compare_similar.MODE_RADIO, "value"): ONE_ID, (compare_similar.TOLERANCE_INPUT, "value"): NUMBER,
         (coverage.CATEGORY_CHECKLIST, "value"): IDS, (coverage.YEAR_DROPDOWN, "value"): INTEGER,
+        (side_page.MODE, "value"): ONE_ID, (side_page.INDICATOR, "value"): ONE_ID,
+        (side_page.RIGHT_INDICATOR, "value"): ONE_ID, (side_page.YEAR, "value"): INTEGER,
+        (side_page.BASE, "value"): INTEGER,
+        (side_page.CLICK, "data"): (_area_click, '{"key": <area key>}'),
+        (handlungsbedarf.YEAR_DROPDOWN, "value"): INTEGER,
+        (handlungsbedarf.BASE_DROPDOWN, "value"): INTEGER,
+        (handlungsbedarf.STATUS_DROPDOWN, "value"): IDS,
+        (handlungsbedarf.DYNAMICS_DROPDOWN, "value"): IDS, (handlungsbedarf.FLAGS, "value"): IDS,
+        (handlungsbedarf.GRID, "columnState"): (_column_state, "the grid's column state"),
     }
     return kinds
 

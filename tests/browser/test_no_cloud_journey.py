@@ -18,7 +18,8 @@ from geodash.web.pages import PAGES
 pytestmark = pytest.mark.browser
 
 # One view per page that shows its graphs (the profile and the comparison need areas).
-PAGE_VIEWS = {"/": "?ind=alq&jahr=2023", "/profil": "?gebiete=03&jahr=2023",
+PAGE_VIEWS = {"/": "?ind=alq&jahr=2023", "/nebeneinander": "?ind=alq&jahr=2023",
+              "/profil": "?gebiete=03&jahr=2023",
               "/vergleich": "?gebiete=01,02,03&jahr=2023", "/abdeckung": "?jahr=2023", "/daten": ""}
 # Modebar titles (data-title) on the German pages, from the German locale in assets/.
 GERMAN_TITLES = {"Graphen als PNG herunterladen", "Zoom", "Verschieben", "Achsen zurücksetzen",
@@ -44,7 +45,13 @@ def test_no_page_offers_a_cloud_upload_and_tooltips_follow_the_language(dash_duo
         sep = "&" if query else "?"
         dash_duo.wait_for_page(url=f"{dash_duo.server.url}{path}{query}{sep}lang={lang}")
         dash_duo.wait_for_element(f"#{ids.NAV_LINK.format('karte')}")
-        if path == "/":
+        if path == "/nebeneinander":
+            # Two maps, no charts: both maps' zoom buttons speak the page's language.
+            until(lambda: len(dash_duo.find_elements(".leaflet-control-zoom-in[aria-label]")) == 2)
+            expected = "Vergrößern" if lang == "de" else "Zoom in"
+            assert {b.get_attribute("title") for b in dash_duo.find_elements(
+                ".leaflet-control-zoom-in")} == {expected}
+        elif path == "/":
             until(lambda: dash_duo.find_elements(".leaflet-control-zoom-in[aria-label]"))
             zoom_in = dash_duo.find_element(".leaflet-control-zoom-in")
             zoom_out = dash_duo.find_element(".leaflet-control-zoom-out")

@@ -58,9 +58,10 @@ def test_compare_link_shows_three_districts_as_bars_and_lines(dash_duo, grid_dat
 
 def test_coverage_lists_gaps_and_follows_the_category_filter(dash_duo, grid_dataset):
     open_page(dash_duo, grid_dataset, "/abdeckung?jahr=2022")
-    dash_duo.wait_for_contains_text(f"#{coverage.GAP_TABLE}", "Südwest")
-    assert "Südost" not in dash_duo.find_element(f"#{coverage.GAP_TABLE}").text
-    # Count only courses: Südost (one QM office, no course) now lacks offers too.
+    # Südwest (status mittel, no offers) is no gap: high need is status niedrig or sehr niedrig.
+    dash_duo.wait_for_contains_text(f"#{coverage.GAP_TABLE}", "hohen Bedarf und wenige Angebote")
+    assert "Südwest" not in dash_duo.find_element(f"#{coverage.GAP_TABLE}").text
+    # Count only courses: Südost (status niedrig, one QM office, no course) now lacks offers.
     qm = dash_duo.find_element(f"#{coverage.CATEGORY_CHECKLIST} input[value='qm']")
     dash_duo.driver.execute_script("arguments[0].click();", qm)
     until(lambda: "kat=kurs" in dash_duo.driver.current_url)

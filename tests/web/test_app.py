@@ -23,7 +23,8 @@ def client(grid_dataset):
 
 def test_every_page_follows_the_contract(grid_dataset):
     paths = [page.PATH for page in PAGES]
-    assert paths == ["/", "/profil", "/vergleich", "/abdeckung", "/daten"]
+    assert paths == ["/", "/handlungsbedarf", "/nebeneinander", "/profil", "/vergleich", "/abdeckung",
+                     "/daten"]
     for page in PAGES:
         assert set(page.NAME) == {"de", "en"}
         assert page.layout(grid_dataset, ViewState(lang="en")) is not None

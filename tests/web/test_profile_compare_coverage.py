@@ -243,19 +243,41 @@ def test_coverage_matrix_counts_sites_per_1000_residents(grid_dataset):
     assert matrix["per_1000__total"].tolist() == pytest.approx([2.0, 0.0, 0.0, 0.25])
 
 
-@pytest.mark.parametrize(("categories", "gaps"), [
-    (None, ["03"]),  # median offers 0.125: Südost (0.25) is covered, Südwest (0) is not
-    (["kurs"], ["04", "03"]),  # only Nordwest has a course: median 0
+def quantile_rule(dataset):
+    """The dataset with the gap rule before issue 12: need above the median status index."""
+    coverage_settings = dataset.settings.coverage.model_copy(update={"gap_need": "quantile"})
+    return dataclasses.replace(dataset, settings=dataset.settings.model_copy(
+        update={"coverage": coverage_settings}))
+
+
+# Status index 2022 (z of alq 5, 10, 15, 20 %): Nordwest −1.34, Nordost −0.45, Südwest 0.45
+# (mittel), Südost 1.34 (niedrig: above +1). Offers per 1,000: 2, 0, 0, 0.25 (median 0.125);
+# courses only: 1, 0, 0, 0 (median 0).
+@pytest.mark.parametrize(("rule", "categories", "gaps"), [
+    ("status_class", None, []),  # Südost, the only niedrig area, has 0.25 > 0.125 offers
+    ("status_class", ["kurs"], ["04"]),  # no course in Südost: 0 <= median 0
+    ("quantile", None, ["03"]),  # above the median need (0): Südwest (0 offers), Südost (0.25)
+    ("quantile", ["kurs"], ["04", "03"]),
 ])
-def test_need_coverage_flags_high_need_with_few_offers(grid_dataset, categories, gaps):
-    frame = coverage_fig.need_coverage(grid_dataset, 2022, categories)
+def test_need_coverage_flags_high_need_with_few_offers(grid_dataset, rule, categories, gaps):
+    dataset = quantile_rule(grid_dataset) if rule == "quantile" else grid_dataset
+    frame = coverage_fig.need_coverage(dataset, 2022, categories)
     assert frame.set_index("area_key")["need"].to_dict() == pytest.approx(
         {"01": -1.3416, "02": -0.4472, "03": 0.4472, "04": 1.3416}, abs=1e-4)
     assert frame.loc[frame["gap"], "area_key"].tolist() == gaps
 
 
-def test_coverage_scatter_highlights_gaps_and_splits_at_the_medians(grid_dataset):
-    fig = coverage_fig.coverage_scatter(grid_dataset, 2022, None, "de")
+def test_coverage_scatter_highlights_gaps_and_draws_the_rule_s_cut_offs(grid_dataset):
+    fig = coverage_fig.coverage_scatter(grid_dataset, 2022, ["kurs"], "de")
+    assert list(fig.data[1].text) == ["Südost"]
+    vertical = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1]
+    horizontal = [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
+    assert vertical == [pytest.approx(1.0)]  # status class niedrig starts above +1
+    assert horizontal == [pytest.approx(0.0)]  # median courses of 1, 0, 0, 0
+
+
+def test_coverage_scatter_splits_at_the_medians_under_the_quantile_rule(grid_dataset):
+    fig = coverage_fig.coverage_scatter(quantile_rule(grid_dataset), 2022, None, "de")
     assert list(fig.data[1].text) == ["Südwest"]
     vertical = [s.x0 for s in fig.layout.shapes if s.x0 == s.x1]
     horizontal = [s.y0 for s in fig.layout.shapes if s.y0 == s.y1]
@@ -263,10 +285,14 @@ def test_coverage_scatter_highlights_gaps_and_splits_at_the_medians(grid_dataset
     assert horizontal == [pytest.approx(0.125)]  # median offers of 2, 0, 0, 0.25
 
 
-def test_coverage_page_lists_the_gap_districts(grid_dataset):
-    page = coverage.layout(grid_dataset, ViewState(year=2022))
+def test_coverage_page_lists_the_gap_districts_and_says_the_rule(grid_dataset):
+    page = coverage.layout(grid_dataset, ViewState(year=2022, categories=("kurs",)))
     table = find(page, coverage.GAP_TABLE)
-    assert "Südwest" in text(table) and "2 von 4" in text(table)
+    assert "Südost" in text(table) and "1 von 4" in text(table) and "niedrig" in text(table)
+    assert "Status-Klasse „niedrig“ oder „sehr niedrig“" in text(page)
+    page = coverage.layout(grid_dataset, ViewState(year=2022))
+    assert text(find(page, coverage.GAP_TABLE)) == (
+        "Keine Stadtteile haben zugleich hohen Bedarf und wenige Angebote.")
     heat = find(page, coverage.DENSITY_GRAPH).figure.data[0]
     # Rows by need, status index 2022: Südost 1.34, Südwest 0.45, Nordost -0.45, Nordwest -1.34.
     assert list(heat.y) == ["Südost", "Südwest", "Nordost", "Nordwest"]

@@ -12,8 +12,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodash.analysis.coverage import coverage_table, gap_cutoffs, need_offer_gap
+from geodash.analysis.coverage import (
+    coverage_table,
+    gap_cutoffs,
+    high_need_by_rule,
+    need_offer_gap,
+)
 from geodash.analysis.indicators import need_order
+from geodash.analysis.social_index import STATUS_CLASSES
 from geodash.analysis.years import sites_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
@@ -226,8 +232,11 @@ def gap_frame(dataset: Dataset, year: int | None = None,
 
     The need is the MSS status index of the latest year up to ``year``
     (:mod:`geodash.web.figures.derived`), the offers those running in
-    ``year`` (the latest year when ``None``), the cut-offs the workspace's
-    quantiles (``coverage.need_quantile``, ``coverage.offer_quantile``).
+    ``year`` (the latest year when ``None``); "high need" follows the
+    workspace's rule (``coverage.gap_need``: the status classes
+    ``coverage.gap_classes``, or the status index above
+    ``coverage.need_quantile``), "few offers" is at or below
+    ``coverage.offer_quantile``.
     Counting all categories, the flag is the analysis' own ``gap`` column
     (the one ``geodash export districts`` writes); counting fewer, the same
     rule is applied to the offers of those categories.
@@ -258,17 +267,32 @@ def _gap_frame(dataset: Dataset, index_year: int, offers_year: int | None,
     need = analysis["status_index"].astype(float)
     offers = matrix[f"per_1000_{MATRIX_TOTAL}"]
     settings = dataset.settings.coverage
+    high = high_need_by_rule(need, analysis["status_class"], rule=settings.gap_need,
+                             classes=settings.gap_classes, quantile=settings.need_quantile)
     frame = need_offer_gap(need, offers, need_quantile=settings.need_quantile,
-                           offer_quantile=settings.offer_quantile)
+                           offer_quantile=settings.offer_quantile, high_need=high)
     if codes == list(dataset.categories) and offers_year == index_year:
         frame["gap"] = frame["area_key"].map(analysis["gap"]).fillna(False).astype(bool)
     need_cut, offer_cut = gap_cutoffs(need, offers, need_quantile=settings.need_quantile,
                                       offer_quantile=settings.offer_quantile)
+    if settings.gap_need == "status_class":
+        need_cut = class_floor(dataset, settings.gap_classes)
     frame = frame.dropna(subset=["offers_per_1000"])
     frame["name"] = frame["area_key"].map(matrix["name"])
     frame["status_class"] = frame["area_key"].map(analysis["status_class"])
     frame["count"] = frame["area_key"].map(matrix[f"count_{MATRIX_TOTAL}"]).astype(int)
     return frame[GAP_COLUMNS].reset_index(drop=True), need_cut, offer_cut
+
+
+def class_floor(dataset: Dataset, classes) -> float:
+    """The status index above which an area is in one of ``classes`` (their lowest lower bound).
+
+    ``niedrig``/``sehr niedrig`` with the MSS thresholds (−1, 1, 1.5): 1.0. NaN
+    when ``hoch`` is among them (it has no lower bound).
+    """
+    bounds = (np.nan, *dataset.settings.index.status_thresholds)
+    lowest = min(STATUS_CLASSES.index(c) for c in classes)
+    return float(bounds[lowest])
 
 
 def need_coverage(dataset: Dataset, year: int | None = None,

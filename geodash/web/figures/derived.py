@@ -151,10 +151,16 @@ def index_year(dataset: Dataset, year: int | None = None) -> int | None:
 
 
 def status_by_year(dataset: Dataset) -> pd.DataFrame:
-    """``area_key, year, status_index, status_class`` of every year with a status index."""
-    status = measure_of(dataset, "status_index")
-    years = measure_years(dataset, status) if status else ()
-    return stack_years({y: analysis(dataset, y) for y in years})
+    """``area_key, year, status_index, status_class`` of every year with a status index.
+
+    Stacked once per Dataset (the years' frames are memoised already); a copy is returned.
+    """
+    def stack() -> pd.DataFrame:
+        status = measure_of(dataset, "status_index")
+        years = measure_years(dataset, status) if status else ()
+        return stack_years({y: analysis(dataset, y) for y in years})
+
+    return cached(dataset, "status_by_year", stack).copy()
 
 
 def thresholds(dataset: Dataset, measure: Measure) -> tuple[float, ...]:

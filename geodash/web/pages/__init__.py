@@ -13,9 +13,9 @@ Each page module exposes
 
 from __future__ import annotations
 
-from geodash.web.pages import compare, coverage, data, profile
+from geodash.web.pages import compare, coverage, data, handlungsbedarf, profile, side_by_side
 from geodash.web.pages import map as map_page
 
-PAGES = [map_page, profile, compare, coverage, data]
+PAGES = [map_page, handlungsbedarf, side_by_side, profile, compare, coverage, data]
 
 __all__ = ["PAGES"]

@@ -17,6 +17,7 @@ from geodash.web.figures.compare import compare_figure, ranking_table, timeserie
 from geodash.web.figures.derived import class_name
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.pages import index_over_time
 from geodash.web.pages.compare_similar import build_similar, register_similar_callbacks
 from geodash.web.state import ViewState
 
@@ -268,6 +269,8 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         alert,
         html.H3(translate(texts, "profile", lang), className="h5 mt-2"),
         *profile,
+        index_over_time.build_index_series(dataset, keys if len(keys) >= MIN_AREAS else [], lang,
+                                           index_over_time.COMPARE_GRAPH),
         html.H3(translate(texts, "timeseries", lang), className="h5 mt-3"),
         *series,
         build_similar(dataset, state, keys),

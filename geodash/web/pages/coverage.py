@@ -20,6 +20,7 @@ from geodash.web.figures.coverage import (
     selected_categories,
 )
 from geodash.web.figures.derived import class_name, index_year, offers_year
+from geodash.web.figures.need import gap_rule_text
 from geodash.web.figures.reach import reach_heatmap
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
@@ -82,10 +83,7 @@ TEXT = {
                         "Einwohner/innen. Die gestrichelten Linien sind die Schwellen der "
                         "Lückenbewertung.",
         "gaps": "{Units} mit hohem Bedarf und wenigen Angeboten",
-        "gaps_note": "Statusindex über dem {need}-Quantil der {Units} und Angebote je 1.000 "
-                     "Einwohner/innen höchstens beim {offer}-Quantil (0,5 = Median).",
-        "no_gaps": "Keine {Units} haben zugleich überdurchschnittlichen Bedarf und "
-                   "unterdurchschnittlich wenige Angebote.",
+        "no_gaps": "Keine {Units} haben zugleich hohen Bedarf und wenige Angebote.",
         "col_name": "{Unit}",
         "col_need": "Statusindex",
         "col_status": "Status",
@@ -128,9 +126,7 @@ TEXT = {
                         "= more offers per 1,000 residents. The dashed lines are the cut-offs "
                         "of the gap rule.",
         "gaps": "{Units} with high need and few offers",
-        "gaps_note": "Status index above the {need} quantile of the {units} and offers per "
-                     "1,000 residents at most at the {offer} quantile (0.5 = median).",
-        "no_gaps": "No {unit} has both above-average need and below-average offers.",
+        "no_gaps": "No {unit} has both high need and few offers.",
         "col_name": "{Unit}",
         "col_need": "Status index",
         "col_status": "Status",
@@ -236,7 +232,6 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         scroll_box(dcc.Graph(id=REACH_GRAPH, figure=reach, config=graph_config(lang)),
                    heatmap_min_width(reach)),
     ]
-    settings = dataset.settings.coverage
     if score_year is None:
         return [*parts, dbc.Alert(translate(texts, "no_need", lang), color="info", className="mt-3")]
     return [
@@ -248,9 +243,7 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         scroll_box(dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
                              config=graph_config(lang)), SCATTER_MIN_WIDTH),
         html.H3(translate(texts, "gaps", lang), className="h5 mt-4"),
-        html.P(translate(texts, "gaps_note", lang, need=fmt_number(settings.need_quantile, lang, 2),
-                         offer=fmt_number(settings.offer_quantile, lang, 2)),
-               className="small text-muted"),
+        html.P(gap_rule_text(dataset, lang), className="small text-muted"),
         build_gap_table(dataset, year, codes, lang),
         build_programme(dataset, lang),
     ]

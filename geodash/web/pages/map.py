@@ -42,9 +42,10 @@ from geodash.web.figures.map import (
     view_payload,
 )
 from geodash.web.i18n import area_texts, dropdown_labels, translate
+from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
 from geodash.web.narrow import build_settings
-from geodash.web.pages import map_export, profile
+from geodash.web.pages import map_export, map_play, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
     category_options,
@@ -61,6 +62,9 @@ LIVE_PARAMS = frozenset({"ind", "jahr", "klass", "k", "ebenen", "kat", "karte", 
 
 # A second, read-only Location that exists only while this page is shown: a callback
 # with ids.URL as Input plus this page's controls would fail on every other page.
+# The side-by-side page (geodash.web.pages.side_by_side.PATH; that page imports this one).
+SIDE_PATH = "/nebeneinander"
+SIDE_LINK = "karte-nebeneinander"
 PAGE_URL = "karte-url"
 INDICATOR = "karte-indikator"
 YEAR = "karte-jahr"
@@ -101,6 +105,7 @@ TEXT = {
         "click": "Ein Klick in die Karte öffnet das Profil.",
         "source": "Quelle: {source}",
         "legend": "Legende",
+        "side": "Mit einem anderen Jahr nebeneinander vergleichen",
     },
     "en": {
         "title": "Map of the {units}",
@@ -129,6 +134,7 @@ TEXT = {
         "click": "Click a {unit} on the map to open its profile.",
         "source": "Source: {source}",
         "legend": "Legend",
+        "side": "Compare with another year side by side",
     },
 }
 
@@ -262,6 +268,8 @@ def build_legend(dataset: Dataset, view: MapView) -> list:
         html.P(translate(texts, "source", lang, source=spec.source), className="gd-legend-note")
         if spec.source else None,
         html.P(translate(texts, "click", lang), className="gd-legend-note no-print"),
+        html.P(dcc.Link(translate(texts, "side", lang), id=SIDE_LINK,
+                        href=href(SIDE_PATH, view.state)), className="gd-legend-note no-print"),
     ]
 
 
@@ -282,7 +290,8 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         html.Label(translate(TEXT, "year", lang), htmlFor=YEAR, className="form-label"),
         # step=1 (not None): Dash 4 sliders move by fractions without a step. A year
         # without values between two with values snaps to the nearest (see snap_year).
-        dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False, **years),
+        map_play.year_control(dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False,
+                                         **years), dataset, state, legend_id=LEGEND),
         # On a phone the rest folds behind "Einstellungen", so that the map is on the first screen.
         *build_settings("karte", [
         html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
@@ -405,6 +414,7 @@ def register_callbacks(app, dataset: Dataset) -> None:
 
     map_figure_module.register_clientside(app)
     map_export.register_callbacks(app, dataset)
+    map_play.register_callbacks(app, dataset, page_url=PAGE_URL, year_id=YEAR)
 
     @app.callback(
         Output(ids.URL, "pathname", allow_duplicate=True),

@@ -26,7 +26,7 @@ from geodash.web.figures.profile import (
 from geodash.web.figures.profile_index import index_summary
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_options, area_texts, dropdown_labels, fmt_number, translate
-from geodash.web.pages import profile_report
+from geodash.web.pages import index_over_time, profile_report
 from geodash.web.pages.profile_sections import build_coverage, build_index
 from geodash.web.state import ViewState
 
@@ -298,6 +298,7 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         *notice,
         build_header(dataset, key, lang),
         build_index(dataset, key, index_summary(dataset, key, state.year), lang),
+        index_over_time.build_index_series(dataset, [key], lang, index_over_time.PROFILE_GRAPH),
         html.H3(translate(texts, "indicators", lang), className="h5 mt-3"),
         build_indicator_table(dataset, table, lang),
         html.H3(translate(texts, "trend", lang), className="h5 mt-3"),
