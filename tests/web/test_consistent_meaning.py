@@ -74,8 +74,10 @@ def test_coverage_heat_tables_get_darker_for_fewer_offers(grid_dataset):
 
 
 def test_the_gap_points_are_drawn_in_the_warning_colour(grid_dataset):
-    fig = coverage_fig.coverage_scatter(grid_dataset, 2022, None, "de")
-    assert list(fig.data[1].text) == ["Südwest"]
+    # Counting courses only, Südost (high need, no course) is the gap (as in
+    # test_profile_compare_coverage.py); its point is drawn in the warning colour.
+    fig = coverage_fig.coverage_scatter(grid_dataset, 2022, ["kurs"], "de")
+    assert list(fig.data[1].text) == ["Südost"]
     assert fig.data[1].marker.color == WARNING_COLOR
 
 
