@@ -102,21 +102,73 @@ def city_reference(
         ["indicator", "year", "value", "method"]]
 
 
+# The polarities whose values say which end means more need (ranked: rank 1 = most need).
+RANKED_POLARITIES = frozenset({"need", "resource"})
+
+
+def is_ranked(polarity: str) -> bool:
+    """Whether an indicator of this polarity is ranked by need at all.
+
+    Only ``need`` and ``resource`` say which end means more need; a ``neutral``
+    indicator (age shares, migration background) has no "Rang 1 = größter
+    Bedarf", on the map, in the profile, the comparison, the report or a file.
+
+    Examples
+    --------
+    >>> is_ranked("need"), is_ranked("resource"), is_ranked("neutral")
+    (True, True, False)
+    """
+    return polarity in RANKED_POLARITIES
+
+
 def rank_areas(values: pd.Series, polarity: str) -> pd.Series:
     """Rank areas so that rank 1 is the area with the most need.
 
-    For ``need`` (and ``neutral``) indicators the highest value ranks first,
-    for ``resource`` indicators the lowest. Ties share the best rank; missing
-    values get no rank.
+    For ``need`` indicators the highest value ranks first, for ``resource``
+    indicators the lowest. Ties share the best rank; missing values get no
+    rank. A ``neutral`` indicator ranks no area (all missing): a high share of
+    older residents is not "more need" (see :func:`is_ranked`).
 
     Examples
     --------
     >>> rank_areas(pd.Series({"a": 5.0, "b": 9.0, "c": None}), "need").tolist()
     [2, 1, <NA>]
+    >>> rank_areas(pd.Series({"a": 5.0, "b": 9.0}), "neutral").tolist()
+    [<NA>, <NA>]
     """
+    if not is_ranked(polarity):
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
     ascending = polarity == "resource"
     ranks = values.astype(float).rank(method="min", ascending=ascending, na_option="keep")
     return ranks.astype("Int64")
+
+
+def need_order(status: pd.Series, labels: pd.Series) -> list:
+    """Area keys in need order: the highest status index (most need) first.
+
+    Areas without a status index come last; ties and the areas without an
+    index are in the order of their display labels, so that the order is the
+    same on every page and in every run.
+
+    Parameters
+    ----------
+    status
+        The status index by area key (high = low status = more need).
+    labels
+        The display label by area key; every area to order is in it.
+
+    Examples
+    --------
+    >>> need_order(pd.Series({"a": 0.5, "b": 1.5, "c": None}),
+    ...            pd.Series({"a": "Mitte", "b": "Nord", "c": "Ost"}))
+    ['b', 'a', 'c']
+    """
+    frame = pd.DataFrame({"label": labels.astype(str)})
+    frame["status"] = status.reindex(frame.index).astype(float)
+    frame["missing"] = frame["status"].isna()
+    frame = frame.sort_values(["missing", "status", "label"], ascending=[True, False, True],
+                              kind="stable")
+    return frame.index.tolist()
 
 
 def zscores(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from geodash.analysis.indicators import rank_areas
+from geodash.analysis.indicators import is_ranked, rank_areas
 from geodash.dataset import Dataset
 from geodash.errors import ParameterError
 from geodash.export.map_formats import RC
@@ -471,8 +471,10 @@ def _indicator_table(dataset: Dataset, key: str, year: int | None, lang: str, te
     for r in table.to_dict("records"):
         decimals, unit = int(r["decimals"]), str(r["unit"] or "")
         value = suppressed if r["suppressed"] else _num(r["value"], lang, decimals, unit)
-        rank = ("–" if pd.isna(r["rank"]) else translate(texts, "rank_of", lang, rank=int(r["rank"]),
-                                                            n=int(r["ranked"])))
+        # A neutral indicator (age shares) ranks nobody: "Rang 1" would read as "most need".
+        rank = (translate(texts, "neutral", lang) if not is_ranked(r["polarity"]) else
+                "–" if pd.isna(r["rank"]) else translate(texts, "rank_of", lang, rank=int(r["rank"]),
+                                                         n=int(r["ranked"])))
         trend = ("–" if pd.isna(r["change"]) else
                  f"{_signed(r['change'], lang, decimals)} ({int(r['first_year'])})")
         body.append([str(r["label"]), "–" if pd.isna(r["year"]) else str(int(r["year"])), value,

@@ -38,7 +38,7 @@ from geodash.api import register_ogcapi
 from geodash.dataset import Dataset
 from geodash.errors import GeodashError
 from geodash.uploads import DEFAULT_MAX_BYTES
-from geodash.web import ids, upload_panel
+from geodash.web import ids, narrow, upload_panel
 from geodash.web.auth import Access
 from geodash.web.guard import register_request_guard
 from geodash.web.layout import (
@@ -239,6 +239,7 @@ def create_app(dataset: Dataset, *, uploads: bool = False,
         page.register_callbacks(app, shown)
     upload_panel.register_callbacks(app, service)
     register_copy_link(app)
+    narrow.register_callbacks(app)
     return app
 
 

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from geodash.analysis.indicators import change, city_reference, rank_areas, standardise
+from geodash.analysis.indicators import (
+    change,
+    city_reference,
+    is_ranked,
+    need_order,
+    rank_areas,
+    standardise,
+)
 from geodash.catalog import IndicatorSpec
 
 ROOT5 = math.sqrt(5)
@@ -135,13 +142,37 @@ VALUES = pd.Series({"a": 5.0, "b": 9.0, "c": 9.0, "d": np.nan, "e": 1.0})
     ("polarity", "ranks"),
     [
         ("need", [3, 1, 1, pd.NA, 4]),
-        ("neutral", [3, 1, 1, pd.NA, 4]),
         ("resource", [2, 3, 3, pd.NA, 1]),
     ],
 )
 def test_rank_one_is_the_most_need_and_ties_share_the_best_rank(polarity, ranks):
     assert_series_equal(rank_areas(VALUES, polarity), pd.Series(ranks, index=VALUES.index,
                                                                 dtype="Int64"))
+
+
+def test_a_neutral_indicator_ranks_no_area():
+    # Age shares: 9 % is not "more need" than 5 %, so nobody is rank 1.
+    assert_series_equal(rank_areas(VALUES, "neutral"),
+                        pd.Series([pd.NA] * 5, index=VALUES.index, dtype="Int64"))
+    assert [is_ranked(p) for p in ("need", "resource", "neutral")] == [True, True, False]
+
+
+# --- need_order ---
+
+
+def test_need_order_puts_the_highest_status_index_first_by_hand():
+    # Three areas: Süd 1.2 (most need), Nord -0.4, Mitte 0.3; alphabetically it would be
+    # Mitte, Nord, Süd. By need: Süd (1.2) > Mitte (0.3) > Nord (-0.4).
+    status = pd.Series({"01": -0.4, "02": 0.3, "03": 1.2})
+    labels = pd.Series({"01": "Nord", "02": "Mitte", "03": "Süd"})
+    assert need_order(status, labels) == ["03", "02", "01"]
+
+
+def test_need_order_puts_areas_without_index_last_and_ties_by_name():
+    # Ost and Au tie at 0.5 (Au before Ost by name); West has no index and comes last.
+    status = pd.Series({"a": 0.5, "b": np.nan, "c": 0.5, "d": 2.0})
+    labels = pd.Series({"a": "Ost", "b": "West", "c": "Au", "d": "Nord"})
+    assert need_order(status, labels) == ["d", "c", "a", "b"]
 
 
 # --- standardise ---

@@ -13,12 +13,12 @@ from geodash.web.state import ViewState
 def one_at_a_time(view) -> list[list[str]]:
     """The definition: each area's value_text and rank text on its own."""
     n = int(view.values.notna().sum())
-    key = "rank_neutral" if view.spec is not None and view.spec.polarity == "neutral" else "rank"
+    neutral = view.spec is not None and view.spec.polarity == "neutral"
     suppressed = view.suppressed or (False,) * len(view.keys)
     classes = view.area_classes or ("",) * len(view.keys)
     return [[name, value_text(view, value, withheld, class_name),
-             translate(TEXT, "no_rank", view.lang) if pd.isna(rank)
-             else translate(TEXT, key, view.lang, rank=int(rank), n=n)]
+             translate(TEXT, "no_rank_neutral" if neutral else "no_rank", view.lang) if pd.isna(rank)
+             else translate(TEXT, "rank", view.lang, rank=int(rank), n=n)]
             for name, value, rank, withheld, class_name in zip(
                 view.names, view.values.to_numpy(), view.ranks.to_numpy(), suppressed, classes,
                 strict=True)]
@@ -37,9 +37,12 @@ def test_hover_rows_equal_the_per_area_definition(grid_dataset, state, lang):
 
 def test_hover_rows_by_hand(grid_dataset):
     rows = hover_rows(map_view(grid_dataset, ViewState(indicator="kinder", year=2023)))
-    assert rows[1][1:] == ["keine Daten", "kein Rang"]  # Nordost has no value in 2023
+    # kinder is neutral: no area is ranked ("Rang 1" would read as "most need").
+    assert rows[1][1:] == ["keine Daten", "kein Rang (neutraler Indikator)"]  # Nordost: no value
     # One decimal: the grid's spec gives none, and 1 is the default.
-    assert rows[3][1:] == ["2.100,0", "Rang 1 von 3 (höchster Wert = 1)"]
+    assert rows[3][1:] == ["2.100,0", "kein Rang (neutraler Indikator)"]
+    alq = hover_rows(map_view(grid_dataset, ViewState(indicator="alq", year=2023)))
+    assert alq[3][2] == "Rang 1 von 4"  # 22.5 % is the highest unemployment: most need
 
 
 def test_hover_rows_of_the_demo_city():

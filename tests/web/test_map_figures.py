@@ -93,7 +93,8 @@ def test_switch_payload_carries_no_geometry_and_no_text_per_district(grid_datase
     text = json.dumps(payload)
     assert "coordinates" not in text and "Nordwest" not in text
     assert payload["c"][1] == "-" and payload["v"][1] is None  # Nordost: no value in 2023
-    assert payload["t"]["rank"] == "Rang {rank} von {n} (höchster Wert = 1)"  # neutral
+    # Neutral: no rank to fill in, on the map as everywhere.
+    assert payload["t"]["rank"] == payload["t"]["no_rank"] == "kein Rang (neutraler Indikator)"
 
 
 def test_switch_payload_stays_near_one_number_per_district_at_many_districts(grid_dataset):

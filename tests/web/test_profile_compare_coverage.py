@@ -58,7 +58,8 @@ def test_profile_table_in_2022_has_value_city_rank_and_no_change(grid_dataset):
     assert math.isnan(alq["change"])  # the first year has nothing to compare with
     kinder = table.loc["kinder"]
     assert kinder["city"] == 3950  # counts add up: 1200 + 300 + 450 + 2000
-    assert (kinder["rank"], kinder["ranked"]) == (4, 4)  # neutral: high first, 300 is lowest
+    # Neutral: four values, but no rank (more children is not "more need").
+    assert pd.isna(kinder["rank"]) and kinder["ranked"] == 4
 
 
 def test_profile_table_latest_year_with_change_and_a_missing_value(grid_dataset):
@@ -68,7 +69,7 @@ def test_profile_table_latest_year_with_change_and_a_missing_value(grid_dataset)
     assert alq["city"] == pytest.approx((4 * 1 + 8 * 2 + 16 * 3 + 22.5 * 4) / 10)
     assert (alq["change"], alq["first_year"]) == (pytest.approx(-1.0), 2022)
     kinder = table.loc["kinder"]
-    assert (kinder["rank"], kinder["ranked"]) == (2, 3)  # 2100, 1100, 500; Nordost missing
+    assert pd.isna(kinder["rank"]) and kinder["ranked"] == 3  # neutral; Nordost missing
     assert kinder["change"] == pytest.approx(-100)
     missing = profile_fig.profile_table(grid_dataset, "02").set_index("indicator").loc["kinder"]
     assert math.isnan(missing["value"]) and pd.isna(missing["rank"])
@@ -118,7 +119,8 @@ def test_profile_page_shows_the_district_its_indicators_sites_and_zones(grid_dat
 def test_profile_page_in_english_formats_numbers_and_change(grid_dataset):
     page = profile.layout(grid_dataset, ViewState(areas=("04",), lang="en"))
     cells = row_texts(page, profile.INDICATOR_ROW.format("kinder"))
-    assert cells[2:5] == ["2,100.0", "3,700.0", "1 of 3"]  # a count needs no "Anzahl"
+    # A count needs no "Anzahl"; a neutral indicator gets no rank ("1 of 3" would say most need).
+    assert cells[2:5] == ["2,100.0", "3,700.0", "– (neutral)"]
     assert row_texts(page, profile.INDICATOR_ROW.format("alq"))[5] == "+2.5 pp (since 2022)"
     assert "QM Südost" in text(find(page, profile.SITES))
     assert "no programme area" in text(find(page, profile.ZONES))
@@ -292,7 +294,9 @@ def test_coverage_page_lists_the_gap_districts_and_says_the_rule(grid_dataset):
     assert text(find(page, coverage.GAP_TABLE)) == (
         "Keine Stadtteile haben zugleich hohen Bedarf und wenige Angebote.")
     heat = find(page, coverage.DENSITY_GRAPH).figure.data[0]
-    assert heat.y[0] == "Nordost" and heat.text[1][-1] == "2,00 (2)"  # Nordwest, all offers
+    # Rows by need, status index 2022: Südost 1.34, Südwest 0.45, Nordost -0.45, Nordwest -1.34.
+    assert list(heat.y) == ["Südost", "Südwest", "Nordost", "Nordwest"]
+    assert heat.text[3][-1] == "2,00 (2)"  # Nordwest, all offers
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geodash.analysis.classify import Classes, classify
-from geodash.analysis.indicators import rank_areas
+from geodash.analysis.indicators import is_ranked, rank_areas
 from geodash.analysis.measures import NAMED_CLASSES, Measure, class_ranges, named_classes
 from geodash.catalog import IndicatorSpec
 from geodash.dataset import Dataset
@@ -39,8 +39,9 @@ TEXT = {
         "above_to": "{name}: über {lower} bis {upper}",
         "above": "{name}: über {lower}",
         "rank": "Rang {rank} von {n}",
-        "rank_neutral": "Rang {rank} von {n} (höchster Wert = 1)",
         "no_rank": "kein Rang",
+        # A neutral indicator (age shares) ranks nobody: more is not "more need".
+        "no_rank_neutral": "kein Rang (neutraler Indikator)",
         "no_indicator": "Dieser Datenbestand enthält keine Indikatoren.",
         "no_values": "Für „{label}“ gibt es keine Werte.",
         "no_values_year": "Für „{label}“ gibt es {year} keine Werte; vorhanden sind: {years}.",
@@ -58,8 +59,8 @@ TEXT = {
         "above_to": "{name}: above {lower} to {upper}",
         "above": "{name}: above {lower}",
         "rank": "Rank {rank} of {n}",
-        "rank_neutral": "Rank {rank} of {n} (highest value = 1)",
         "no_rank": "no rank",
+        "no_rank_neutral": "no rank (neutral indicator)",
         "no_indicator": "This dataset has no indicators.",
         "no_values": "“{label}” has no values.",
         "no_values_year": "“{label}” has no values for {year}; available: {years}.",
@@ -288,13 +289,18 @@ def hover_rows(view: MapView) -> list[list[str]]:
                             before + shown + middle + classes + after)
     if view.suppressed:
         shown = shown.mask(np.asarray(view.suppressed, dtype=bool), translate(TEXT, "suppressed", lang))
-    key = "rank_neutral" if view.spec is not None and view.spec.polarity == "neutral" else "rank"
-    before, middle, after = _template_parts(translate(TEXT, key, lang, rank="\x00", n="\x01"))
+    before, middle, after = _template_parts(translate(TEXT, "rank", lang, rank="\x00", n="\x01"))
     ranks = pd.Series(view.ranks.to_numpy(dtype=float, na_value=np.nan))
     rank_text = (before + ranks.fillna(0).astype(np.int64).astype(str) + middle + str(n) + after)
-    rank_text = rank_text.where(ranks.notna(), translate(TEXT, "no_rank", lang))
+    rank_text = rank_text.where(ranks.notna(), translate(TEXT, no_rank_key(view.spec), lang))
     return np.column_stack([np.asarray(view.names, dtype=object), shown.to_numpy(dtype=object),
                             rank_text.to_numpy(dtype=object)]).tolist()
+
+
+def no_rank_key(spec) -> str:
+    """The text key for an area without a rank: a neutral indicator says why nobody is ranked."""
+    polarity = getattr(spec, "polarity", "need") if spec is not None else "need"
+    return "no_rank" if is_ranked(polarity) else "no_rank_neutral"
 
 
 def _template_parts(filled: str) -> tuple[str, str, str]:

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodash.analysis.indicators import rank_areas, standardise
+from geodash.analysis.indicators import is_ranked, rank_areas, standardise
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.profile import (
@@ -29,14 +29,15 @@ AREA_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 
 TEXT = {
     "de": {
-        "z_axis": "Abweichung vom Stadtmittel in Standardabweichungen "
+        # Two lines: one would be cut off on a phone.
+        "z_axis": "Abweichung vom Stadtmittel<br>in Standardabweichungen "
                   "(rechts = mehr Bedarf)",
         "no_values": "Für diese Auswahl liegen keine Werte vor.",
         "city": "Stadt",
         "year": "Jahr",
     },
     "en": {
-        "z_axis": "Difference from the city mean in standard deviations "
+        "z_axis": "Difference from the city mean<br>in standard deviations "
                   "(right = more need)",
         "no_values": "There are no values for this selection.",
         "city": "City",
@@ -142,7 +143,7 @@ def compare_figure(dataset: Dataset, keys: list[str], year: int | None = None,
     fig.update_xaxes(title_text=translate(TEXT, "z_axis", lang), zeroline=False)
     return fig.update_layout(
         template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]), barmode="group",
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 50},
+        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 64},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0,
                 "traceorder": "reversed"},
     )
@@ -210,7 +211,8 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
     pandas.DataFrame
         ``key, name, parent, year, value, rank, status, status_class,
         status_rank, suppressed``, sorted by rank (1 = most need), areas
-        without a value last; ``suppressed`` marks values withheld because
+        without a value last; a neutral indicator has no ranks (NA) and is
+        sorted by value, highest first; ``suppressed`` marks values withheld because
         they rest on too few cases.
 
     """
@@ -248,5 +250,9 @@ def ranking_table(dataset: Dataset, indicator: str | None, year: int | None = No
     out["suppressed"] = out["key"].isin(withheld).to_numpy()
     out["rank"] = out["rank"].astype("Int64")
     out["status_rank"] = out["status_rank"].astype("Int64")
+    if not is_ranked(spec.polarity):
+        # A neutral indicator ranks nobody; the list is by value, highest first, without ranks.
+        return out.sort_values(["value", "name"], ascending=[False, True], na_position="last",
+                               kind="stable").reset_index(drop=True)
     out = out.sort_values(["rank", "name"], na_position="last", kind="stable")
     return out.reset_index(drop=True)

@@ -5,6 +5,7 @@ Pure functions of ``(dataset, year, categories, lang)``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -17,16 +18,19 @@ from geodash.analysis.coverage import (
     high_need_by_rule,
     need_offer_gap,
 )
+from geodash.analysis.indicators import need_order
 from geodash.analysis.social_index import STATUS_CLASSES
 from geodash.analysis.years import sites_in_year
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
+from geodash.web.figures.palettes import WARNING_COLOR, need_colorscale
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import area_texts, fmt_number, translate
-from geodash.web.text import plotly_texts
+from geodash.web.text import plotly_text, plotly_texts
 
 NORMAL_COLOR = "#56B4E9"
-GAP_COLOR = "#D55E00"
+# The gap is "more need": the palette's warning colour, as on the map (see palettes).
+GAP_COLOR = WARNING_COLOR
 LINE_COLOR = "#999999"
 
 TEXT = {
@@ -117,16 +121,90 @@ def _coverage_matrix(dataset: Dataset, codes: list[str], year: int | None) -> pd
     return out
 
 
+def need_ordered_keys(dataset: Dataset, year: int | None = None) -> list[str]:
+    """The area keys with the most need first: the status index of the latest year up to ``year``.
+
+    Without a status index (no index indicators, no year with values) the
+    areas are in the order of their display labels. Every heat table and
+    list that orders areas "by need" takes this order
+    (:func:`geodash.analysis.indicators.need_order`).
+    """
+    labels = dataset.area_labels.reindex(dataset.areas["key"].to_numpy())
+    score_year = derived.index_year(dataset, year)
+    status = (derived.analysis(dataset, score_year)["status_index"] if score_year is not None
+              else pd.Series(np.nan, index=labels.index))
+    return need_order(status, labels)
+
+
+# Heat tables stay readable on a phone: a fixed cell text size (Plotly would shrink it to
+# fit a narrow cell, down to 5 px), cells wide enough for "12,34 (5)", column heads upright
+# (turned a quarter) on at most three short lines, so that they never run into each other
+# whatever the width; a graph wider than the screen scrolls inside its own box (see
+# heatmap_min_width and geodash.web.narrow.scroll_box).
+HEATMAP_FONT = 11
+HEATMAP_CELL_PX = 78
+HEATMAP_ROW_PX = 26
+HEAD_LINE_PX = 14  # one line of a column head, turned upright, is this wide
+# About the width of one character of the 12 px row names (a generous estimate).
+CHAR_PX = 7.5
+
+
+def heatmap_min_width(fig: go.Figure) -> int:
+    """The narrowest a heat table may be drawn (px): the row names, then equal cells.
+
+    A cell holds its number ("12,34 (5)") and its upright head, wrapped on
+    lines of :data:`HEAD_LINE_PX` each (:func:`wrap_label`).
+
+    Examples
+    --------
+    >>> fig = go.Figure(go.Heatmap(z=[[1, 2]], x=["Sprach<br>café", "Alle"], y=["Mitte"]))
+    >>> heatmap_min_width(fig)  # "Mitte": 5 × 7.5 + 20 = 57.5, then 2 cells of 78
+    214
+    """
+    heatmap = fig.data[0]
+    heads = [str(h) for h in heatmap.x]
+    lines = max((head.count("<br>") + 1 for head in heads), default=1)
+    longest_name = max((len(str(name)) for name in heatmap.y), default=0)
+    cell = max(HEATMAP_CELL_PX, HEAD_LINE_PX * lines + 8)
+    return int(round(CHAR_PX * longest_name + 20 + cell * len(heads)))
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """A column head on short lines (Plotly markup); words are never cut.
+
+    Examples
+    --------
+    >>> wrap_label("Migrationsberatung (MBE/JMD)")
+    'Migrationsberatung<br>(MBE/JMD)'
+    """
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(plotly_text(line) for line in lines) or plotly_text(text)
+
+
+def heatmap_layout(fig: go.Figure, rows: int, lang: str) -> go.Figure:
+    """The shared look of the heat tables: upright heads on top, fixed font sizes."""
+    fig.update_traces(textfont={"size": HEATMAP_FONT})
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+    fig.update_xaxes(side="top", automargin=True, tickangle=-90, tickfont={"size": 11})
+    return fig.update_layout(
+        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
+        height=160 + HEATMAP_ROW_PX * rows, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+
+
 def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
                      lang: str = "de", *, year: int | None = None) -> go.Figure:
     """Draw a heat table of sites per 1,000 residents: districts as rows, categories as columns.
 
-    Each cell reads "rate (count)". The colour compares districts within a
-    column (shade = share of the column's highest rate), so that a rare kind
-    of offer is not washed out by the column of all offers together.
+    Rows are in need order (:func:`need_ordered_keys`: the highest status
+    index as of ``year`` first). Each cell reads "rate (count)". The colour
+    compares districts within a column (share of the column's highest rate,
+    so that a rare kind of offer is not washed out by the column of all
+    offers together) on the palette rule: the fewer offers, the darker red
+    (:func:`~geodash.web.figures.palettes.need_colorscale` for a resource).
     """
     codes = selected_categories(dataset, categories)
-    matrix = coverage_matrix(dataset, codes, year=year).sort_values("name")
+    matrix = coverage_matrix(dataset, codes, year=year).reindex(need_ordered_keys(dataset, year))
     columns = [*codes, MATRIX_TOTAL]
     labels = [dataset.category_label(c, lang) for c in codes] + [translate(TEXT, "total", lang)]
     rates = matrix[[f"per_1000_{c}" for c in columns]].astype(float)
@@ -136,17 +214,12 @@ def coverage_heatmap(dataset: Dataset, categories: Iterable[str] | None = None,
     text = [[f"{fmt_number(v, lang, 2)} ({n})" for v, n in zip(zr, nr, strict=True)]
             for zr, nr in zip(rates.to_numpy(), counts, strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=shade, x=plotly_texts(labels), y=plotly_texts(matrix["name"]), text=text,
-        texttemplate="%{text}",
-        colorscale="Blues", zmin=0, zmax=1.25, showscale=False, xgap=2, ygap=2,
+        z=shade, x=[wrap_label(label) for label in labels], y=plotly_texts(matrix["name"]),
+        text=text, texttemplate="%{text}",
+        colorscale=need_colorscale("resource"), zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top", automargin=True)
-    return fig.update_layout(
-        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
-        height=90 + 26 * len(matrix), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-    )
+    return heatmap_layout(fig, len(matrix), lang)
 
 
 GAP_COLUMNS = ["area_key", "name", "need", "status_class", "offers_per_1000", "count",

@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
+from geodash.analysis.indicators import is_ranked
 from geodash.analysis.years import sites_running, zones_running
 from geodash.dataset import Dataset
 from geodash.web.figures.choropleth import TEXT as VIEW_TEXT
-from geodash.web.figures.choropleth import LegendItem, MapView, legend_rows, map_view
+from geodash.web.figures.choropleth import LegendItem, MapView, legend_rows, map_view, no_rank_key
 from geodash.web.figures.palettes import MISSING_COLOR
 from geodash.web.i18n import BARE_COUNT_UNITS
 from geodash.web.state import SITES_LAYER, ViewState
@@ -247,8 +248,9 @@ def view_payload(view: MapView) -> dict:
         "sup": np.flatnonzero(np.asarray(view.suppressed, dtype=bool)).tolist()
         if view.suppressed else [],
         "t": {"no_data": texts["no_data"], "suppressed": texts["suppressed"],
-              "no_rank": texts["no_rank"],
-              "rank": texts["rank_neutral" if polarity == "neutral" else "rank"]},
+              # A neutral indicator ranks nobody: its "rank" text has no number to fill in.
+              "no_rank": texts[no_rank_key(spec)],
+              "rank": texts["rank"] if is_ranked(polarity) else texts[no_rank_key(spec)]},
     }
 
 

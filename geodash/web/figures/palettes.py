@@ -1,4 +1,13 @@
-"""Colours of the map classes: ColorBrewer palettes that follow polarity, and the MSS class colours."""
+"""The one palette rule of every map, heat table and chart: the warning end means "more need".
+
+Dark red (the warning end of ColorBrewer's YlOrRd) always marks more need:
+the highest class of a ``need`` indicator, the lowest of a ``resource``
+(fewer offers, fewer residents within reach), status "sehr niedrig",
+dynamics "negativ", the areas flagged as a gap. Neutral indicators (age
+shares) take a blue scale where dark only means "more". The map classes
+(:func:`class_colors`), the heat tables (:func:`need_colorscale`) and the
+charts' highlight colour (:data:`WARNING_COLOR`) all come from here.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +44,31 @@ NAMED_COLORS = {
     "status": ("#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"),
     "dynamics": ("#67a9cf", "#fee391", "#d7301f"),
 }
+
+
+# The colour of "more need" in charts (a highlighted point, a warning line): YlOrRd's dark red.
+WARNING_COLOR = "#bd0026"
+# Its counterpart, "less need" where a chart needs one (ColorBrewer PuBu's dark blue).
+RELIEF_COLOR = "#2b8cbe"
+
+
+def need_colorscale(polarity: str) -> list[list]:
+    """A continuous Plotly colour scale over the values, dark at the end of more need.
+
+    For ``need`` the highest value is darkest, for ``resource`` (offers per
+    1,000 residents, the share within reach) the lowest; ``neutral`` goes
+    light to dark blue with the value. Use it with ``zmin``/``zmax`` spanning
+    the values.
+
+    Examples
+    --------
+    >>> need_colorscale("resource")[0]
+    [0.0, '#800026']
+    >>> need_colorscale("need")[-1]
+    [1.0, '#800026']
+    """
+    colors = class_colors(polarity, 9)
+    return [[i / (len(colors) - 1), color] for i, color in enumerate(colors)]
 
 
 def class_colors(polarity: str, n: int) -> tuple[str, ...]:

@@ -262,9 +262,11 @@ def trend_figure(dataset: Dataset, key: str, lang: str = "de", columns: int = 4)
     cols = max(1, min(columns, len(meta)))
     rows = math.ceil(len(meta) / cols)
     # Long labels wrap instead of running into the next panel (a printed page is narrow);
-    # each line is escaped on its own, so that only our <br> stays markup.
+    # each line is escaped on its own, so that only our <br> stays markup. Two panels a row
+    # are for a phone, where a panel is about 170 px wide.
+    width = 32 if cols > 2 else 26
     titles = ["<br>".join(plotly_text(line) for line in textwrap.wrap(
-        f"{s.label.get(lang)} ({s.unit})" if s.unit else s.label.get(lang), 32))
+        f"{s.label.get(lang)} ({s.unit})" if s.unit else s.label.get(lang), width))
         for s in meta.values()]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.06, vertical_spacing=min(0.5 / rows, 0.12))

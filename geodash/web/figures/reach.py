@@ -17,7 +17,9 @@ import plotly.graph_objects as go
 from geodash.analysis.districts import ANY
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
+from geodash.web.figures.coverage import heatmap_layout, need_ordered_keys, wrap_label
 from geodash.web.figures.evaluation import inside_outside, residents
+from geodash.web.figures.palettes import need_colorscale
 from geodash.web.figures.profile import SEPARATORS, TEMPLATE
 from geodash.web.i18n import area_texts, fmt_number, translate
 from geodash.web.text import plotly_text, plotly_texts
@@ -86,9 +88,11 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de",
                   year: int | None = None) -> go.Figure:
     """Draw a heat table: areas as rows, kinds of offer as columns, the share within the first distance.
 
-    Rows are areas by key, labelled with their unique display labels and
-    sorted by them; the hover adds every distance and the mean distance to the
-    nearest offer.
+    Rows are areas by key, labelled with their unique display labels, in need
+    order (the highest status index as of ``year`` first, as on the density
+    table); the smaller the share, the darker red (the palette rule: fewer
+    residents within reach is more need). The hover adds every distance and
+    the mean distance to the nearest offer.
     """
     long = reach_matrix(dataset, categories, year=year)
     shares = [c for c in long.columns if c.startswith("share_")]
@@ -106,24 +110,22 @@ def reach_heatmap(dataset: Dataset, categories: Iterable[str], lang: str = "de",
         hover_text = hover_text + " · " + part
     long = long.assign(_text=long[first].map(lambda v: fmt_number(v * 100, lang, 0, "%")),
                        _hover=hover_text)
-    rows = long.drop_duplicates("area_key").sort_values("name", kind="stable")
+    order = {key: i for i, key in enumerate(need_ordered_keys(dataset, year))}
+    rows = long.drop_duplicates("area_key")
+    rows = rows.iloc[rows["area_key"].map(order).to_numpy().argsort(kind="stable")]
 
     def grid(column: str) -> pd.DataFrame:
         return long.pivot(index="area_key", columns="category", values=column).reindex(
             index=rows["area_key"], columns=codes)
 
     fig = go.Figure(go.Heatmap(
-        z=grid(first).to_numpy(dtype=float), x=plotly_texts(labels), y=plotly_texts(rows["name"]),
+        z=grid(first).to_numpy(dtype=float), x=[wrap_label(label) for label in labels],
+        y=plotly_texts(rows["name"]),
         text=grid("_text").fillna("–").to_numpy(), customdata=grid("_hover").fillna("").to_numpy(),
-        texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1.25, showscale=False,
-        xgap=2, ygap=2, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+        texttemplate="%{text}", colorscale=need_colorscale("resource"), zmin=0, zmax=1,
+        showscale=False, xgap=2, ygap=2, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top", automargin=True)
-    return fig.update_layout(
-        template=TEMPLATE, separators=SEPARATORS.get(lang, SEPARATORS["de"]),
-        height=90 + 26 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-    )
+    return heatmap_layout(fig, len(rows), lang)
 
 
 def inside_outside_figure(dataset: Dataset, lang: str = "de") -> go.Figure:

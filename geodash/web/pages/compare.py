@@ -53,7 +53,8 @@ TEXT = {
         "profile_note": "Damit sich Indikatoren mit verschiedenen Einheiten vergleichen lassen, "
                         "zeigt jeder Balken den Abstand zum Stadtmittel in Standardabweichungen. "
                         "Rechts von der Linie heißt: mehr Bedarf als im Stadtmittel "
-                        "(bei neutralen Indikatoren wie Altersanteilen: höher). "
+                        "(bei neutralen Indikatoren wie Altersanteilen nur: höher, ohne "
+                        "Wertung). "
                         "Die tatsächlichen Werte stehen im Tooltip.",
         "timeseries": "Zeitreihe",
         "ranking": "Rangliste aller {Units}",
@@ -81,7 +82,8 @@ TEXT = {
         "profile_note": "So that indicators with different units can be compared, each bar "
                         "shows the distance from the city mean in standard deviations. "
                         "Right of the line means more need than the city mean "
-                        "(for neutral indicators such as age shares: higher). "
+                        "(for neutral indicators such as age shares only: higher, without "
+                        "judgement). "
                         "The real values are in the tooltip.",
         "timeseries": "Time series",
         "ranking": "Ranking of all {units}",
@@ -141,6 +143,10 @@ def compare_search(dataset: Dataset, search: str | None, areas: list[str] | None
     return f"?{query}" if query else ""
 
 
+# The narrowest a grid column may be (px): readable on a phone, where the grid then scrolls.
+GRID_MIN_COLUMN = 96
+
+
 def ranking_rows(table: pd.DataFrame, dataset: Dataset, indicator: str, keys: list[str],
                  lang: str) -> list[dict]:
     """Turn the ranking into grid rows: raw numbers to sort by, texts to show."""
@@ -178,7 +184,7 @@ def build_ranking(dataset: Dataset, indicator: str, year: int | None, keys: list
 
     # Sorting uses the raw number; the cell shows the text formatted per language.
     columns = [
-        col("rank", "col_rank", maxWidth=90),
+        col("rank", "col_rank", maxWidth=110, minWidth=70),
         col("name", "col_name"),
         col("parent", "col_parent"),
         col("value", "col_value", type="rightAligned",
@@ -192,7 +198,8 @@ def build_ranking(dataset: Dataset, indicator: str, year: int | None, keys: list
         id=RANKING_GRID,
         rowData=ranking_rows(table, dataset, indicator, keys, lang),
         columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True},
+        # Columns no narrower than their heads: on a phone the grid scrolls inside itself.
+        defaultColDef={"sortable": True, "resizable": True, "minWidth": GRID_MIN_COLUMN},
         columnSize="responsiveSizeToFit",
         getRowId="params.data.key",
         getRowStyle={"styleConditions": [

@@ -157,8 +157,9 @@ def build_grid(dataset: Dataset, table: pd.DataFrame, years: dict[str, int], lan
                         "valueFormatter": {"function": f"params.data['{ind}__text']"}})
     return dag.AgGrid(
         id=GRID, rowData=similar_rows(table, dataset, lang), columnDefs=columns,
+        # Columns no narrower than a short head: on a phone the grid scrolls inside itself.
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
-                       "autoHeaderHeight": True},
+                       "autoHeaderHeight": True, "minWidth": 110},
         columnSize="responsiveSizeToFit", getRowId="params.data.key",
         getRowStyle={"styleConditions": [
             {"condition": "params.data.reference", "style": {"fontWeight": "bold"}}]},

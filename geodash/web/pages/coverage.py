@@ -15,6 +15,7 @@ from geodash.web.figures.coverage import (
     coverage_heatmap,
     coverage_scatter,
     gap_table,
+    heatmap_min_width,
     need_coverage,
     selected_categories,
 )
@@ -23,6 +24,7 @@ from geodash.web.figures.need import gap_rule_text
 from geodash.web.figures.reach import reach_heatmap
 from geodash.web.graphs import graph_config
 from geodash.web.i18n import area_texts, dropdown_labels, fmt_number, translate
+from geodash.web.narrow import scroll_box
 from geodash.web.pages import coverage_years
 from geodash.web.pages.coverage_evaluation import (  # noqa: F401 (ids that tests read here)
     PROGRAMME,
@@ -42,6 +44,7 @@ DENSITY_GRAPH = "abdeckung-dichte"
 SCATTER_GRAPH = "abdeckung-bedarf"
 GAP_TABLE = "abdeckung-luecken"
 REACH_GRAPH = "abdeckung-erreichbarkeit"
+SCATTER_MIN_WIDTH = 560
 
 TEXT = {
     "de": {
@@ -62,11 +65,17 @@ TEXT = {
         "reach_note": "Jede Zahl: Anteil der Menschen je {Unit}, die höchstens {d} m "
                       "(Luftlinie) vom nächsten Angebot der Art entfernt wohnen; im Tooltip "
                       "weitere Entfernungen und die mittlere Entfernung. Die Wohnorte sind "
-                      "gleichmäßig über die Fläche verteilt angenommen.",
+                      "gleichmäßig über die Fläche verteilt angenommen. Je dunkler rot, desto "
+                      "weniger Menschen wohnen nahe an einem Angebot.",
         "density": "Angebote je 1.000 Einwohner/innen",
         "density_note": "Jede Zahl: Angebote je 1.000 Menschen, die dort wohnen; "
-                        "in Klammern die Zahl der Angebote. Je dunkler, desto besser versorgt "
-                        "im Vergleich der {Units}.",
+                        "in Klammern die Zahl der Angebote. Je dunkler rot, desto weniger "
+                        "Angebote im Vergleich der {Units} (wie auf der Karte: dunkel = mehr "
+                        "Bedarf).",
+        "order_note": "Die {Units} stehen nach Bedarf geordnet: der höchste Statusindex "
+                      "{year} (größter Bedarf) oben.",
+        "order_note_names": "Die {Units} stehen nach Namen geordnet (es gibt keinen "
+                            "Statusindex).",
         "scatter": "Bedarf und Angebot",
         "scatter_note": "Ein Punkt je {Unit}. Weiter rechts = mehr Bedarf "
                         "(Statusindex {year} nach dem Berliner Monitoring Soziale "
@@ -101,11 +110,16 @@ TEXT = {
         "reach_note": "Each number: share of the people in the {unit} who live at most {d} m "
                       "(straight line) from the nearest offer of the kind; more distances and "
                       "the mean distance in the tooltip. Residents are assumed to be spread "
-                      "evenly over the {unit}.",
+                      "evenly over the {unit}. The darker red, the fewer residents live near "
+                      "an offer.",
         "density": "Offers per 1,000 residents",
         "density_note": "Each number: offers in the {unit} per 1,000 people living there; "
-                        "in brackets the number of offers. The darker, the better served the "
-                        "{unit} compared with the others.",
+                        "in brackets the number of offers. The darker red, the fewer offers "
+                        "compared with the other {units} (as on the map: dark = more need).",
+        "order_note": "The {units} are in order of need: the highest status index {year} "
+                      "(most need) on top.",
+        "order_note_names": "The {units} are in order of their names (there is no status "
+                            "index).",
         "scatter": "Need and offers",
         "scatter_note": "Each dot is a {unit}. Further right = more need (status index "
                         "{year} after Berlin's Monitoring Soziale Stadtentwicklung), higher up "
@@ -194,25 +208,30 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
     # The offers running in the year shown (the latest by default) count; the headings say which.
     shown = offers_year(dataset, year)
     suffix = f" {shown}" if shown is not None else ""
+    score_year = index_year(dataset, year)
+    order = (translate(texts, "order_note", lang, year=score_year) if score_year is not None
+             else translate(texts, "order_note_names", lang))
+    density = coverage_heatmap(dataset, codes, lang, year=year)
     parts = [
         html.H3(translate(texts, "density", lang) + suffix, className="h5 mt-3"),
-        html.P(translate(texts, "density_note", lang), className="small text-muted"),
-        dcc.Graph(id=DENSITY_GRAPH, figure=coverage_heatmap(dataset, codes, lang, year=year),
-                  config=graph_config(lang)),
+        html.P([translate(texts, "density_note", lang), " ", order], className="small text-muted"),
+        # Readable numbers need wide enough cells: on a phone the table scrolls in its box.
+        scroll_box(dcc.Graph(id=DENSITY_GRAPH, figure=density, config=graph_config(lang)),
+                   heatmap_min_width(density)),
     ]
     missing = dataset.areas.loc[~(pop > 0), "key"].map(dataset.area_labels).tolist()
     if missing:
         parts.append(html.P(translate(texts, "some_population", lang, names=", ".join(missing)),
                             className="small text-muted mt-2"))
     distance = dataset.settings.coverage.distances[0]
+    reach = reach_heatmap(dataset, codes, lang, year=year)
     parts += [
         html.H3(translate(texts, "reach", lang) + suffix, className="h5 mt-4"),
-        html.P(translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)),
+        html.P([translate(texts, "reach_note", lang, d=fmt_number(distance, lang, 0)), " ", order],
                className="small text-muted"),
-        dcc.Graph(id=REACH_GRAPH, figure=reach_heatmap(dataset, codes, lang, year=year),
-                  config=graph_config(lang)),
+        scroll_box(dcc.Graph(id=REACH_GRAPH, figure=reach, config=graph_config(lang)),
+                   heatmap_min_width(reach)),
     ]
-    score_year = index_year(dataset, year)
     if score_year is None:
         return [*parts, dbc.Alert(translate(texts, "no_need", lang), color="info", className="mt-3")]
     return [
@@ -220,8 +239,9 @@ def _analysis(dataset: Dataset, codes: list[str], year: int | None, lang: str) -
         html.H3(translate(texts, "scatter", lang), className="h5 mt-4"),
         html.P(translate(texts, "scatter_note", lang, year=score_year),
                className="small text-muted"),
-        dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
-                  config=graph_config(lang)),
+        # The names beside the points overlap below this width: it scrolls in its box instead.
+        scroll_box(dcc.Graph(id=SCATTER_GRAPH, figure=coverage_scatter(dataset, year, codes, lang),
+                             config=graph_config(lang)), SCATTER_MIN_WIDTH),
         html.H3(translate(texts, "gaps", lang), className="h5 mt-4"),
         html.P(gap_rule_text(dataset, lang), className="small text-muted"),
         build_gap_table(dataset, year, codes, lang),

@@ -44,6 +44,7 @@ from geodash.web.figures.map import (
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.layout import href
 from geodash.web.memo import ViewMemo
+from geodash.web.narrow import build_settings
 from geodash.web.pages import map_export, map_names, map_play, map_selection, profile
 from geodash.web.pages.map_layers import (
     BASEMAP,
@@ -306,6 +307,8 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
         # without values between two with values snaps to the nearest (see snap_year).
         map_play.year_control(dcc.Slider(id=YEAR, step=1, included=False, allow_direct_input=False,
                                          **years), dataset, state, legend_id=LEGEND),
+        # On a phone the rest folds behind "Einstellungen", so that the map is on the first screen.
+        *build_settings("karte", [
         html.Label(translate(TEXT, "scheme", lang), htmlFor=SCHEME, className="form-label"),
         dcc.RadioItems(id=SCHEME, value=state.scheme, className="gd-radio",
                        options=scheme_options(dataset, state.indicator, lang)),
@@ -318,6 +321,7 @@ def _controls(dataset: Dataset, state: ViewState) -> html.Section:
                       value=layer_values(dataset, state), className="gd-checklist"),
         map_names.build_labels_switch(dataset, state),
         map_export.build_export(lang),
+        ], lang),
     ])
 
 

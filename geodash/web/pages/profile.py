@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
+from geodash.analysis.indicators import is_ranked
 from geodash.dataset import Dataset
 from geodash.web import ids
 from geodash.web.figures import derived
@@ -42,6 +43,7 @@ TITLE = "profil-titel"
 INDICATOR_TABLE = "profil-indikatoren"
 INDICATOR_ROW = "profil-indikator-{}"  # .format(indicator id)
 TREND_GRAPH = "profil-verlauf"
+TREND_GRAPH_NARROW = "profil-verlauf-schmal"  # the same panels, two a row, for phones
 SITES = "profil-angebote"
 ZONES = "profil-programmgebiete"
 
@@ -69,10 +71,12 @@ TEXT = {
         "col_rank": "Rang",
         "col_change": "Veränderung",
         "rank": "{rank} von {n}",
+        "neutral": "– (neutral)",
         "since": "seit {year}",
         "rank_note": "Stadt: der Wert der ganzen Stadt, gebildet wie es der Indikator "
                      "festlegt (Mittel, gewichtetes Mittel mit seiner Bezugsgröße, Median oder "
-                     "Summe). Rang 1 = der größte Bedarf unter den {Units} bei diesem Indikator.",
+                     "Summe). Rang 1 = der größte Bedarf unter den {Units} bei diesem Indikator; "
+                     "neutrale Indikatoren (etwa Altersanteile) bekommen keinen Rang.",
         "trend": "Entwicklung",
         "sites": "Angebote in {name}",
         "no_sites": "Keine Angebote in {name} erfasst.",
@@ -103,10 +107,12 @@ TEXT = {
         "col_rank": "Rank",
         "col_change": "Change",
         "rank": "{rank} of {n}",
+        "neutral": "– (neutral)",
         "since": "since {year}",
         "rank_note": "City: the value of the whole city, formed as the indicator declares "
                      "(mean, mean weighted by its base, median or total). Rank 1 = the {unit} "
-                     "with the most need on this indicator.",
+                     "with the most need on this indicator; neutral indicators (such as age "
+                     "shares) get no rank.",
         "trend": "Trend",
         "sites": "Offers in {name}",
         "no_sites": "No offers recorded in {name}.",
@@ -169,7 +175,8 @@ def build_indicator_table(dataset: Dataset, table: pd.DataFrame, lang: str) -> h
         rows = [html.Tr(html.Th(theme, colSpan=len(heads), className="table-light"))]
         for _, row in part.iterrows():
             decimals, unit = int(row["decimals"]), row["unit"]
-            rank = ("–" if pd.isna(row["rank"]) else
+            rank = (translate(texts, "neutral", lang) if not is_ranked(row["polarity"]) else
+                    "–" if pd.isna(row["rank"]) else
                     translate(texts, "rank", lang, rank=int(row["rank"]), n=int(row["ranked"])))
             rows.append(html.Tr([
                 html.Td(row["label"]),
@@ -295,8 +302,11 @@ def layout(dataset: Dataset, state: ViewState) -> html.Div:
         html.H3(translate(texts, "indicators", lang), className="h5 mt-3"),
         build_indicator_table(dataset, table, lang),
         html.H3(translate(texts, "trend", lang), className="h5 mt-3"),
-        dcc.Graph(id=TREND_GRAPH, figure=trend_figure(dataset, key, lang),
-                  config=graph_config(lang)),
+        # Four panels a row on a wide screen and on paper, two on a phone (see narrow.py).
+        html.Div(dcc.Graph(id=TREND_GRAPH, figure=trend_figure(dataset, key, lang),
+                           config=graph_config(lang)), className="gd-wide-only"),
+        html.Div(dcc.Graph(id=TREND_GRAPH_NARROW, figure=trend_figure(dataset, key, lang, columns=2),
+                           config=graph_config(lang)), className="gd-narrow-only no-print"),
         build_coverage(dataset, key, lang, state.year),
         dbc.Row([
             dbc.Col([html.H3(translate(texts, "sites", lang, name=dataset.area_label(key)),
