@@ -121,7 +121,7 @@ def test_planner_filters_sorts_changes_the_base_year_downloads_and_opens_a_profi
     dash_duo.wait_for_contains_text(f"#{page.COUNT}", "4 von 4")
     assert "„niedrig“ oder „sehr niedrig“" in dash_duo.find_element(f"#{page.RULE}").text
     assert rows(dash_duo)[0][2:] == ["niedrig", "negativ", "▲ +6,5 %"]  # 22.5 − 16
-    assert cell_text_and_colour(dash_duo, "04", CHANGE_ALQ) == ["▲ +6,5 %", "rgb(179, 60, 0)"]
+    assert cell_text_and_colour(dash_duo, "04", CHANGE_ALQ) == ["▲ +6,5 %", "rgb(189, 0, 38)"]
     # 4 − 7: the rate fell, less need: blue.
     assert cell_text_and_colour(dash_duo, "01", CHANGE_ALQ) == ["▼ −3,0 %", "rgb(0, 90, 140)"]
 

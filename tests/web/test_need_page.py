@@ -116,3 +116,14 @@ def test_the_grid_sort_is_read_back_as_a_column_of_the_table(grid_dataset):
     state = [{"colId": fields["change_alq"], "sort": "asc", "sortIndex": 0}]
     assert page.sort_of(state, fields) == "change_alq"
     assert page.sort_of([{"colId": "nope", "sort": "asc"}], fields) is None
+
+
+@pytest.mark.parametrize(("lang", "said"), [("de", "Keine Stadtteile passen zu diesen Filtern."),
+                                            ("en", "No districts match these filters.")])
+def test_an_empty_table_says_so_in_the_pages_language_not_in_ag_grids_english(grid_dataset, lang,
+                                                                             said):
+    shown = view(grid_dataset, f"status=sehr niedrig&lang={lang}")
+    table = need_fig.shown_table(grid_dataset, shown)
+    grid = page.build_grid(grid_dataset, shown, table, lang)
+    assert table.empty
+    assert grid.dashGridOptions["localeText"]["noRowsToShow"] == said

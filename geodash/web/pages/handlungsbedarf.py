@@ -28,6 +28,7 @@ from geodash.export.slugs import slug
 from geodash.web import ids
 from geodash.web.figures import need as need_fig
 from geodash.web.figures.derived import class_name
+from geodash.web.figures.palettes import WARNING_COLOR
 from geodash.web.i18n import area_texts, dropdown_labels, translate
 from geodash.web.state import ViewState
 
@@ -51,7 +52,8 @@ DOWNLOAD_BUTTON = "handlungsbedarf-download"  # pattern id: {"type": ..., "forma
 DOWNLOAD = "handlungsbedarf-datei"
 
 FORMATS = ("csv", "xlsx")
-WORSE_STYLE = {"color": "#B33C00", "fontWeight": "bold"}  # darker #D55E00: 4.5:1 on white
+# The one palette rule (web.figures.palettes): the warning colour is "more need" (6.7:1 on white).
+WORSE_STYLE = {"color": WARNING_COLOR, "fontWeight": "bold"}
 BETTER_STYLE = {"color": "#005A8C", "fontWeight": "bold"}  # darker #0072B2
 GAP_STYLE = {"backgroundColor": "#FBE3D6"}
 
@@ -61,13 +63,14 @@ TEXT = {
         "intro": "Welche {Units} haben hohen Bedarf und wenige Angebote, und ist es seit dem "
                  "Basisjahr schlechter geworden? Status im gewählten Jahr, Dynamik seit dem "
                  "Basisjahr; Pfeile zeigen, ob ein Indikator gestiegen (▲) oder gefallen (▼) ist, "
-                 "die Farbe, ob das mehr Bedarf (orange) oder weniger Bedarf (blau) bedeutet.",
+                 "die Farbe, ob das mehr Bedarf (rot) oder weniger Bedarf (blau) bedeutet.",
         "year": "Jahr",
         "base": "Basisjahr der Dynamik",
         "status": "Status",
         "dynamics": "Dynamik",
         "all": "alle",
         "gap_only": "nur Lücken (hoher Bedarf, wenige Angebote)",
+        "no_rows": "Keine {Units} passen zu diesen Filtern.",
         "programme_only": "nur in Programmgebieten",
         "count": "{n} von {total} {Units}",
         "no_index": "Es gibt keinen Statusindex: kein Indikator ist für den Index vorgesehen "
@@ -85,13 +88,14 @@ TEXT = {
         "intro": "Which {units} have high need and few offers, and did it get worse since the "
                  "base year? Status in the chosen year, dynamics since the base year; arrows "
                  "show whether an indicator rose (▲) or fell (▼), the colour whether that means "
-                 "more need (orange) or less need (blue).",
+                 "more need (red) or less need (blue).",
         "year": "Year",
         "base": "Base year of the dynamics",
         "status": "Status",
         "dynamics": "Dynamics",
         "all": "all",
         "gap_only": "gaps only (high need, few offers)",
+        "no_rows": "No {units} match these filters.",
         "programme_only": "in programme areas only",
         "count": "{n} of {total} {units}",
         "no_index": "There is no status index: no indicator is marked for the index, or values "
@@ -280,7 +284,10 @@ def build_grid(dataset: Dataset, view: need_fig.NeedView, table: pd.DataFrame, l
                        "autoHeaderHeight": True, "sortingOrder": ["desc", "asc"]},
         getRowId="params.data.key",
         dashGridOptions={"animateRows": False, "suppressColumnVirtualisation": False,
-                         "rowBuffer": 10, "tooltipShowDelay": 300},
+                         "rowBuffer": 10, "tooltipShowDelay": 300,
+                         # AG Grid's own empty-table text is English; ours follows the language.
+                         "localeText": {"noRowsToShow": translate(area_texts(TEXT, dataset),
+                                                                  "no_rows", lang)}},
         className="ag-theme-alpine gd-need-grid",
         style={"height": "min(70vh, 640px)", "width": "100%"},
     )
