@@ -93,3 +93,21 @@ def class_colors(polarity: str, n: int) -> tuple[str, ...]:
     else:
         colors = palette[min(n, 9)]
     return tuple(reversed(colors)) if polarity == "resource" else colors
+
+
+# Diverging palettes of the change map (web.figures.side_by_side): ColorBrewer RdBu for
+# 3–7 classes, red (more) to blue (less); PuOr for neutral indicators.
+RDBU = {
+    3: ("#ef8a62", "#f7f7f7", "#67a9cf"),
+    4: ("#ca0020", "#f4a582", "#92c5de", "#0571b0"),
+    5: ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0"),
+    6: ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"),
+    7: ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"),
+}
+PUOR = {
+    3: ("#f1a340", "#f7f7f7", "#998ec3"),
+    4: ("#e66101", "#fdb863", "#b2abd2", "#5e3c99"),
+    5: ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99"),
+    6: ("#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788"),
+    7: ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"),
+}

@@ -30,7 +30,7 @@ from geodash.catalog import Text
 from geodash.dataset import Dataset
 from geodash.web.figures import derived
 from geodash.web.figures.choropleth import MapView, map_view, resolve_state, view_years
-from geodash.web.figures.palettes import class_colors
+from geodash.web.figures.palettes import PUOR, RDBU, class_colors
 from geodash.web.i18n import translate
 from geodash.web.state import ViewState
 
@@ -38,22 +38,6 @@ MODES = ("jahre", "indikatoren", "differenz")
 DEFAULT_MODE = "jahre"
 # The parameters of this page beside ViewState's own (ind, jahr, klass, k, lang).
 MODE_PARAM, RIGHT_PARAM, BASE_PARAM = "modus", "ind2", "basis"
-
-# ColorBrewer RdBu for 3–7 classes, red (more) to blue (less); PuOr for neutral indicators.
-RDBU = {
-    3: ("#ef8a62", "#f7f7f7", "#67a9cf"),
-    4: ("#ca0020", "#f4a582", "#92c5de", "#0571b0"),
-    5: ("#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0"),
-    6: ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"),
-    7: ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"),
-}
-PUOR = {
-    3: ("#f1a340", "#f7f7f7", "#998ec3"),
-    4: ("#e66101", "#fdb863", "#b2abd2", "#5e3c99"),
-    5: ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99"),
-    6: ("#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788"),
-    7: ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"),
-}
 
 # The scheme of the change map for the view's scheme: equal widths on request, else steps
 # that hold about as many areas each (see geodash.analysis.difference.SYMMETRIC_SCHEMES).
