@@ -61,7 +61,11 @@ def test_the_map_shows_the_status_index_in_mss_classes_and_coverage(dash_duo, gr
 def test_coverage_and_similar_districts(dash_duo, grid_dataset):
     dash_duo.start_server(create_app(grid_dataset), navigate=False)
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}/abdeckung?jahr=2022")
-    dash_duo.wait_for_contains_text(f"#{coverage.GAP_TABLE}", "mittel")
+    # 2022: the only area in class niedrig (Südost, index 3/√5 ≈ 1.34) has more offers per
+    # 1,000 than the median, and a "mittel" area above the median is not "high need" (issue 12;
+    # the old quantile rule called Südwest one), so there is no gap.
+    dash_duo.wait_for_contains_text(f"#{coverage.GAP_TABLE}",
+                                    "Keine Stadtteile haben zugleich hohen Bedarf und wenige Angebote.")
     dash_duo.wait_for_element(f"#{coverage.REACH_GRAPH} .js-plotly-plot")
     until(lambda: len(dash_duo.find_elements(f"#{coverage.PROGRAMME_GRAPH} g.trace.scatter"))
           == 2)
