@@ -21,6 +21,7 @@ from waits import DEADLINE, until
 from geodash.web import ids
 from geodash.web.app import create_app
 from geodash.web.figures import map as map_figure
+from geodash.web.narrow import SETTINGS_BUTTON
 from geodash.web.pages import map as map_page
 from geodash.web.pages import map_names
 from geodash.web.url_check import NOTES
@@ -48,6 +49,15 @@ def open_map(dash_duo, dataset, query: str = "", width: int = 1400) -> None:
     dash_duo.wait_for_page(url=f"{dash_duo.server.url}/{query}")
     dash_duo.wait_for_element(GRAPH)
     until(lambda: dash_duo.driver.execute_script(PAINTED_JS) >= 1)
+
+
+def labels_switch(dash_duo):
+    """The names switch; on a phone it sits in the folded settings, which a tap opens first."""
+    switch = dash_duo.find_element(f"#{map_names.LABELS} input")
+    if not switch.is_displayed():
+        dash_duo.find_element(f"button[id*='{SETTINGS_BUTTON}']").click()
+        until(switch.is_displayed, message="the settings did not open")
+    return switch
 
 
 def labels(dash_duo) -> list[dict]:
@@ -80,7 +90,7 @@ def test_area_names_show_without_overlap_and_the_switch_hides_them(dash_duo, gri
     assert sorted(names) == ["Nordost", "Nordwest", "Südost", "Südwest"]  # visible text
     assert no_sideways_scrolling(dash_duo, width)
 
-    dash_duo.find_element(f"#{map_names.LABELS} input").click()
+    labels_switch(dash_duo).click()
     until(lambda: labels(dash_duo) == [])
     until(lambda: "namen=aus" in dash_duo.driver.current_url)
     assert dash_duo.find_elements(".gd-area-label") == []
@@ -91,7 +101,7 @@ def test_area_names_show_without_overlap_and_the_switch_hides_them(dash_duo, gri
     until(lambda: dash_duo.driver.execute_script(PAINTED_JS) >= 1)
     assert not dash_duo.find_element(f"#{map_names.LABELS} input").is_selected()
     assert labels(dash_duo) == []
-    dash_duo.find_element(f"#{map_names.LABELS} input").click()
+    labels_switch(dash_duo).click()
     until(lambda: len(labels(dash_duo)) == 4)
     until(lambda: "namen=aus" not in dash_duo.driver.current_url)
     assert dash_duo.get_logs() == []
@@ -123,6 +133,8 @@ def test_hover_on_a_programme_area_shows_its_name_programme_and_running_time(das
                                                                             grid_dataset, width):
     open_map(dash_duo, grid_dataset, "?ind=alq&jahr=2023", width)
     graph = dash_duo.find_element(GRAPH)
+    # On a phone the map starts below the tools: bring its centre on screen, as a user scrolls.
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", graph)
     # The outline of "West" halfway across Nordwest: its centre's offset from the map's centre.
     x_line, y_line = dash_duo.driver.execute_script(
         "const nw = window.gdMap._maps[arguments[0]].layers[0], map = nw._map;"
