@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 # One view per page that shows its graphs (the profile and the comparison need areas).
 PAGE_VIEWS = {"/": "?ind=alq&jahr=2023", "/nebeneinander": "?ind=alq&jahr=2023",
+              "/handlungsbedarf": "?jahr=2023",
               "/profil": "?gebiete=03&jahr=2023",
               "/vergleich": "?gebiete=01,02,03&jahr=2023", "/abdeckung": "?jahr=2023", "/daten": ""}
 # Modebar titles (data-title) on the German pages, from the German locale in assets/.
@@ -63,6 +64,8 @@ def test_no_page_offers_a_cloud_upload_and_tooltips_follow_the_language(dash_duo
             # Leaflet's own credit is the only link; no tiles and no upload without the OSM switch.
             assert all(href.startswith(("https://leafletjs.com", dash_duo.server.url, "#"))
                        or href.endswith("#") for href in links), links
+        elif path == "/handlungsbedarf":
+            until(lambda: dash_duo.find_elements(".ag-root"))  # a table, no chart
         elif path != "/daten":
             until(lambda: dash_duo.find_elements(".js-plotly-plot .modebar-btn"))
         buttons[path] = dash_duo.driver.execute_script(MODEBAR_JS)
