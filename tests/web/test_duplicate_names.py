@@ -42,13 +42,13 @@ def test_reach_heatmap_has_one_row_per_area_by_key(duplicate_dataset):
     long = reach_matrix(duplicate_dataset, list(duplicate_dataset.categories))
     assert sorted(long["name"].unique()) == LABELS_SORTED
     fig = reach_heatmap(duplicate_dataset, list(duplicate_dataset.categories))
-    assert list(fig.data[0].y) == LABELS_SORTED
+    assert sorted(fig.data[0].y) == LABELS_SORTED  # rows in need order (issue 12)
     assert len(fig.data[0].z) == 4 and len(fig.data[0].z[0]) == 3  # qm, JFE, all offers
 
 
 def test_coverage_heatmap_and_scatter_label_every_area_uniquely(duplicate_dataset):
     assert coverage_matrix(duplicate_dataset)["name"].to_dict() == DUPLICATE_LABELS
-    assert list(coverage_heatmap(duplicate_dataset).data[0].y) == LABELS_SORTED
+    assert sorted(coverage_heatmap(duplicate_dataset).data[0].y) == LABELS_SORTED
     scatter = coverage_scatter(duplicate_dataset, 2022)
     shown = sorted(t for trace in scatter.data for t in trace.text)
     assert shown == LABELS_SORTED
